@@ -1,0 +1,45 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { availableParallelism } from 'node:os'
+import { z } from 'zod'
+import * as C from './constants.js'
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes')
+const list = z.union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''))
+const int = (min: number, max = Number.MAX_SAFE_INTEGER): z.ZodType<number, unknown> =>
+  z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number, unknown>
+
+/** Every setting of a node; each has a default so an empty config is valid */
+export const configSchema = z.object({
+  dataDir: z.string().default(join(homedir(), '.artdag')).transform((p) => resolve(p)),
+  host: z.string().default(C.DEFAULT_HOST),
+  port: int(0, 65535).default(C.DEFAULT_PORT),
+  publicUrl: z.url().optional(),
+  /** external Redis; when absent the node starts and owns a private redis-server */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  redisPrefix: z.string().min(1).default(C.DEFAULT_REDIS_PREFIX),
+  redisDb: int(0, 15).default(C.DEFAULT_REDIS_DB),
+  authMode: z.enum(['l2', 'local', 'none']).default('local'),
+  publicReads: bool.default(true),
+  l2Server: z.url().optional(),
+  l2Domain: z.string().optional(),
+  p2pListen: list.default([C.DEFAULT_P2P_LISTEN]),
+  bootstrap: list.default([]),
+  workers: int(0, 256).default(availableParallelism()),
+  claimLeaseMs: int(1000).default(C.DEFAULT_CLAIM_LEASE_MS),
+  stepTimeoutMs: int(1000).default(C.DEFAULT_STEP_TIMEOUT_MS),
+  fetchTimeoutMs: int(100).default(C.DEFAULT_FETCH_TIMEOUT_MS),
+  importDirs: list.default([]),
+  maxUploadBytes: int(1).default(C.DEFAULT_MAX_UPLOAD_BYTES),
+  /** 0 = no limit */
+  storeMaxBytes: int(0).default(0),
+  syncEnabled: bool.default(true),
+  syncIntervalMs: int(100).default(C.DEFAULT_SYNC_INTERVAL_MS),
+  clusterKey: z.string().min(1).default(C.DEFAULT_CLUSTER_KEY),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+}).strict()
+
+export type NodeConfig = z.output<typeof configSchema>
+export type NodeConfigInit = z.input<typeof configSchema>

@@ -1,0 +1,71 @@
+import type { Cid, CacheId } from '../dag/ids.js'
+
+/** Type of one effect parameter */
+export interface ParamSpec {
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'color'
+  /** inclusive range for number/integer */
+  min?: number
+  max?: number
+  /** allowed values for enum */
+  values?: readonly string[]
+  default: number | boolean | string
+  description?: string
+}
+
+/** The declaration of a named effect: what it is, not how it runs */
+export interface EffectDefinition {
+  name: string
+  version: string
+  description: string
+  params: Readonly<Record<string, ParamSpec>>
+  /** true when the effect looks at more than one frame (echo, trails...) */
+  temporal: boolean
+  /**
+   * SHA3-256 hex of the canonical JSON of the definition *and* how it runs (the ffmpeg filter
+   * template), so changing an effect invalidates its cached results
+   */
+  hash: string
+}
+
+/** Read side of the effect registry: all that validation and planning need */
+export interface EffectCatalog {
+  get(name: string): EffectDefinition | undefined
+  list(): EffectDefinition[]
+}
+
+/** A media file on local disk, materialised from the store for ffmpeg */
+export interface MediaFile {
+  path: string
+  cid: Cid
+}
+
+/** One step of a plan as the step executor sees it */
+export interface StepSpec {
+  /** recipe node id */
+  id: string
+  type: string
+  config: Readonly<Record<string, unknown>>
+  cacheId: CacheId
+  effect?: { name: string, version: string, hash: string }
+}
+
+export interface StepExecutionInit {
+  /** a private, empty directory for temp files and the output */
+  workDir: string
+  signal?: AbortSignal
+  /** 0..1 while ffmpeg runs */
+  onProgress?(fraction: number): void
+}
+
+/**
+ * What a step produced: a new file in workDir, or one of its inputs unchanged
+ * (identity: the output has the input's CID, no bytes are written)
+ */
+export type StepOutput =
+  | { kind: 'file', path: string }
+  | { kind: 'input', index: number }
+
+/** Runs one plan step on local files */
+export interface StepExecutor {
+  execute(step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput>
+}

@@ -1,0 +1,68 @@
+import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
+
+export type RunStatus = 'pending' | 'planning' | 'running' | 'completed' | 'failed' | 'cancelled'
+export type StepStatus = 'pending' | 'claimed' | 'running' | 'completed' | 'cached' | 'failed'
+
+export interface StepRecord {
+  id: string
+  type: string
+  cacheId: CacheId
+  status: StepStatus
+  /** output CID once completed or cached */
+  cid?: Cid
+  /** where a cached result came from: this node's index, a peer, or another run's claim */
+  source?: 'local' | 'peer' | 'claim'
+  effect?: { name: string, version: string }
+  startedAt?: string
+  finishedAt?: string
+  durationMs?: number
+  error?: string
+  worker?: string
+}
+
+export interface RunRecord {
+  id: PlanId
+  status: RunStatus
+  /** stored recipe id, or undefined for the effect short form */
+  recipeId?: RecipeId
+  recipeName: string
+  /** variable input name -> CID, in binding order */
+  inputs: Array<{ name: string, cid: Cid }>
+  outputName?: string
+  outputCid?: Cid
+  provenanceCid?: Cid
+  steps: StepRecord[]
+  user?: string
+  error?: string
+  createdAt: string
+  updatedAt: string
+  finishedAt?: string
+}
+
+export interface StoredRecipe {
+  id: RecipeId
+  name: string
+  version?: string
+  description?: string
+  /** the YAML as uploaded */
+  yaml: string
+  /** names of the variable inputs the recipe asks for */
+  variableInputs: Array<{ nodeId: string, name: string, description?: string }>
+  uploadedBy?: string
+  createdAt: string
+}
+
+export interface AssetRecord {
+  name: string
+  cid: Cid
+  mediaType?: string
+  size?: number
+  createdAt: string
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  offset: number
+  limit: number
+}

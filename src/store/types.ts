@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream'
+import type { Cid } from '../dag/ids.js'
+
+/** Why a CID is kept: GC removes only blocks that no pin reaches */
+export type PinReason = 'run-input' | 'run-output' | 'upload' | 'published' | 'asset' | 'provenance' | 'manifest'
+
+export interface AbortOptions {
+  signal?: AbortSignal
+}
+
+export interface GetOptions extends AbortOptions {
+  /** first byte to return @default 0 */
+  offset?: number
+  /** bytes to return @default to the end */
+  length?: number
+  /**
+   * ms to wait for a block that is not local (fetched from peers)
+   * @default 30_000
+   */
+  timeoutMs?: number
+}
+
+export interface AddResult {
+  cid: Cid
+  size: number
+}
+
+export interface StatResult {
+  cid: Cid
+  size: number
+  /** true when every block is in the local blockstore */
+  local: boolean
+}
+
+/** Bytes by CID, over Helia, always streaming */
+export interface ContentStore {
+  addBytes(bytes: Uint8Array, options?: AbortOptions): Promise<AddResult>
+  addStream(source: AsyncIterable<Uint8Array> | Readable, options?: AbortOptions): Promise<AddResult>
+  addFile(path: string, options?: AbortOptions): Promise<AddResult>
+  /** stream the bytes of a file CID (or a range of them); fetched from peers when not local */
+  get(cid: Cid, options?: GetOptions): AsyncIterable<Uint8Array>
+  /** writes the whole content to a file (for ffmpeg) and verifies it */
+  exportToFile(cid: Cid, path: string, options?: GetOptions): Promise<void>
+  stat(cid: Cid, options?: GetOptions): Promise<StatResult>
+  /** true when the root block is local (never asks peers) */
+  has(cid: Cid): Promise<boolean>
+  pin(cid: Cid, reason: PinReason, options?: AbortOptions): Promise<void>
+  /** drops one reason; the CID stays pinned while another reason remains */
+  unpin(cid: Cid, reason: PinReason, options?: AbortOptions): Promise<void>
+  pinReasons(cid: Cid): Promise<PinReason[]>
+  /** removes every block that no pin reaches; returns how many were removed */
+  gc(options?: AbortOptions): Promise<{ removed: number }>
+  /** DAG-JSON objects (provenance, sync manifests) */
+  putJson(value: unknown, options?: AbortOptions): Promise<Cid>
+  getJson<T = unknown>(cid: Cid, options?: GetOptions): Promise<T>
+  /** total bytes of the local blockstore */
+  size(): Promise<number>
+}

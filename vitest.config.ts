@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/fixtures/global-setup.ts'],
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2
+  }
+})
