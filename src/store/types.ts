@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream'
 import type { Cid } from '../dag/ids.js'
 
 /** Why a CID is kept: GC removes only blocks that no pin reaches */
-export type PinReason = 'run-input' | 'run-output' | 'upload' | 'published' | 'asset' | 'provenance' | 'manifest'
+/** 'cache': a step result kept so it is never rendered twice; dropping it makes the step an orphan GC may take */
+export type PinReason = 'run-input' | 'run-output' | 'cache' | 'upload' | 'published' | 'asset' | 'provenance' | 'manifest'
 
 export interface AbortOptions {
   signal?: AbortSignal

@@ -1,0 +1,33 @@
+/** Thrown when a run cannot start because one of its inputs is not available anywhere */
+export class InputUnavailableError extends Error {
+  override name = 'InputUnavailableError'
+  readonly deterministic = true
+}
+
+/** Thrown (as the run's error) when a step failed; message carries the step id and its cause */
+export class StepFailedError extends Error {
+  override name = 'StepFailedError'
+  constructor (readonly stepId: string, readonly reason: string) {
+    super(`step "${stepId}" failed: ${reason}`)
+  }
+}
+
+/** Thrown when a run id is unknown */
+export class RunNotFoundError extends Error {
+  override name = 'RunNotFoundError'
+}
+
+/** Thrown when an operation is not allowed in the run's current status */
+export class RunStateError extends Error {
+  override name = 'RunStateError'
+}
+
+/** Thrown when the orchestrator or a worker is used after stop() */
+export class ExecutorStoppedError extends Error {
+  override name = 'ExecutorStoppedError'
+}
+
+/** True for errors that would fail the same way on retry (bad media, bad params) */
+export function isDeterministic (err: unknown): boolean {
+  return typeof err === 'object' && err != null && (err as { deterministic?: unknown }).deterministic === true
+}

@@ -1,0 +1,292 @@
+import { EventEmitter } from 'node:events'
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq'
+import type { Cid, PlanId } from '../dag/ids.js'
+import type { Plan, PlanStep } from '../dag/types.js'
+import type { RunRecord, StepRecord } from '../state/types.js'
+import type { Logger } from '../util/logger.js'
+import { ExecutorStoppedError, RunNotFoundError, RunStateError, StepFailedError } from './errors.js'
+import type { RenderEvent } from './events.js'
+import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
+import { buildProvenance, type SoftwareInfo } from './provenance.js'
+import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
+import { RunDriver } from './run-driver.js'
+
+export interface OrchestratorComponents {
+  runs: RunStorePort
+  plans: PlanStorePort
+  cacheIndex: CacheIndexPort
+  store: StorePort
+  contentRefs: ContentRefsPort
+  logger: Logger
+}
+
+export interface OrchestratorInit {
+  connection: ConnectionOptions
+  prefix: string
+  software: SoftwareInfo
+  fetchTimeoutMs: number
+  /** attempts for transient step failures (deterministic ones are never retried) @default 3 */
+  attempts?: number
+}
+
+export interface SubmitMeta {
+  recipeName?: string
+  recipeId?: RunRecord['recipeId']
+  outputName?: string
+  user?: string
+}
+
+/**
+ * Drives runs: every step starts as soon as its own inputs are ready. Steps are BullMQ jobs whose id is
+ * the step's cache id, so identical steps of concurrent runs share one job; the workers' claims make sure
+ * no two of them compute the same thing even across nodes.
+ */
+export class Orchestrator {
+  readonly events = new EventEmitter<{ event: [RenderEvent] }>()
+  private readonly log: Logger
+  private queue?: Queue<StepJobData, StepJobResult>
+  private queueEvents?: QueueEvents
+  private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void> }>()
+  /** cache id -> the (run, step) pairs waiting on it, for progress fan-out */
+  private readonly waiters = new Map<string, Set<{ runId: PlanId, stepId: string }>>()
+  private stopped = false
+
+  constructor (private readonly components: OrchestratorComponents, private readonly init: OrchestratorInit) {
+    this.log = components.logger.child({ component: 'exec:orchestrator' })
+  }
+
+  async start (): Promise<void> {
+    const opts = { connection: this.init.connection, prefix: this.init.prefix }
+    this.queue = new Queue<StepJobData, StepJobResult>(STEP_QUEUE, opts)
+    this.queueEvents = new QueueEvents(STEP_QUEUE, opts)
+    this.queueEvents.on('progress', ({ jobId, data }) => { this.onJobProgress(jobId, data as StepJobProgress) })
+    this.queueEvents.on('error', (err) => { this.log.error({ err }, 'queue events error') })
+    await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()])
+    this.stopped = false
+  }
+
+  /** runs left pending or running by a previous process are driven again */
+  async resumeInterrupted (): Promise<number> {
+    let resumed = 0
+    for (const status of ['pending', 'planning', 'running']) {
+      const page = await this.components.runs.list({ status, offset: 0, limit: 10_000 })
+      for (const run of page.items) {
+        const plan = await this.components.plans.getPlan(run.id)
+        if (plan == null) {
+          await this.finish(run.id, 'failed', 'the run was interrupted and its plan is gone')
+          continue
+        }
+        this.log.info({ runId: run.id }, 'resuming interrupted run')
+        this.drive(plan)
+        resumed++
+      }
+    }
+    return resumed
+  }
+
+  /** Starts a run for a plan, or returns the existing run of the same id (same recipe + inputs) */
+  async submit (plan: Plan, meta: SubmitMeta = {}): Promise<RunRecord> {
+    if (this.stopped || this.queue == null) throw new ExecutorStoppedError('the orchestrator is not running')
+    const now = new Date().toISOString()
+    const fresh: RunRecord = {
+      id: plan.id,
+      status: 'pending',
+      recipeId: meta.recipeId,
+      recipeName: meta.recipeName ?? plan.recipeName,
+      inputs: plan.inputs.map((i) => ({ name: i.name, cid: i.cid })),
+      outputName: meta.outputName,
+      steps: plan.steps.map((s): StepRecord => ({
+        id: s.id, type: s.type, cacheId: s.cacheId, status: 'pending',
+        ...(s.effect != null ? { effect: { name: s.effect.name, version: s.effect.version } } : {})
+      })),
+      user: meta.user,
+      createdAt: now,
+      updatedAt: now
+    }
+    await this.components.plans.putPlan(plan)
+    const { created, run } = await this.components.runs.create(fresh)
+    if (!created) {
+      const retry = (run.status === 'failed' || run.status === 'cancelled') && !this.active.has(run.id)
+      if (!retry) return run
+      await this.components.runs.update(run.id, () => ({ ...fresh, createdAt: run.createdAt }))
+    }
+    this.drive(plan)
+    return (await this.components.runs.get(plan.id)) ?? fresh
+  }
+
+  /** Resolves when the run reaches a final status */
+  async waitFor (id: PlanId, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
+    const final = new Set(['completed', 'failed', 'cancelled'])
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const run = await this.components.runs.get(id)
+      if (run == null) throw new RunNotFoundError(`run ${id} not found`)
+      if (final.has(run.status)) return run
+      await this.nextStatusEvent(id, 1000, options.signal)
+    }
+  }
+
+  /** waits for the run's next status event, at most ms (the run record is re-read after) */
+  private async nextStatusEvent (id: PlanId, ms: number, signal?: AbortSignal): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer)
+        this.events.off('event', listener)
+        signal?.removeEventListener('abort', finish)
+        resolve()
+      }
+      const listener = (event: RenderEvent): void => {
+        if (event.type === 'render:run:status' && event.runId === id) finish()
+      }
+      const timer = setTimeout(finish, ms)
+      this.events.on('event', listener)
+      signal?.addEventListener('abort', finish, { once: true })
+    })
+  }
+
+  async cancel (id: PlanId): Promise<RunRecord> {
+    const run = await this.components.runs.get(id)
+    if (run == null) throw new RunNotFoundError(`run ${id} not found`)
+    if (run.status === 'completed' || run.status === 'failed') {
+      throw new RunStateError(`run ${id} is already ${run.status}`)
+    }
+    this.active.get(id)?.controller.abort(new RunStateError('cancelled'))
+    return await this.finish(id, 'cancelled', 'cancelled by a user') ?? run
+  }
+
+  isActive (id: PlanId): boolean {
+    return this.active.has(id)
+  }
+
+  private drive (plan: Plan): void {
+    if (this.active.has(plan.id)) return
+    const controller = new AbortController()
+    const driver = new RunDriver(plan, {
+      signal: controller.signal,
+      runStep: async (step, inputs, signal) => await this.runStep(plan.id, step, inputs, signal),
+      checkSource: async (cid, signal) => { await this.components.store.stat(cid, { signal, timeoutMs: this.init.fetchTimeoutMs }) },
+      onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
+    })
+    const done = (async () => {
+      await this.setStatus(plan.id, 'running')
+      try {
+        const outputs = await driver.run()
+        await this.complete(plan, outputs)
+      } catch (err) {
+        if (controller.signal.aborted) return
+        const message = err instanceof StepFailedError || err instanceof Error ? err.message : String(err)
+        await this.finish(plan.id, 'failed', message)
+      }
+    })().catch((err: unknown) => { this.log.error({ err, runId: plan.id }, 'run driver crashed') })
+      .finally(() => { this.active.delete(plan.id) })
+    this.active.set(plan.id, { controller, done })
+  }
+
+  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal): Promise<StepJobResult> {
+    const queue = this.queue
+    const queueEvents = this.queueEvents
+    if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
+    const waiter = { runId, stepId: step.id }
+    const set = this.waiters.get(step.cacheId) ?? new Set()
+    set.add(waiter)
+    this.waiters.set(step.cacheId, set)
+    try {
+      // fast path: a result this node already holds needs no job at all
+      const known = await this.components.cacheIndex.get(step.cacheId)
+      if (known != null && await this.components.store.has(known)) {
+        const now = new Date().toISOString()
+        return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
+      }
+      const existing = await queue.getJob(step.cacheId)
+      if (existing != null && (await existing.getState()) === 'failed') await existing.remove()
+      const job = await queue.add(step.id, {
+        step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
+        inputs
+      }, {
+        jobId: step.cacheId,
+        attempts: this.init.attempts ?? 3,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 600, count: 5000 },
+        removeOnFail: { age: 600, count: 5000 }
+      })
+      const finished = job.waitUntilFinished(queueEvents) as Promise<StepJobResult>
+      const aborted = new Promise<never>((_resolve, reject) => {
+        signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+      })
+      aborted.catch(() => {})
+      const result = await Promise.race([finished, aborted])
+      if (!(await this.components.store.has(result.cid))) {
+        // a kept job result whose bytes were deleted since: compute it again
+        await queue.remove(step.cacheId).catch(() => 0)
+        return await this.runStep(runId, step, inputs, signal)
+      }
+      return result
+    } finally {
+      set.delete(waiter)
+      if (set.size === 0) this.waiters.delete(step.cacheId)
+    }
+  }
+
+  private onJobProgress (jobId: string, progress: StepJobProgress): void {
+    for (const { runId, stepId } of this.waiters.get(jobId) ?? []) {
+      if (progress.phase === 'progress') {
+        this.emit({ type: 'render:step:progress', runId, stepId, cacheId: jobId as PlanStep['cacheId'], fraction: progress.fraction })
+      } else if (progress.phase === 'claimed' || progress.phase === 'running') {
+        this.updateStep(runId, stepId, { status: progress.phase, worker: progress.worker })
+          .catch((err: unknown) => { this.log.warn({ err }, 'step status update failed') })
+      }
+    }
+  }
+
+  private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
+    const { store, contentRefs } = this.components
+    const outputCid = outputs.get(plan.outputStep)
+    if (outputCid == null) throw new Error(`output step ${plan.outputStep} produced nothing`)
+    await store.pin(outputCid, 'run-output')
+    for (const input of plan.inputs) await store.pin(input.cid, 'run-input')
+    for (const cid of new Set([outputCid, ...plan.inputs.map((i) => i.cid)])) await contentRefs.addRef(cid)
+    const finishedAt = new Date().toISOString()
+    const run = await this.components.runs.update(plan.id, (r) => ({ ...r, outputCid, finishedAt }))
+    if (run == null) return
+    const provenanceCid = await store.putJson(buildProvenance(run, plan, this.init.software))
+    await store.pin(provenanceCid, 'provenance')
+    await this.components.runs.update(plan.id, (r) => ({ ...r, provenanceCid }))
+    await this.finish(plan.id, 'completed')
+  }
+
+  private async updateStep (runId: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<void> {
+    const run = await this.components.runs.updateStep(runId, stepId, patch)
+    const step = run?.steps.find((s) => s.id === stepId)
+    if (step == null) return
+    this.emit({ type: 'render:step:status', runId, stepId, cacheId: step.cacheId, status: step.status, cid: step.cid, error: step.error })
+  }
+
+  private async setStatus (id: PlanId, status: RunRecord['status']): Promise<void> {
+    await this.components.runs.update(id, (r) => ({ ...r, status, updatedAt: new Date().toISOString() }))
+    this.emit({ type: 'render:run:status', runId: id, status })
+  }
+
+  private async finish (id: PlanId, status: 'completed' | 'failed' | 'cancelled', error?: string): Promise<RunRecord | undefined> {
+    const now = new Date().toISOString()
+    const run = await this.components.runs.update(id, (r) => ({
+      ...r, status, updatedAt: now, finishedAt: r.finishedAt ?? now, ...(error != null ? { error } : {})
+    }))
+    this.emit({ type: 'render:run:status', runId: id, status, error, outputCid: run?.outputCid })
+    return run
+  }
+
+  private emit (event: RenderEvent): void {
+    this.events.emit('event', event)
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const { controller } of this.active.values()) controller.abort(new ExecutorStoppedError('node stopping'))
+    await Promise.allSettled([...this.active.values()].map(async (a) => await a.done))
+    await this.queueEvents?.close()
+    await this.queue?.close()
+    this.queue = undefined
+    this.queueEvents = undefined
+  }
+}

@@ -1,0 +1,49 @@
+import type { CacheId, Cid, PlanId } from '../dag/ids.js'
+import type { Plan } from '../dag/types.js'
+import type { StepExecutor } from '../effects/types.js'
+import type { ContentStore } from '../store/types.js'
+import type { RunRecord, StepRecord } from '../state/types.js'
+
+/**
+ * The narrow views of other concepts that execution needs (STYLE rule 2).
+ * The real implementations live in src/state, src/store, src/effects and src/sync.
+ */
+export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
+
+export interface ClaimsPort {
+  claim(cacheId: CacheId): Promise<boolean>
+  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
+  publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
+  waitForResult(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<StepResult>
+}
+
+export interface CacheIndexPort {
+  get(cacheId: CacheId): Promise<Cid | undefined>
+  set(cacheId: CacheId, cid: Cid): Promise<void>
+  delete(cacheId: CacheId): Promise<void>
+}
+
+/** Peers' results learned through sync: hints, verified by CID when fetched */
+export interface RemoteIndexPort {
+  lookup(cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined>
+}
+
+export interface RunStorePort {
+  create(run: RunRecord): Promise<{ created: boolean, run: RunRecord }>
+  get(id: PlanId): Promise<RunRecord | undefined>
+  update(id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined>
+  updateStep(id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined>
+  list(options: { status?: string, offset: number, limit: number }): Promise<{ items: RunRecord[], total: number }>
+}
+
+export interface PlanStorePort {
+  putPlan(plan: Plan): Promise<void>
+  getPlan(id: PlanId): Promise<Plan | undefined>
+}
+
+export interface ContentRefsPort {
+  addRef(cid: Cid): Promise<void>
+}
+
+export type StorePort = Pick<ContentStore, 'has' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson'>
+export type ExecutorPort = StepExecutor

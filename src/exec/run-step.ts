@@ -1,0 +1,146 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { CacheId, Cid } from '../dag/ids.js'
+import type { MediaFile } from '../effects/types.js'
+import type { Logger } from '../util/logger.js'
+import type { CacheIndexPort, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
+import type { StepJobData, StepJobProgress, StepJobResult } from './queue.js'
+
+export interface StepRunnerComponents {
+  store: StorePort
+  cacheIndex: CacheIndexPort
+  claims: ClaimsPort
+  executor: ExecutorPort
+  remoteIndex?: RemoteIndexPort
+  logger: Logger
+  /** told about every result this worker produced or fetched, for gossip announcements */
+  onResult?(cacheId: CacheId, cid: Cid): void
+}
+
+export interface StepRunnerInit {
+  workerId: string
+  /** parent of the per-step temp dirs */
+  workRoot: string
+  fetchTimeoutMs: number
+}
+
+export interface ObtainOptions {
+  signal?: AbortSignal
+  onProgress?(progress: StepJobProgress): void
+}
+
+/**
+ * Gets the result of one plan step, doing the work at most once across all workers and nodes:
+ * local index -> peers' index (fetch by CID) -> claim and execute, or wait for the claim's owner.
+ * A claim whose owner died (lease expired, no result) is taken over.
+ */
+export class StepRunner {
+  private readonly log: Logger
+
+  constructor (private readonly components: StepRunnerComponents, private readonly init: StepRunnerInit) {
+    this.log = components.logger.child({ component: 'exec:step' })
+  }
+
+  async obtain (data: StepJobData, options: ObtainOptions = {}): Promise<StepJobResult> {
+    const { cacheIndex, claims } = this.components
+    const cacheId = data.step.cacheId
+    const started = Date.now()
+    const done = (cid: Cid, source: StepJobResult['source']): StepJobResult => ({
+      cacheId, cid, source, worker: this.init.workerId,
+      startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started
+    })
+
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const local = await this.lookupLocal(cacheId)
+      if (local != null) return done(local, 'local')
+
+      const remote = await this.fetchFromPeers(cacheId, options.signal)
+      if (remote != null) return done(remote, 'peer')
+
+      if (await claims.claim(cacheId)) {
+        options.onProgress?.({ phase: 'claimed', worker: this.init.workerId })
+        const result = await claims.hold(cacheId, async (signal) => await this.executeClaimed(data, signal, options), { signal: options.signal })
+        return done(result.cid, result.source)
+      }
+
+      options.onProgress?.({ phase: 'waiting', worker: this.init.workerId })
+      const waited = await claims.waitForResult(cacheId, { signal: options.signal })
+      if (waited.kind === 'result') return done(waited.cid, 'claim')
+      if (waited.kind === 'error') throw new Error(waited.error)
+      this.log.warn({ cacheId }, 'claim owner vanished without a result; taking the step over')
+    }
+  }
+
+  /** the index says so *and* the bytes are still here (GC or deletion may have taken them) */
+  private async lookupLocal (cacheId: CacheId): Promise<Cid | undefined> {
+    const { cacheIndex, store } = this.components
+    const cid = await cacheIndex.get(cacheId)
+    if (cid == null) return undefined
+    if (await store.has(cid)) return cid
+    await cacheIndex.delete(cacheId)
+    return undefined
+  }
+
+  private async fetchFromPeers (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
+    const { remoteIndex, store, cacheIndex } = this.components
+    const hint = await remoteIndex?.lookup(cacheId)
+    if (hint == null) return undefined
+    try {
+      // reading every block verifies it against its CID; a lying peer costs a fetch, not a wrong result
+      await store.pin(hint.cid, 'cache', { signal })
+      await store.stat(hint.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
+      await cacheIndex.set(cacheId, hint.cid)
+      this.components.onResult?.(cacheId, hint.cid)
+      return hint.cid
+    } catch (err) {
+      this.log.warn({ cacheId, cid: hint.cid, peer: hint.peer, err }, 'peer result could not be fetched; computing it here')
+      return undefined
+    }
+  }
+
+  private async executeClaimed (data: StepJobData, signal: AbortSignal, options: ObtainOptions): Promise<{ cid: Cid, source: StepJobResult['source'] }> {
+    const { store, cacheIndex, claims, executor } = this.components
+    const cacheId = data.step.cacheId
+    // someone may have finished between our lookup and our claim
+    const already = await this.lookupLocal(cacheId)
+    if (already != null) return { cid: already, source: 'local' }
+
+    await mkdir(this.init.workRoot, { recursive: true })
+    const workDir = await mkdtemp(join(this.init.workRoot, `${cacheId.slice(0, 16)}-`))
+    try {
+      const files: MediaFile[] = []
+      for (const [index, cid] of data.inputs.entries()) {
+        const path = join(workDir, `input-${index}`)
+        await store.exportToFile(cid, path, { signal, timeoutMs: this.init.fetchTimeoutMs })
+        files.push({ path, cid })
+      }
+      options.onProgress?.({ phase: 'running', worker: this.init.workerId })
+      const output = await executor.execute(data.step, files, {
+        workDir,
+        signal,
+        onProgress: (fraction) => { options.onProgress?.({ phase: 'progress', fraction }) }
+      })
+      let cid: Cid
+      if (output.kind === 'input') {
+        const input = data.inputs[output.index]
+        if (input == null) throw new Error(`step returned input ${output.index}, which does not exist`)
+        cid = input
+      } else {
+        cid = (await store.addFile(output.path, { signal })).cid
+      }
+      await store.pin(cid, 'cache', { signal })
+      // the index is written only after the bytes are stored and pinned
+      await cacheIndex.set(cacheId, cid)
+      await claims.publishResult(cacheId, { cid })
+      this.components.onResult?.(cacheId, cid)
+      return { cid, source: 'executed' }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      await claims.publishResult(cacheId, { error: message }).catch((e: unknown) => { this.log.error({ err: e }, 'could not publish step failure') })
+      throw err
+    } finally {
+      await rm(workDir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
+
+/**
+ * Every Redis key name of the node, in one place (DESIGN section 6). All keys live under one
+ * prefix (default `artdag:`), so several nodes or tests can share a Redis without colliding.
+ */
+export interface RedisKeys {
+  readonly prefix: string
+  /** string: JSON RunRecord */
+  run(id: PlanId): string
+  /** sorted set: run id scored by creation time (ms), for paging */
+  runsByTime(): string
+  /** sorted set per status: run id scored by creation time */
+  runsByStatus(status: string): string
+  /** pub/sub channel of a run's progress events */
+  runEvents(id: PlanId): string
+  /** hash: cache id -> CID, results computed or verified here */
+  cacheIndex(): string
+  /** hash: cache id -> JSON {cid, peer, seq}, hints learned from peers */
+  remoteIndex(): string
+  /** string with a lease: the worker that owns a step */
+  claim(id: CacheId): string
+  /** pub/sub channel: the result (or failure) of a step, for workers that lost the claim */
+  stepResult(id: CacheId): string
+  /** string: JSON StoredRecipe */
+  recipe(id: RecipeId): string
+  /** sorted set: recipe ids by upload time */
+  recipes(): string
+  /** hash: recipe name -> recipe id (latest upload of that name) */
+  recipeNames(): string
+  /** hash: asset name -> JSON AssetRecord */
+  assets(): string
+  /** hash: CID -> JSON ffprobe metadata */
+  analysis(): string
+  /** hash: CID -> JSON {runs: n} of runs that use it as input or output (deletion rules) */
+  contentRefs(): string
+  /** sorted set: CIDs of uploads and outputs by time, for GET /cache */
+  contentByTime(): string
+  /** hash: CID -> JSON {size, mediaType, name?, addedAt} */
+  contentMeta(): string
+  /** set: sha256 hashes of tokens issued to a user */
+  userTokens(user: string): string
+  /** string with 30-day TTL: a revoked token hash */
+  revokedToken(tokenHash: string): string
+  /** string: sha256 of the local admin token */
+  adminToken(): string
+  /** hash: sync state (own sequence, last manifest CID, per-peer cursors) */
+  sync(): string
+  /** BullMQ queue prefix */
+  queuePrefix(): string
+  /** hash: CID -> 1 for content known to be published on L2 (cache of L2's answer) */
+  published(): string
+  /** string: JSON Plan of a run, kept so an interrupted run can resume */
+  plan(id: PlanId): string
+  /** string: analysis of a CID */
+  analysisOf(cid: Cid): string
+}
+
+export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
+  const k = (s: string): string => `${prefix}${s}`
+  return {
+    prefix,
+    run: (id) => k(`run:${id}`),
+    runsByTime: () => k('runs'),
+    runsByStatus: (status) => k(`runs:status:${status}`),
+    runEvents: (id) => k(`run-events:${id}`),
+    cacheIndex: () => k('cache_index'),
+    remoteIndex: () => k('remote_index'),
+    claim: (id) => k(`claim:${id}`),
+    stepResult: (id) => k(`step-result:${id}`),
+    recipe: (id) => k(`recipe:${id}`),
+    recipes: () => k('recipes'),
+    recipeNames: () => k('recipe_names'),
+    assets: () => k('assets'),
+    analysis: () => k('analysis'),
+    contentRefs: () => k('content_refs'),
+    contentByTime: () => k('content'),
+    contentMeta: () => k('content_meta'),
+    userTokens: (user) => k(`user_tokens:${user}`),
+    revokedToken: (tokenHash) => k(`revoked:${tokenHash}`),
+    adminToken: () => k('admin_token'),
+    sync: () => k('sync'),
+    queuePrefix: () => `${prefix}bull`,
+    published: () => k('published'),
+    plan: (id) => k(`plan:${id}`),
+    analysisOf: (cid) => k(`analysis:${cid}`)
+  }
+}
