@@ -31,3 +31,13 @@ export class ExecutorStoppedError extends Error {
 export function isDeterministic (err: unknown): boolean {
   return typeof err === 'object' && err != null && (err as { deterministic?: unknown }).deterministic === true
 }
+
+/** Thrown when a run request names no stored recipe and no effect */
+export class UnknownRecipeError extends Error {
+  override name = 'UnknownRecipeError'
+}
+
+/** Thrown when a run input is neither a CID nor a known asset name */
+export class UnknownInputError extends Error {
+  override name = 'UnknownInputError'
+}

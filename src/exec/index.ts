@@ -19,3 +19,5 @@ export function createOrchestrator (components: OrchestratorComponents, init: Or
 export function createStepWorkerPool (components: StepRunnerComponents, init: StepRunnerInit & StepWorkerInit): StepWorkerPool {
   return new StepWorkerPool(new StepRunner(components, init), init, components.logger)
 }
+export { RunService, type RunRequest, type RunServiceComponents } from './run-service.js'
+export { createPlanStore } from './plan-store.js'

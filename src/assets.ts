@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs'
+import type { Cid } from './dag/ids.js'
+import type { AssetRecord } from './state/types.js'
+import type { ContentStore } from './store/types.js'
+import type { Logger } from './util/logger.js'
+import { configPath } from './util/paths.js'
+
+/** The sample media bundled in config/assets, registered on first start so `artdag render dog cat` works */
+export const SAMPLE_ASSETS: ReadonlyArray<{ name: string, file: string, mediaType: string }> = [
+  { name: 'cat', file: 'cat.png', mediaType: 'image/png' },
+  { name: 'dog', file: 'dog.png', mediaType: 'image/png' },
+  { name: 'cat-clip', file: 'cat.mp4', mediaType: 'video/mp4' }
+]
+
+export interface SampleAssetComponents {
+  store: Pick<ContentStore, 'addFile' | 'pin'>
+  assets: { get(name: string): Promise<AssetRecord | undefined>, put(asset: AssetRecord): Promise<void> }
+  content: { add(cid: Cid, meta: { size: number, mediaType?: string, name?: string, addedAt: string }): Promise<void> }
+  logger: Logger
+}
+
+export async function registerSampleAssets (components: SampleAssetComponents): Promise<number> {
+  const log = components.logger.child({ component: 'assets' })
+  let added = 0
+  for (const sample of SAMPLE_ASSETS) {
+    if (await components.assets.get(sample.name) != null) continue
+    const path = configPath('assets', sample.file)
+    if (!existsSync(path)) {
+      log.warn({ path }, 'sample asset missing; run scripts/make-sample-media.sh')
+      continue
+    }
+    const { cid, size } = await components.store.addFile(path)
+    await components.store.pin(cid, 'asset')
+    const now = new Date().toISOString()
+    await components.assets.put({ name: sample.name, cid, mediaType: sample.mediaType, size, createdAt: now })
+    await components.content.add(cid, { size, mediaType: sample.mediaType, name: sample.name, addedAt: now })
+    added++
+  }
+  if (added > 0) log.info({ added }, 'registered sample assets')
+  return added
+}

@@ -1,0 +1,76 @@
+import type { Command } from 'commander'
+import { configFromEnv, loadConfig, type NodeConfigInit } from '../../config/index.js'
+import { L1Node } from '../../node.js'
+
+interface NodeFlags {
+  port?: string
+  host?: string
+  dataDir?: string
+  redisUrl?: string
+  redis?: string
+  p2pListen?: string[]
+  bootstrap?: string[]
+  workers?: string
+  auth?: string
+}
+
+function collect (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+function flagsToConfig (flags: NodeFlags): NodeConfigInit {
+  const out: Record<string, unknown> = {}
+  if (flags.port != null) out.port = flags.port
+  if (flags.host != null) out.host = flags.host
+  if (flags.dataDir != null) out.dataDir = flags.dataDir
+  if (flags.redisUrl != null || flags.redis != null) out.redisUrl = flags.redisUrl ?? flags.redis
+  if (flags.p2pListen != null) out.p2pListen = flags.p2pListen
+  if (flags.bootstrap != null) out.bootstrap = flags.bootstrap
+  if (flags.workers != null) out.workers = flags.workers
+  if (flags.auth != null) out.authMode = flags.auth
+  return out as NodeConfigInit
+}
+
+/** Runs a node in this process until SIGINT/SIGTERM, then stops it in order */
+async function runUntilSignal (node: L1Node): Promise<void> {
+  await node.start()
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await node.stop()
+}
+
+function nodeOptions (cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'data directory (ARTDAG_DATA_DIR, default ~/.artdag)')
+    .option('--redis-url <url>', 'use this Redis instead of a managed one (REDIS_URL)')
+    .option('--p2p-listen <multiaddr>', 'libp2p listen address (repeatable)', collect)
+    .option('--bootstrap <multiaddr>', 'peer to join (repeatable)', collect)
+    .option('--workers <n>', 'step workers in this process (ARTDAG_WORKERS, default: cores)')
+}
+
+export function registerServeCommands (program: Command): void {
+  nodeOptions(program.command('serve').description('run an L1 node: API, Helia + libp2p, sync and workers'))
+    .option('--port <port>', 'HTTP port (PORT, default 8100)')
+    .option('--host <host>', 'HTTP bind address (HOST, default 127.0.0.1)')
+    .option('--auth <mode>', 'l2 | local | none (ARTDAG_AUTH, default local)')
+    .action(async (flags: NodeFlags) => {
+      const config = loadConfig(configFromEnv(process.env), flagsToConfig(flags))
+      await runUntilSignal(new L1Node({ config, role: 'serve' }))
+    })
+  nodeOptions(program.command('worker').description('run extra step workers against a node\'s Redis, joined to its mesh'))
+    .option('--redis <url>', 'the Redis of the L1 node to work for')
+    .action(async (flags: NodeFlags) => {
+      const config = loadConfig(configFromEnv(process.env), flagsToConfig(flags))
+      if (config.redisUrl == null) {
+        throw new Error('worker needs --redis <url> (or REDIS_URL): the Redis of the node it works for')
+      }
+      await runUntilSignal(new L1Node({ config, role: 'worker' }))
+    })
+}

@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander'
+import { VERSION } from '../version.js'
+import { CliError, EXIT } from './client.js'
+import { registerCacheCommand } from './commands/cache.js'
+import { registerLoginCommand } from './commands/login.js'
+import { registerRecipesCommand } from './commands/recipes.js'
+import { registerRenderCommand } from './commands/render.js'
+import { registerRunsCommand } from './commands/runs.js'
+import { registerServeCommands } from './commands/serve.js'
+import { registerLocalCommands } from './commands/local.js'
+
+export function buildProgram (): Command {
+  const program = new Command('artdag')
+    .description('Art DAG L1 render node and client')
+    .version(VERSION)
+    .option('--server <url>', 'the node to talk to (ARTDAG_SERVER, default http://127.0.0.1:8100)')
+    .option('--token <token>', 'API token (ARTDAG_TOKEN, or saved by `artdag login`)')
+    .option('--json', 'print JSON for scripts')
+    .exitOverride()
+  registerServeCommands(program)
+  registerRenderCommand(program)
+  registerRunsCommand(program)
+  registerCacheCommand(program)
+  registerRecipesCommand(program)
+  registerLoginCommand(program)
+  registerLocalCommands(program)
+  return program
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return EXIT.ok
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`artdag: ${err.message}\n`)
+      if (Array.isArray(err.details)) {
+        for (const d of err.details as Array<{ path?: string, message?: string }>) {
+          process.stderr.write(`  ${d.path ?? ''}: ${d.message ?? JSON.stringify(d)}\n`)
+        }
+      }
+      return err.exitCode
+    }
+    const named = err as { name?: string, message?: string }
+    process.stderr.write(`artdag: ${named.message ?? String(err)}\n`)
+    return named.name === 'ConfigError' ? EXIT.usage : EXIT.failed
+  }
+}
+

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs'
+import { parse as parseDotenv } from 'dotenv'
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { configSchema, type NodeConfig, type NodeConfigInit } from './schema.js'
+
+export { configSchema, type NodeConfig, type NodeConfigInit }
+export * as constants from './constants.js'
+
+/** Thrown when configuration is invalid; lists every bad key */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor (readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** Environment variable -> config key; `.env.example` lists the same names */
+export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
+  ARTDAG_DATA_DIR: 'dataDir',
+  HOST: 'host',
+  PORT: 'port',
+  L1_PUBLIC_URL: 'publicUrl',
+  REDIS_URL: 'redisUrl',
+  ARTDAG_REDIS_PREFIX: 'redisPrefix',
+  ARTDAG_REDIS_DB: 'redisDb',
+  ARTDAG_AUTH: 'authMode',
+  ARTDAG_PUBLIC_READS: 'publicReads',
+  L2_SERVER: 'l2Server',
+  L2_DOMAIN: 'l2Domain',
+  ARTDAG_P2P_LISTEN: 'p2pListen',
+  ARTDAG_BOOTSTRAP: 'bootstrap',
+  ARTDAG_WORKERS: 'workers',
+  ARTDAG_CLAIM_LEASE_MS: 'claimLeaseMs',
+  ARTDAG_STEP_TIMEOUT_MS: 'stepTimeoutMs',
+  ARTDAG_FETCH_TIMEOUT_MS: 'fetchTimeoutMs',
+  ARTDAG_IMPORT_DIRS: 'importDirs',
+  ARTDAG_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  ARTDAG_STORE_MAX_BYTES: 'storeMaxBytes',
+  ARTDAG_SYNC: 'syncEnabled',
+  ARTDAG_SYNC_INTERVAL_MS: 'syncIntervalMs',
+  ARTDAG_CLUSTER_KEY: 'clusterKey',
+  LOG_LEVEL: 'logLevel'
+}
+
+/** Settings from an env map (process.env plus a `.env` file when present) */
+export function configFromEnv (env: NodeJS.ProcessEnv, envFile = '.env'): NodeConfigInit {
+  const merged: Record<string, string | undefined> = {}
+  if (existsSync(envFile)) Object.assign(merged, parseDotenv(readFileSync(envFile)))
+  Object.assign(merged, env)
+  const out: Record<string, unknown> = {}
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = merged[name]
+    if (value != null && value !== '') out[key] = value
+  }
+  return out as NodeConfigInit
+}
+
+/** Validates once at startup: every bad key is listed, nothing deep reads process.env */
+export function loadConfig (...layers: NodeConfigInit[]): NodeConfig {
+  const merged = Object.assign({}, ...layers) as NodeConfigInit
+  const result = configSchema.safeParse(merged)
+  if (result.success) return result.data
+  throw new ConfigError(result.error.issues.map((issue: z.core.$ZodIssue) => {
+    const key = issue.path.join('.')
+    const env = Object.entries(ENV_KEYS).find(([, k]) => k === issue.path[0])?.[0]
+    return `${key}${env != null ? ` (${env})` : ''}: ${issue.message}`
+  }))
+}

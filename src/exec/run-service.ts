@@ -1,0 +1,73 @@
+import { asCid, isCid, type Cid } from '../dag/ids.js'
+import { effectRecipe, parseRecipe, planRun, RecipeValidationError } from '../dag/index.js'
+import type { Recipe } from '../dag/types.js'
+import type { EffectCatalog } from '../effects/types.js'
+import type { AssetRecord, RunRecord, StoredRecipe } from '../state/types.js'
+import { UnknownRecipeError, UnknownInputError } from './errors.js'
+import type { Orchestrator } from './orchestrator.js'
+
+export interface RunRequest {
+  /** a stored recipe id or name, or an effect name (the short form) */
+  recipe: string
+  /** CIDs or asset names; positional, or by variable input name / node id */
+  inputs: string[] | Record<string, string>
+  /** effect params for the short form */
+  params?: Record<string, unknown>
+  outputName?: string
+  user?: string
+}
+
+export interface RunServiceComponents {
+  orchestrator: Pick<Orchestrator, 'submit'>
+  recipes: { resolve(idOrName: string): Promise<StoredRecipe | undefined> }
+  assets: { get(name: string): Promise<AssetRecord | undefined> }
+  effects: EffectCatalog
+  engine: string
+}
+
+/** Turns a run request (recipe or effect + inputs) into a plan and submits it */
+export class RunService {
+  constructor (private readonly components: RunServiceComponents) {}
+
+  async submit (request: RunRequest): Promise<RunRecord> {
+    const { recipe, recipeId, name } = await this.resolveRecipe(request)
+    const inputs = await this.resolveInputs(request.inputs)
+    const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine })
+    return await this.components.orchestrator.submit(plan, {
+      recipeName: name,
+      recipeId,
+      outputName: request.outputName,
+      user: request.user
+    })
+  }
+
+  private async resolveRecipe (request: RunRequest): Promise<{ recipe: Recipe, recipeId?: StoredRecipe['id'], name: string }> {
+    const stored = await this.components.recipes.resolve(request.recipe)
+    if (stored != null) {
+      const parsed = parseRecipe(stored.yaml)
+      if (!parsed.ok) throw new RecipeValidationError(parsed.problems)
+      return { recipe: parsed.recipe, recipeId: stored.id, name: stored.name }
+    }
+    if (this.components.effects.get(request.recipe) != null) {
+      return { recipe: effectRecipe(request.recipe, request.params ?? {}), name: request.recipe }
+    }
+    throw new UnknownRecipeError(`unknown recipe or effect "${request.recipe}"`)
+  }
+
+  private async resolveInputs (inputs: RunRequest['inputs']): Promise<Cid[] | Record<string, Cid>> {
+    if (Array.isArray(inputs)) {
+      return await Promise.all(inputs.map(async (value, i) => await this.resolveInput(value, `inputs[${i}]`)))
+    }
+    const out: Record<string, Cid> = {}
+    for (const [key, value] of Object.entries(inputs)) out[key] = await this.resolveInput(value, `inputs.${key}`)
+    return out
+  }
+
+  /** a CID, or the name of a registered asset */
+  private async resolveInput (value: string, path: string): Promise<Cid> {
+    if (isCid(value)) return asCid(value)
+    const asset = await this.components.assets.get(value)
+    if (asset != null) return asset.cid
+    throw new UnknownInputError(`${path}: "${value}" is neither a CID nor a known asset name`)
+  }
+}

@@ -1,0 +1,176 @@
+import { availableParallelism, hostname } from 'node:os'
+import { join } from 'node:path'
+import type { Server } from 'node:http'
+import type { Redis } from 'ioredis'
+import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
+import { ENGINE_SALT } from './config/constants.js'
+import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
+import { createOrchestrator, createPlanStore, createStepWorkerPool, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
+import { createMeshNode, type MeshNode } from './mesh/index.js'
+import {
+  createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
+  createRedisConnection, createRunStore, createTokenStore, startManagedRedis, type ManagedRedis
+} from './state/index.js'
+import { createRedisKeys, type RedisKeys } from './state/keys.js'
+import { createContentStore } from './store/index.js'
+import type { ContentStore } from './store/types.js'
+import { createLogger, type Logger } from './util/logger.js'
+import { VERSION } from './version.js'
+import { registerSampleAssets } from './assets.js'
+
+
+export interface L1NodeInit {
+  config?: NodeConfigInit
+  logger?: Logger
+  /** run the HTTP API (serve) or only workers (worker) @default 'serve' */
+  role?: 'serve' | 'worker'
+}
+
+/**
+ * The composition root: builds every part of one L1 node and owns the start/stop order
+ * (Redis -> Helia/libp2p -> store -> state -> workers -> orchestrator -> API).
+ */
+export class L1Node {
+  readonly config: NodeConfig
+  readonly logger: Logger
+  readonly keys: RedisKeys
+  readonly role: 'serve' | 'worker'
+  redis!: Redis
+  mesh!: MeshNode
+  store!: ContentStore
+  effects!: EffectRegistry
+  orchestrator!: Orchestrator
+  workers!: StepWorkerPool
+  runService!: RunService
+  state!: ReturnType<L1Node['createState']>
+  private managedRedis?: ManagedRedis
+  private server?: Server
+  private readonly stopTasks: Array<() => Promise<unknown>> = []
+  private started = false
+
+  constructor (init: L1NodeInit = {}) {
+    this.config = configSchema.parse(init.config ?? {})
+    this.logger = init.logger ?? createLogger({ level: this.config.logLevel })
+    this.keys = createRedisKeys(this.config.redisPrefix)
+    this.role = init.role ?? 'serve'
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    const { config, logger } = this
+    const log = logger.child({ component: 'node' })
+
+    let redisUrl = config.redisUrl
+    if (redisUrl == null) {
+      this.managedRedis = await startManagedRedis({ dataDir: config.dataDir, logger })
+      this.stopTasks.push(async () => await this.managedRedis?.stop())
+      redisUrl = this.managedRedis.url
+    }
+    this.redis = await createRedisConnection(redisUrl, config.redisDb)
+    this.stopTasks.push(async () => { this.redis.disconnect() })
+
+    this.mesh = await createMeshNode({
+      dataDir: join(config.dataDir, 'helia'), listen: config.p2pListen, bootstrap: config.bootstrap, logger
+    })
+    this.stopTasks.push(async () => { await this.mesh.stop() })
+    this.store = createContentStore({
+      helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs,
+      ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {})
+    })
+
+    this.state = this.createState()
+    this.effects = createEffectRegistry()
+    const connection = { host: 'unused', ...redisConnectionOptions(redisUrl, config.redisDb) }
+    const workerId = `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
+
+    this.workers = createStepWorkerPool({
+      store: this.store,
+      cacheIndex: this.state.cacheIndex,
+      claims: this.state.claims,
+      executor: createStepExecutor({ logger }),
+      logger
+    }, {
+      workerId,
+      workRoot: join(config.dataDir, 'work'),
+      fetchTimeoutMs: config.fetchTimeoutMs,
+      connection,
+      prefix: this.keys.queuePrefix(),
+      concurrency: config.workers,
+      lockDurationMs: config.claimLeaseMs,
+      stepTimeoutMs: config.stepTimeoutMs
+    })
+    await this.workers.start()
+    this.stopTasks.push(async () => { await this.workers.stop() })
+
+    if (this.role === 'serve') {
+      this.orchestrator = createOrchestrator({
+        runs: this.state.runs,
+        plans: this.state.plans,
+        cacheIndex: this.state.cacheIndex,
+        store: this.store,
+        contentRefs: this.state.content,
+        logger
+      }, {
+        connection,
+        prefix: this.keys.queuePrefix(),
+        fetchTimeoutMs: config.fetchTimeoutMs,
+        software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
+      })
+      await this.orchestrator.start()
+      this.stopTasks.push(async () => { await this.orchestrator.stop() })
+      this.runService = new RunService({
+        orchestrator: this.orchestrator,
+        recipes: this.state.recipes,
+        assets: this.state.assets,
+        effects: this.effects,
+        engine: ENGINE_SALT
+      })
+      await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
+      const resumed = await this.orchestrator.resumeInterrupted()
+      if (resumed > 0) log.info({ resumed }, 'resumed interrupted runs')
+    }
+    log.info({ peerId: this.mesh.peerId, role: this.role, workers: config.workers || availableParallelism() }, 'node started')
+  }
+
+  private createState () {
+    const base = { redis: this.redis, keys: this.keys, logger: this.logger }
+    return {
+      runs: createRunStore(base),
+      plans: createPlanStore(base),
+      cacheIndex: createCacheIndex(base),
+      claims: createClaims({ ...base, workerId: `${hostname()}:${process.pid}`, leaseMs: this.config.claimLeaseMs }),
+      recipes: createRecipeStore(base),
+      assets: createAssetStore(base),
+      content: createContentIndex(base),
+      analysis: createAnalysisCache(base),
+      tokens: createTokenStore(base)
+    }
+  }
+
+  /** Stops everything in reverse start order; safe to call twice */
+  async stop (): Promise<void> {
+    const tasks = this.stopTasks.splice(0).reverse()
+    for (const task of tasks) {
+      await task().catch((err: unknown) => { this.logger.error({ err }, 'error while stopping') })
+    }
+  }
+}
+
+/** BullMQ wants connection options, not a shared client: it opens its own blocking connections */
+function redisConnectionOptions (url: string, db: number): { host: string, port: number, db: number, password?: string, username?: string, maxRetriesPerRequest: null } {
+  const u = new URL(url)
+  const pathDb = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : db
+  return {
+    host: u.hostname,
+    port: Number(u.port === '' ? 6379 : u.port),
+    db: Number.isInteger(pathDb) ? pathDb : db,
+    ...(u.password !== '' ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username !== '' ? { username: decodeURIComponent(u.username) } : {}),
+    maxRetriesPerRequest: null
+  }
+}
+
+export async function createL1Node (init: L1NodeInit = {}): Promise<L1Node> {
+  return new L1Node(init)
+}
