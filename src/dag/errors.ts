@@ -2,3 +2,37 @@
 export class InvalidIdError extends Error {
   override name = 'InvalidIdError'
 }
+
+/** One problem found in a recipe or in a run's inputs, with the path of the offending field */
+export interface Problem {
+  /** where: `dag.nodes[2].config.mode`, `inputs.video`, `line 3, column 5` */
+  path: string
+  message: string
+  /** stable machine code: 'unknown-type', 'cycle', 'bad-config'... */
+  code: string
+}
+
+function summarise (what: string, problems: readonly Problem[]): string {
+  const lines = problems.map(p => p.path === '' ? p.message : `${p.path}: ${p.message}`)
+  return `${what} (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${lines.join('; ')}`
+}
+
+/** Thrown by throwing APIs (planRun, requireRecipe) when a recipe has problems; carries every one of them */
+export class RecipeValidationError extends Error {
+  override name = 'RecipeValidationError'
+  readonly problems: Problem[]
+  constructor (problems: Problem[]) {
+    super(summarise('invalid recipe', problems))
+    this.problems = problems
+  }
+}
+
+/** Thrown by planRun when the run's inputs do not bind the recipe's variable inputs (unbound, unknown, not a CID) */
+export class InputBindingError extends Error {
+  override name = 'InputBindingError'
+  readonly problems: Problem[]
+  constructor (problems: Problem[]) {
+    super(summarise('invalid run inputs', problems))
+    this.problems = problems
+  }
+}

@@ -1,0 +1,53 @@
+import type { NodeType } from './types.js'
+
+/** Inputs each node type takes: [min, max] (max Infinity = any number) */
+export const ARITY: Readonly<Record<NodeType, readonly [number, number]>> = {
+  SOURCE: [0, 0],
+  SEGMENT: [1, 1],
+  RESIZE: [1, 1],
+  TRANSFORM: [1, 1],
+  EFFECT: [1, 1],
+  SEQUENCE: [1, Infinity],
+  LAYER: [1, Infinity],
+  MUX: [2, Infinity],
+  BLEND: [2, 2],
+  AUDIO_MIX: [2, Infinity]
+}
+
+/** Largest frame side accepted by RESIZE / SEQUENCE (8K UHD) */
+export const MAX_SIDE = 7680
+
+export const RESIZE_MODES = ['fit', 'fill', 'stretch', 'pad'] as const
+export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const
+export const TARGET_SIZES = ['first', 'last', 'largest', 'explicit'] as const
+export const BLEND_MODES = [
+  'multiply', 'screen', 'overlay', 'add', 'subtract', 'average', 'difference', 'lighten', 'darken'
+] as const
+
+/** TRANSFORM `effects` keys: [min, max, neutral value]; a neutral value is dropped when normalising */
+export const TRANSFORM_RANGES = {
+  saturation: [0, 3, 1],
+  contrast: [0, 5, 1],
+  brightness: [-1, 1, 0],
+  gamma: [0.1, 10, 1],
+  hue: [-360, 360, 0],
+  blur: [0, 50, 0],
+  sharpen: [-2, 5, 0],
+  speed: [0.25, 4, 1]
+} as const
+
+export const DEFAULTS = {
+  resizeMode: 'fit',
+  background: 'black',
+  transition: 'cut',
+  transitionDuration: 0.5,
+  maxTransitionDuration: 10,
+  targetSize: 'first',
+  blendMode: 'overlay',
+  blendOpacity: 0.5,
+  layerScaleMax: 10,
+  gainMax: 10
+} as const
+
+/** Name of the variable input of a short-form effect recipe (`effectRecipe`) */
+export const EFFECT_RECIPE_INPUT = 'input'

@@ -1,0 +1,97 @@
+import { isHexId } from './ids.js'
+import { joinPath, show } from './problems.js'
+import type { Problem } from './errors.js'
+import type { Recipe } from './types.js'
+import type { EffectCatalog, EffectDefinition, ParamSpec } from '../effects/types.js'
+
+const COLOR = /^(#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|0x[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|[A-Za-z]+)$/
+
+const TYPE_WORDS: Record<ParamSpec['type'], string> = {
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  string: 'a string',
+  enum: 'one of the listed values',
+  color: 'a colour (a name or #rrggbb[aa])'
+}
+
+function typeOk (spec: ParamSpec, value: unknown): boolean {
+  switch (spec.type) {
+    case 'number': return typeof value === 'number' && Number.isFinite(value)
+    case 'integer': return typeof value === 'number' && Number.isInteger(value)
+    case 'boolean': return typeof value === 'boolean'
+    case 'string': return typeof value === 'string'
+    case 'enum': return typeof value === 'string' && (spec.values ?? []).includes(value)
+    case 'color': return typeof value === 'string' && COLOR.test(value)
+  }
+}
+
+/** Problems of one parameter value against its spec ('param-type' or 'param-range'), or undefined */
+export function paramProblem (name: string, spec: ParamSpec, value: unknown, path: string): Problem | undefined {
+  if (!typeOk(spec, value)) {
+    const what = spec.type === 'enum' ? `one of ${(spec.values ?? []).join(', ')}` : TYPE_WORDS[spec.type]
+    return { path, code: 'param-type', message: `parameter "${name}" must be ${what}, got ${show(value)}` }
+  }
+  if (typeof value === 'number' && ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))) {
+    return { path, code: 'param-range', message: `parameter "${name}" must be within ${spec.min ?? '-inf'}..${spec.max ?? 'inf'}, got ${value}` }
+  }
+  return undefined
+}
+
+/** Params with the effect's defaults filled in, keys in the definition's order */
+export function paramsWithDefaults (def: EffectDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(def.params)) out[name] = params[name] ?? spec.default
+  return out
+}
+
+/**
+ * Checks EFFECT nodes and registry.effects against the catalog: unknown effect, unknown parameter,
+ * wrong parameter type, parameter out of range, and a registry hash that names another definition.
+ * A registry entry only declares that the recipe uses an effect: a `hash` that is a full SHA3-256 hex
+ * must equal the built-in definition's hash ('effect-hash-mismatch'); anything else (a placeholder like
+ * "abc123...") is ignored, since the catalog is the source of truth for how an effect runs.
+ */
+export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[] {
+  const problems: Problem[] = []
+  for (const [name, entry] of Object.entries(recipe.registry.effects)) {
+    const path = joinPath('registry.effects', [name])
+    const def = effects.get(name)
+    if (def === undefined) {
+      problems.push({ path, code: 'unknown-effect', message: `unknown effect "${name}"` })
+    } else if (entry.hash !== undefined && isHexId(entry.hash.toLowerCase()) && entry.hash.toLowerCase() !== def.hash) {
+      problems.push({
+        path: `${path}.hash`,
+        code: 'effect-hash-mismatch',
+        message: `hash ${entry.hash} does not match effect "${name}" ${def.version} (${def.hash})`
+      })
+    }
+  }
+  recipe.nodes.forEach((node, i) => {
+    if (node.type !== 'EFFECT') return
+    const base = `dag.nodes[${i}].config`
+    const name = node.config.effect as string
+    const def = effects.get(name)
+    if (def === undefined) {
+      problems.push({ path: `${base}.effect`, code: 'unknown-effect', message: `unknown effect "${name}"` })
+      return
+    }
+    const params = (node.config.params ?? {}) as Record<string, unknown>
+    for (const [key, value] of Object.entries(params)) {
+      const path = joinPath(`${base}.params`, [key])
+      const spec = def.params[key]
+      if (spec === undefined) {
+        const known = Object.keys(def.params)
+        problems.push({
+          path,
+          code: 'unknown-param',
+          message: `effect "${name}" has no parameter "${key}" (${known.length === 0 ? 'it takes none' : `known: ${known.join(', ')}`})`
+        })
+        continue
+      }
+      const problem = paramProblem(key, spec, value, path)
+      if (problem !== undefined) problems.push(problem)
+    }
+  })
+  return problems
+}

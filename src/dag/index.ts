@@ -1,0 +1,17 @@
+/**
+ * Recipes: parsing, validation, identifiers and planning (DESIGN sections 2-4). Pure: no I/O.
+ */
+export { parseRecipe, validateRecipe, effectRecipe, recipeId, variableInputs } from './recipe.js'
+export type { ParseResult, ParseRecipeInit } from './recipe.js'
+export { planRun, bindInputs, sourceCacheId, stepCacheId } from './planner.js'
+export type { PlanRunInit, RunInputs } from './planner.js'
+export { paramProblem, paramsWithDefaults } from './effect-check.js'
+export { InputBindingError, InvalidIdError, RecipeValidationError } from './errors.js'
+export type { Problem } from './errors.js'
+export { NODE_TYPES } from './types.js'
+export type { NodeType, Plan, PlanStep, Recipe, RecipeNode, VariableInput } from './types.js'
+export {
+  asCacheId, asCid, asPlanId, asRecipeId, canonicalJson, cidToString, hashCanonical, isCid, isHexId, sha3Hex
+} from './ids.js'
+export type { CacheId, Cid, PlanId, RecipeId, RunId } from './ids.js'
+export { ARITY, EFFECT_RECIPE_INPUT } from './constants.js'
