@@ -27,10 +27,10 @@ export class ApiClient {
 
   get server (): string { return this.init.server.replace(/\/+$/, '') }
 
-  async request (method: string, path: string, options: { body?: unknown, raw?: BodyInit, headers?: Record<string, string>, timeoutMs?: number, signal?: AbortSignal } = {}): Promise<Response> {
+  async request (method: string, path: string, options: { body?: unknown, raw?: RequestInit['body'], headers?: Record<string, string>, timeoutMs?: number, signal?: AbortSignal } = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
     if (this.init.token != null) headers.authorization = `Bearer ${this.init.token}`
-    let body: BodyInit | undefined = options.raw
+    let body: RequestInit['body'] | undefined = options.raw
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)

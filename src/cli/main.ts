@@ -1,7 +1,8 @@
 import { EXIT } from './client.js'
-import { main } from './program.js'
+import { fullProgram } from './full-program.js'
+import { runProgram } from './program.js'
 
-main(process.argv).then((code) => { process.exitCode = code }, (err: unknown) => {
+runProgram(fullProgram(), process.argv).then((code) => { process.exitCode = code }, (err: unknown) => {
   process.stderr.write(`artdag: ${String(err)}\n`)
   process.exitCode = EXIT.failed
 })

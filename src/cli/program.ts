@@ -6,10 +6,12 @@ import { registerLoginCommand } from './commands/login.js'
 import { registerRecipesCommand } from './commands/recipes.js'
 import { registerRenderCommand } from './commands/render.js'
 import { registerRunsCommand } from './commands/runs.js'
-import { registerServeCommands } from './commands/serve.js'
-import { registerLocalCommands } from './commands/local.js'
 
-export function buildProgram (): Command {
+/**
+ * The root command with the commands that talk to a server. It imports nothing of the node itself,
+ * so it bundles into the small downloadable client (`/download/client`).
+ */
+export function clientProgram (): Command {
   const program = new Command('artdag')
     .description('Art DAG L1 render node and client')
     .version(VERSION)
@@ -17,18 +19,16 @@ export function buildProgram (): Command {
     .option('--token <token>', 'API token (ARTDAG_TOKEN, or saved by `artdag login`)')
     .option('--json', 'print JSON for scripts')
     .exitOverride()
-  registerServeCommands(program)
   registerRenderCommand(program)
   registerRunsCommand(program)
   registerCacheCommand(program)
   registerRecipesCommand(program)
   registerLoginCommand(program)
-  registerLocalCommands(program)
   return program
 }
 
-export async function main (argv: string[]): Promise<number> {
-  const program = buildProgram()
+/** Parses argv and maps every failure to a message on stderr and a meaningful exit code */
+export async function runProgram (program: Command, argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv)
     return EXIT.ok
@@ -47,7 +47,6 @@ export async function main (argv: string[]): Promise<number> {
     }
     const named = err as { name?: string, message?: string }
     process.stderr.write(`artdag: ${named.message ?? String(err)}\n`)
-    return named.name === 'ConfigError' ? EXIT.usage : EXIT.failed
+    return named.name === 'ConfigError' || named.name === 'RecipeValidationError' ? EXIT.usage : EXIT.failed
   }
 }
-

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs'
+import { ENGINE_SALT } from '../../config/constants.js'
+import { coerceParams, effectRecipe, parseRecipe, planRun } from '../../dag/index.js'
+import { EXIT } from '../client.js'
+import { err, finish, formatProblems, out, readRecipeFile } from './validate.js'
+import type { Command } from 'commander'
+import type { Recipe, RunInputs } from '../../dag/index.js'
+import type { CommandOutcome, RecipeCommandDeps } from './validate.js'
+
+export interface PlanCommandDeps extends RecipeCommandDeps {
+  /** engine salt of the cache ids @default ENGINE_SALT */
+  engine?: string
+}
+
+export interface PlanOptions {
+  /** `name=CID` (by input name or node id) or bare CIDs (positional); not both */
+  input?: string[]
+  /** `k=v`, only with an effect name */
+  param?: string[]
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+function pairs (values: string[], flag: string): { pairs: Record<string, string> } | { outcome: CommandOutcome } {
+  const result: Record<string, string> = {}
+  for (const value of values) {
+    const eq = value.indexOf('=')
+    if (eq <= 0) return { outcome: { code: EXIT.usage, summary: `${flag} "${value}": expected name=value` } }
+    result[value.slice(0, eq)] = value.slice(eq + 1)
+  }
+  return { pairs: result }
+}
+
+function parseInputs (values: string[]): { inputs: RunInputs } | { outcome: CommandOutcome } {
+  const named = values.filter(v => v.includes('='))
+  if (named.length === 0) return { inputs: values }
+  if (named.length !== values.length) {
+    return { outcome: { code: EXIT.usage, summary: '--input: use either name=CID for every input or bare CIDs in order, not both' } }
+  }
+  const read = pairs(values, '--input')
+  return 'pairs' in read ? { inputs: read.pairs } : read
+}
+
+/**
+ * `artdag plan <recipe.yaml|effect> --input name=CID ... [--param k=v]`: the plan as JSON on stdout,
+ * or every problem (`path: message`) on stderr and code 1. A target that names a file (or ends in
+ * .yaml / .yml) is a recipe; otherwise it must be an effect of the catalog (the short form).
+ */
+export async function runPlan (target: string, options: PlanOptions, deps: PlanCommandDeps): Promise<CommandOutcome> {
+  const effects = await deps.effects()
+  const parsedInputs = parseInputs(options.input ?? [])
+  if ('outcome' in parsedInputs) return parsedInputs.outcome
+  const params = pairs(options.param ?? [], '--param')
+  if ('outcome' in params) return params.outcome
+  let recipe: Recipe
+  const isFile = /\.ya?ml$/i.test(target) || existsSync(target)
+  if (isFile) {
+    if (Object.keys(params.pairs).length > 0) {
+      return { code: EXIT.usage, summary: '--param applies to an effect name only; set params in the recipe file' }
+    }
+    const read = await readRecipeFile(target)
+    if ('outcome' in read) return read.outcome
+    const parsed = parseRecipe(read.text, { effects })
+    if (!parsed.ok) {
+      err(deps)(formatProblems(parsed.problems))
+      return { code: EXIT.failed, summary: `${target}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}` }
+    }
+    recipe = parsed.recipe
+  } else {
+    const def = effects.get(target)
+    if (def === undefined) return { code: EXIT.usage, summary: `"${target}" is neither a recipe file nor a known effect` }
+    recipe = effectRecipe(target, coerceParams(def, params.pairs))
+  }
+  try {
+    const plan = planRun({ recipe, inputs: parsedInputs.inputs, effects, engine: deps.engine ?? ENGINE_SALT })
+    out(deps)(JSON.stringify(plan, null, 2) + '\n')
+    return { code: EXIT.ok }
+  } catch (e) {
+    const problems = (e as { problems?: unknown }).problems
+    if (!Array.isArray(problems)) throw e
+    err(deps)(formatProblems(problems))
+    return { code: EXIT.failed, summary: (e as Error).message }
+  }
+}
+
+export function registerPlanCommand (program: Command, deps: PlanCommandDeps): Command {
+  return program.command('plan')
+    .description('plan a recipe or an effect offline: steps, levels and cache ids as JSON')
+    .argument('<recipe>', 'recipe YAML file, or an effect name (the short form)')
+    .option('-i, --input <name=cid>', 'bind a variable input by name or node id (or a bare CID, in order); repeatable', collect)
+    .option('-p, --param <k=v>', 'effect parameter (with an effect name); repeatable', collect)
+    .action(async (target: string, opts: PlanOptions) => {
+      finish(await runPlan(target, opts, deps))
+    })
+}

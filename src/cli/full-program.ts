@@ -1,0 +1,12 @@
+import type { Command } from 'commander'
+import { registerLocalCommands } from './commands/local.js'
+import { registerServeCommands } from './commands/serve.js'
+import { clientProgram } from './program.js'
+
+/** The node's own CLI: the client commands plus serve, worker, plan and validate */
+export function fullProgram (): Command {
+  const program = clientProgram()
+  registerServeCommands(program)
+  registerLocalCommands(program)
+  return program
+}
