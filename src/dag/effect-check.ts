@@ -95,3 +95,23 @@ export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[]
   })
   return problems
 }
+
+/**
+ * Params given as text (CLI `--param k=v`, query strings) converted by the effect's declared types:
+ * numbers and booleans are parsed, anything that does not parse stays text so validation names it.
+ * Names the effect does not declare stay text too (validation reports them as 'unknown-param').
+ */
+export function coerceParams (def: EffectDefinition | undefined, raw: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, text] of Object.entries(raw)) {
+    const spec = def?.params[key]
+    if ((spec?.type === 'number' || spec?.type === 'integer') && text.trim() !== '' && Number.isFinite(Number(text))) {
+      out[key] = Number(text)
+    } else if (spec?.type === 'boolean' && (text === 'true' || text === 'false')) {
+      out[key] = text === 'true'
+    } else {
+      out[key] = text
+    }
+  }
+  return out
+}

@@ -5,7 +5,7 @@ export { parseRecipe, validateRecipe, effectRecipe, recipeId, variableInputs } f
 export type { ParseResult, ParseRecipeInit } from './recipe.js'
 export { planRun, bindInputs, sourceCacheId, stepCacheId } from './planner.js'
 export type { PlanRunInit, RunInputs } from './planner.js'
-export { paramProblem, paramsWithDefaults } from './effect-check.js'
+export { coerceParams, paramProblem, paramsWithDefaults } from './effect-check.js'
 export { InputBindingError, InvalidIdError, RecipeValidationError } from './errors.js'
 export type { Problem } from './errors.js'
 export { NODE_TYPES } from './types.js'

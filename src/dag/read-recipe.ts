@@ -29,15 +29,15 @@ const isBag = (v: unknown): v is Bag => v !== null && typeof v === 'object' && !
 /**
  * Reads the document's shape (fields, registry, node list, input spellings) into a draft, reporting
  * every misplaced or mistyped field as 'bad-field'. `versionText` is the version as written
- * (YAML reads `1.0` as the number 1).
+ * (YAML reads `1.0` as the number 1). `complete` is false when there is no node list to check further.
  */
-export function readRecipe (doc: unknown, versionText?: string): { draft: DraftRecipe, problems: Problem[] } {
+export function readRecipe (doc: unknown, versionText?: string): { draft: DraftRecipe, problems: Problem[], complete: boolean } {
   const problems: Problem[] = []
   const bad = (path: string, message: string): void => { problems.push({ path, code: 'bad-field', message }) }
   const draft: DraftRecipe = { head: { name: '' }, registry: { assets: {}, effects: {} }, nodes: [], output: undefined }
   if (!isBag(doc)) {
     bad('', `a recipe must be a YAML mapping, got ${show(doc)}`)
-    return { draft, problems }
+    return { draft, problems, complete: false }
   }
   unknownFields(doc, '', TOP_FIELDS, bad)
   if (typeof doc.name === 'string' && doc.name.trim() !== '') draft.head.name = doc.name
@@ -53,20 +53,20 @@ export function readRecipe (doc: unknown, versionText?: string): { draft: DraftR
   readRegistry(doc.registry, draft, bad)
   if (!isBag(doc.dag)) {
     bad('dag', doc.dag === undefined ? 'required: {nodes, output}' : `must be a mapping {nodes, output}, got ${show(doc.dag)}`)
-    return { draft, problems }
+    return { draft, problems, complete: false }
   }
   unknownFields(doc.dag, 'dag', ['nodes', 'output'], bad)
   if (typeof doc.dag.output === 'string') draft.output = doc.dag.output
   else if (doc.dag.output !== undefined) bad('dag.output', `must be a node id (a string), got ${show(doc.dag.output)}`)
   if (!Array.isArray(doc.dag.nodes)) {
     bad('dag.nodes', doc.dag.nodes === undefined ? 'required: a list of nodes' : `must be a list of nodes, got ${show(doc.dag.nodes)}`)
-    return { draft, problems }
+    return { draft, problems, complete: false }
   }
   doc.dag.nodes.forEach((raw: unknown, index: number) => {
     const node = readNode(raw, `dag.nodes[${index}]`, bad)
     if (node !== undefined) draft.nodes.push(node)
   })
-  return { draft, problems }
+  return { draft, problems, complete: true }
 }
 
 function unknownFields (bag: Bag, base: string, known: string[], bad: (path: string, message: string) => void): void {

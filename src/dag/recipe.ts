@@ -67,6 +67,7 @@ export function parseRecipe (yamlText: string, init: ParseRecipeInit = {}): Pars
   const { doc, version, problems } = yamlProblems(yamlText)
   if (problems.length > 0) return { ok: false, problems }
   const read = readRecipe(doc, version)
+  if (!read.complete) return { ok: false, problems: read.problems }
   const checked = checkStructure(read.draft)
   const all = [...read.problems, ...checked.problems]
   if (checked.recipe !== undefined && init.effects !== undefined) all.push(...checkEffects(checked.recipe, init.effects))

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { ENGINE_SALT } from '../../config/constants.js'
-import { coerceParams, effectRecipe, parseRecipe, planRun } from '../../dag/index.js'
+import { coerceParams, effectRecipe, InputBindingError, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
 import { EXIT } from '../client.js'
 import { err, finish, formatProblems, out, readRecipeFile } from './validate.js'
 import type { Command } from 'commander'
@@ -76,10 +76,9 @@ export async function runPlan (target: string, options: PlanOptions, deps: PlanC
     out(deps)(JSON.stringify(plan, null, 2) + '\n')
     return { code: EXIT.ok }
   } catch (e) {
-    const problems = (e as { problems?: unknown }).problems
-    if (!Array.isArray(problems)) throw e
-    err(deps)(formatProblems(problems))
-    return { code: EXIT.failed, summary: (e as Error).message }
+    if (!(e instanceof RecipeValidationError) && !(e instanceof InputBindingError)) throw e
+    err(deps)(formatProblems(e.problems))
+    return { code: EXIT.failed, summary: `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} (${e.name})` }
   }
 }
 
