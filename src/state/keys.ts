@@ -22,6 +22,8 @@ export interface RedisKeys {
   claim(id: CacheId): string
   /** pub/sub channel: the result (or failure) of a step, for workers that lost the claim */
   stepResult(id: CacheId): string
+  /** string with a TTL: the error message of the last failed attempt of a step, for late waiters */
+  stepError(id: CacheId): string
   /** string: JSON StoredRecipe */
   recipe(id: RecipeId): string
   /** sorted set: recipe ids by upload time */
@@ -68,6 +70,7 @@ export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
     remoteIndex: () => k('remote_index'),
     claim: (id) => k(`claim:${id}`),
     stepResult: (id) => k(`step-result:${id}`),
+    stepError: (id) => k(`step-error:${id}`),
     recipe: (id) => k(`recipe:${id}`),
     recipes: () => k('recipes'),
     recipeNames: () => k('recipe_names'),

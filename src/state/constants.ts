@@ -1,0 +1,17 @@
+/** Defaults of the Redis state layer (STYLE rule 3) */
+export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../config/constants.js'
+
+/** how long createRedisConnection waits for Redis at startup */
+export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5_000
+/** a revoked token is remembered this long (L2 tokens expire before that) */
+export const TOKEN_REVOCATION_TTL_S = 30 * 24 * 3600
+/** largest page a list() call returns */
+export const MAX_PAGE_LIMIT = 1_000
+/** optimistic update attempts before RunStore.update gives up */
+export const MAX_UPDATE_ATTEMPTS = 200
+/** a published step failure stays visible to late waiters this long */
+export const STEP_ERROR_TTL_MS = 10 * 60_000
+/** how long startManagedRedis waits for "Ready to accept connections" (AOF replay included) */
+export const MANAGED_REDIS_READY_TIMEOUT_MS = 60_000
+/** how long a stale redis-server of a crashed run gets to shut down before SIGKILL */
+export const MANAGED_REDIS_STOP_TIMEOUT_MS = 15_000

@@ -1,0 +1,20 @@
+/**
+ * Redis state of the node (DESIGN section 6): runs, cache index, claims, recipes, assets, content
+ * listing, analysis cache, tokens, plus the connection helper and the managed redis-server.
+ * Every factory takes `{ redis, keys, logger? }`; every key name comes from `createRedisKeys(prefix)`.
+ */
+export { createRedisKeys, type RedisKeys } from './keys.js'
+export type { AssetRecord, Page, RunRecord, RunStatus, StepRecord, StepStatus, StoredRecipe } from './types.js'
+export * from './errors.js'
+export type { PageOptions } from './paging.js'
+
+export { createRunStore, RUN_STATUSES, type RunListOptions, type RunStore, type StateComponents } from './run-store.js'
+export { createCacheIndex, type CacheIndex, type CacheIndexEntries, type RemoteHint } from './cache-index.js'
+export { createClaims, type Claims, type ClaimsInit, type StepResult } from './claims.js'
+export { createRecipeStore, type RecipeStore } from './recipe-store.js'
+export { createAssetStore, type AssetStore } from './asset-store.js'
+export { createContentIndex, type ContentEntry, type ContentIndex, type ContentMeta } from './content-index.js'
+export { createAnalysisCache, type AnalysisCache } from './analysis-cache.js'
+export { createTokenStore, type TokenStore } from './token-store.js'
+export { createRedisConnection, redactRedisUrl, type RedisConnectionInit } from './connection.js'
+export { startManagedRedis, type ManagedRedis, type ManagedRedisInit } from './managed-redis.js'
