@@ -1,0 +1,41 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { FsBlockstore } from 'blockstore-fs'
+import { LevelBlockstore } from 'blockstore-level'
+import { FsDatastore } from 'datastore-fs'
+import { LevelDatastore } from 'datastore-level'
+import { MeshDataDirError } from './errors.js'
+import type { StoreBackend } from './constants.js'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+
+export interface OpenedStores {
+  blockstore: Blockstore
+  datastore: Datastore
+  /** folder of the blockstore (the content store measures its size there) */
+  blocksDir: string
+  close(): Promise<void>
+}
+
+/** Opens the persistent blockstore + datastore under `<heliaDir>/{blocks,data}` */
+export async function openStores (heliaDir: string, backend: StoreBackend): Promise<OpenedStores> {
+  const blocksDir = join(heliaDir, 'blocks')
+  const dataDir = join(heliaDir, 'data')
+  try {
+    await mkdir(heliaDir, { recursive: true })
+  } catch (err) {
+    throw new MeshDataDirError(`cannot use "${heliaDir}" as the Helia data dir: ${(err as Error).message}`)
+  }
+  if (backend === 'level') {
+    const blockstore = new LevelBlockstore(blocksDir)
+    const datastore = new LevelDatastore(dataDir)
+    await blockstore.open()
+    await datastore.open()
+    return { blockstore, datastore, blocksDir, close: async () => { await blockstore.close(); await datastore.close() } }
+  }
+  const blockstore = new FsBlockstore(blocksDir)
+  const datastore = new FsDatastore(dataDir)
+  await blockstore.open()
+  await datastore.open()
+  return { blockstore, datastore, blocksDir, close: async () => { await blockstore.close(); await datastore.close() } }
+}

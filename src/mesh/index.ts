@@ -1,0 +1,56 @@
+import { MeshNodeImpl } from './mesh-node.js'
+import type { StoreBackend } from './constants.js'
+import type { Logger } from '../util/logger.js'
+import type { HeliaWithLibp2p } from '@helia/libp2p'
+import type { Libp2p } from '@libp2p/interface'
+import type { MeshServices } from './services.js'
+
+export { InvalidMultiaddrError, DialFailedError, MeshNotStartedError, MeshDataDirError } from './errors.js'
+export { DEFAULT_MESH_LISTEN, LAN_DHT_PROTOCOL, type StoreBackend } from './constants.js'
+export type { MeshServices } from './services.js'
+
+export interface MeshNodeInit {
+  /** node data dir; Helia keeps its blockstore and datastore (and the libp2p key) under `<dataDir>/helia/` */
+  dataDir: string
+  logger: Logger
+  /** @default ['/ip4/127.0.0.1/tcp/4100'] (tests pass '/ip4/127.0.0.1/tcp/0') */
+  listen?: string[]
+  /** multiaddrs of peers dialled on start and re-dialled with backoff when they drop @default [] */
+  bootstrap?: string[]
+  /** @default 'fs' */
+  storeBackend?: StoreBackend
+  /** @default 500 */
+  redialMinMs?: number
+  /** @default 30_000 */
+  redialMaxMs?: number
+  /** @default 10_000 */
+  dialTimeoutMs?: number
+}
+
+export type MeshHelia = HeliaWithLibp2p<MeshServices>
+
+/** One L1 node on the libp2p mesh: Helia (bitswap) over TCP/noise/yamux, LAN DHT, gossipsub. Nothing public. */
+export interface MeshNode {
+  readonly helia: MeshHelia
+  readonly libp2p: Libp2p<MeshServices>
+  /** base58 PeerId; stable across restarts (the key lives in the datastore) */
+  readonly peerId: string
+  /** folder of the blockstore */
+  readonly blocksDir: string
+  /** listen addresses including /p2p/<peerId> */
+  multiaddrs(): string[]
+  /** PeerIds of connected peers */
+  peers(): string[]
+  /** dials a peer; resolves with its PeerId */
+  dial(addr: string, options?: { signal?: AbortSignal }): Promise<string>
+  start(): Promise<void>
+  /** idempotent */
+  stop(): Promise<void>
+}
+
+/** Builds and starts a mesh node */
+export async function createMeshNode (init: MeshNodeInit): Promise<MeshNode> {
+  const node = await MeshNodeImpl.create(init)
+  await node.start()
+  return node
+}

@@ -1,0 +1,135 @@
+import { join } from 'node:path'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { createHeliaLight } from 'helia'
+import { openStores, type OpenedStores } from './backends.js'
+import {
+  DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MESH_LISTEN, DEFAULT_REDIAL_MAX_MS, DEFAULT_REDIAL_MIN_MS,
+  DEFAULT_STORE_BACKEND, HELIA_DIR, REDIAL_TICK_MS
+} from './constants.js'
+import { DialFailedError, InvalidMultiaddrError, MeshNotStartedError } from './errors.js'
+import { BootstrapRedialer } from './redial.js'
+import { meshServices, type MeshServices } from './services.js'
+import type { MeshHelia, MeshNode, MeshNodeInit } from './index.js'
+import type { Logger } from '../util/logger.js'
+import type { Libp2p } from '@libp2p/interface'
+
+function parseAddr (addr: string, what: string): Multiaddr {
+  try {
+    return multiaddr(addr)
+  } catch {
+    throw new InvalidMultiaddrError(`${what} "${addr}" is not a valid multiaddr`)
+  }
+}
+
+export class MeshNodeImpl implements MeshNode {
+  private redialer?: BootstrapRedialer
+  private state: 'stopped' | 'started' = 'stopped'
+  private stores?: OpenedStores
+  private readonly log: Logger
+
+  private constructor (
+    private readonly init: MeshNodeInit,
+    private heliaNode: MeshHelia | undefined,
+    private readonly listen: string[],
+    private readonly bootstrap: Multiaddr[]
+  ) {
+    this.log = init.logger.child({ component: 'mesh:node' })
+  }
+
+  static async create (init: MeshNodeInit): Promise<MeshNodeImpl> {
+    const listen = init.listen ?? DEFAULT_MESH_LISTEN
+    listen.forEach((a) => parseAddr(a, 'listen address'))
+    const bootstrap = (init.bootstrap ?? []).map((a) => parseAddr(a, 'bootstrap address'))
+    return new MeshNodeImpl(init, undefined, listen, bootstrap)
+  }
+
+  get helia (): MeshHelia {
+    if (this.heliaNode == null || this.state !== 'started') throw new MeshNotStartedError('the mesh node is not started')
+    return this.heliaNode
+  }
+
+  get libp2p (): Libp2p<MeshServices> {
+    return this.helia.libp2p
+  }
+
+  get peerId (): string {
+    return this.libp2p.peerId.toString()
+  }
+
+  get blocksDir (): string {
+    return join(this.init.dataDir, HELIA_DIR, 'blocks')
+  }
+
+  multiaddrs (): string[] {
+    return this.libp2p.getMultiaddrs().map((a) => a.toString())
+  }
+
+  peers (): string[] {
+    return this.libp2p.getPeers().map((p) => p.toString())
+  }
+
+  async dial (addr: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    options.signal?.throwIfAborted()
+    const ma = parseAddr(addr, 'peer address')
+    const timeoutMs = this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal != null ? [options.signal] : [])]
+    try {
+      const conn = await this.libp2p.dial(ma, { signal: AbortSignal.any(signals) })
+      return conn.remotePeer.toString()
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      throw new DialFailedError(`could not dial ${addr}: ${(err as Error).message}`)
+    }
+  }
+
+  async start (): Promise<void> {
+    if (this.state === 'started') return
+    const stores = await openStores(join(this.init.dataDir, HELIA_DIR), this.init.storeBackend ?? DEFAULT_STORE_BACKEND)
+    this.stores = stores
+    const light = createHeliaLight({ blockstore: stores.blockstore, datastore: stores.datastore, codecs: [dagJson, dagCbor] })
+    const helia = withBitswap(withLibp2pLight(light, {
+      addresses: { listen: this.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      // nothing public: no bootstrap lists, mDNS, delegated routing, UPnP or autoNAT
+      peerDiscovery: [],
+      services: meshServices()
+    })) as MeshHelia
+    try {
+      await helia.start()
+    } catch (err) {
+      await stores.close()
+      throw err
+    }
+    this.heliaNode = helia
+    this.state = 'started'
+    this.redialer = new BootstrapRedialer(helia.libp2p, this.bootstrap, {
+      minMs: this.init.redialMinMs ?? DEFAULT_REDIAL_MIN_MS,
+      maxMs: this.init.redialMaxMs ?? DEFAULT_REDIAL_MAX_MS,
+      dialTimeoutMs: this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
+      tickMs: REDIAL_TICK_MS
+    }, this.log)
+    await this.redialer.dialAllOnce()
+    this.redialer.start()
+    this.log.info({ peerId: this.peerId, addrs: this.multiaddrs() }, 'mesh node started')
+  }
+
+  async stop (): Promise<void> {
+    if (this.state === 'stopped') return
+    this.state = 'stopped'
+    this.redialer?.stop()
+    this.redialer = undefined
+    await this.heliaNode?.stop()
+    this.heliaNode = undefined
+    await this.stores?.close()
+    this.stores = undefined
+  }
+}

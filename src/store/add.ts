@@ -1,0 +1,115 @@
+import { importFile } from 'ipfs-unixfs-importer'
+import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
+import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from './constants.js'
+import { StoreFullError } from './errors.js'
+import { collect } from './verify.js'
+import type { AbortOptions } from './types.js'
+import type { Blocks } from '@helia/interface'
+import type { CID } from 'multiformats/cid'
+
+/** Blocks in use by adds that have not finished: GC and rollbacks leave them alone */
+export class InflightBlocks {
+  private readonly counts = new Map<string, number>()
+
+  hold (cid: CID): void {
+    const key = cid.multihash.toString()
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+  }
+
+  release (cid: CID): void {
+    const key = cid.multihash.toString()
+    const n = (this.counts.get(key) ?? 0) - 1
+    if (n <= 0) this.counts.delete(key)
+    else this.counts.set(key, n)
+  }
+
+  has (cid: CID): boolean {
+    return this.counts.has(cid.multihash.toString())
+  }
+
+  count (cid: CID): number {
+    return this.counts.get(cid.multihash.toString()) ?? 0
+  }
+}
+
+export interface AddContext {
+  blocks: Pick<Blocks, 'put' | 'has' | 'delete'>
+  inflight: InflightBlocks
+  /** called once per add, before the first new block: bytes the store holds now */
+  currentSize(): Promise<number>
+  /** @default unlimited */
+  maxBytes?: number
+  /** bytes of new blocks written by adds still running (shared, so concurrent adds respect the quota together) */
+  pending: { bytes: number }
+}
+
+/**
+ * Imports a byte stream as a UnixFS file with the IPIP-499 `unixfs-v1-2025` profile, every option spelled
+ * out so a change of library defaults cannot change our CIDs. Streams: at most a few chunks are in memory.
+ * On any failure (quota, abort, source error) the blocks this add wrote are deleted again, unless another
+ * add in flight uses them, so nothing half-written stays behind.
+ */
+export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddContext, options: AbortOptions = {}): Promise<{ cid: CID, size: number }> {
+  options.signal?.throwIfAborted()
+  const written: Array<{ cid: CID, size: number }> = []
+  const touched: CID[] = []
+  let base: number | undefined
+  let size = 0
+  const tracking = {
+    has: async (cid: CID, o?: AbortOptions) => await ctx.blocks.has(cid, o),
+    put: async (cid: CID, block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, o?: AbortOptions): Promise<CID> => {
+      ctx.inflight.hold(cid)
+      touched.push(cid)
+      if (await ctx.blocks.has(cid, o)) return cid
+      const bytes = block instanceof Uint8Array ? block : await collect(block)
+      if (ctx.maxBytes != null) {
+        base ??= await ctx.currentSize()
+        if (base + ctx.pending.bytes + bytes.byteLength > ctx.maxBytes) {
+          throw new StoreFullError(`the store is full: adding this content would exceed its quota of ${ctx.maxBytes} bytes`)
+        }
+      }
+      ctx.pending.bytes += bytes.byteLength
+      written.push({ cid, size: bytes.byteLength })
+      await ctx.blocks.put(cid, bytes, o)
+      return cid
+    }
+  }
+  async function * counted (): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      options.signal?.throwIfAborted()
+      size += chunk.byteLength
+      yield chunk
+    }
+  }
+  try {
+    const entry = await importFile({ content: counted() }, tracking, {
+      profile: 'unixfs-v1-2025',
+      cidVersion: 1,
+      rawLeaves: true,
+      reduceSingleLeafToSelf: true,
+      chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
+      layout: balanced({ maxChildrenPerNode: MAX_CHILDREN_PER_NODE })
+    })
+    return { cid: entry.cid, size }
+  } catch (err) {
+    await rollback(written, touched, ctx)
+    throw err
+  } finally {
+    for (const w of written) ctx.pending.bytes -= w.size
+    for (const cid of touched) ctx.inflight.release(cid)
+  }
+}
+
+async function rollback (written: Array<{ cid: CID }>, touched: CID[], ctx: AddContext): Promise<void> {
+  for (const { cid } of written) {
+    // more holds than this add's own means another add in flight needs the block too
+    const own = touched.filter((t) => t.equals(cid)).length
+    if (ctx.inflight.count(cid) > own) continue
+    try {
+      await ctx.blocks.delete(cid)
+    } catch {
+      // pinned by someone else meanwhile: then it is referenced and must stay
+    }
+  }
+}

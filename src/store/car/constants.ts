@@ -1,0 +1,21 @@
+/** libp2p protocol of the bulk path: request = root CID (varint length + CID bytes), response = status byte + CARv1 */
+export const CAR_PROTOCOL = '/artdag/car/1.0.0'
+/** multicodec codes the bulk path understands */
+export const RAW_CODE = 0x55
+export const DAG_PB_CODE = 0x70
+export const DAG_CBOR_CODE = 0x71
+export const DAG_JSON_CODE = 0x0129
+export const SHA2_256_CODE = 0x12
+/** Largest block accepted in a CAR (bitswap's hard limit is 2 MiB; UnixFS chunks are 1 MiB) */
+export const MAX_BLOCK_BYTES = 2 * 1024 * 1024 + 1024
+/** Blocks read ahead of the writer while exporting */
+export const DEFAULT_EXPORT_READ_AHEAD = 8
+/** Max ms without a byte from the peer (and for the dial) in fetchCar */
+export const DEFAULT_CAR_TIMEOUT_MS = 30_000
+/** Response status bytes of the protocol */
+export const STATUS_OK = 0
+export const STATUS_ERROR = 1
+/** Largest request (a CID is well under this) */
+export const MAX_REQUEST_BYTES = 256
+/** Bytes of verified blocks buffered before one putMany into the blockstore */
+export const IMPORT_BATCH_BYTES = 8 * 1024 * 1024

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto'
+import { CID } from 'multiformats/cid'
+import { CarReader } from './car-reader.js'
+import { checkSupported, linksOf } from './codecs.js'
+import { IMPORT_BATCH_BYTES, MAX_BLOCK_BYTES } from './constants.js'
+import { CarBlockMismatchError, CarHeaderError, CarTruncatedError, CarUnexpectedBlockError } from './errors.js'
+import type { Helia } from '@helia/interface'
+
+export interface ImportCarOptions {
+  signal?: AbortSignal
+  /** @default 2 MiB + 1 KiB */
+  maxBlockBytes?: number
+}
+
+export interface ImportCarResult {
+  root: CID
+  blocks: number
+  /** bytes of block data (without CAR framing) */
+  bytes: number
+}
+
+export type CarBlockSink = Pick<Helia, 'blockstore'>
+
+/**
+ * Reads a CARv1 stream whose only root must be `expectedRoot`, checks every block against its CID
+ * (sha2-256) as it arrives, accepts only blocks reachable from the root through blocks already
+ * received, and writes them into the blockstore. The root block is written last, once every block
+ * of the DAG has arrived and verified: a failed import (bad block, truncated stream, abort) never
+ * leaves the root in the blockstore, so the DAG never looks complete. Blocks written before the
+ * failure are unpinned and left to GC.
+ */
+export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint8Array>, expectedRoot: CID | string, options: ImportCarOptions = {}): Promise<ImportCarResult> {
+  options.signal?.throwIfAborted()
+  const root = typeof expectedRoot === 'string' ? CID.parse(expectedRoot) : expectedRoot
+  checkSupported(root)
+  const iterator = source[Symbol.asyncIterator]()
+  try {
+    const reader = new CarReader(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES)
+    const { roots } = await reader.readHeader()
+    if (roots.length !== 1 || !(roots[0] as CID).equals(root)) {
+      throw new CarHeaderError(`CAR roots are [${roots.map(String).join(', ')}], expected exactly [${root.toString()}]`)
+    }
+    const expected = new Set<string>([root.toString()])
+    const received = new Set<string>()
+    let rootBytes: Uint8Array | undefined
+    let batch: Array<{ cid: CID, bytes: Uint8Array }> = []
+    let batchBytes = 0
+    let blocks = 0
+    let bytes = 0
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return
+      const pairs = batch
+      batch = []
+      batchBytes = 0
+      // drain putMany's generator; it yields the CIDs written
+      for await (const written of helia.blockstore.putMany(pairs, { signal: options.signal })) void written
+    }
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const section = await reader.readSection()
+      if (section == null) break
+      const { cid, bytes: block } = section
+      const key = cid.toString()
+      if (received.has(key)) continue
+      if (!expected.has(key)) {
+        throw new CarUnexpectedBlockError(`CAR block ${key} is not linked from any block received before it (root ${root.toString()})`)
+      }
+      checkSupported(cid)
+      verify(cid, block)
+      received.add(key)
+      blocks++
+      bytes += block.byteLength
+      for (const link of linksOf(cid, block)) expected.add(link.toString())
+      if (cid.equals(root)) {
+        rootBytes = block.slice()
+        continue
+      }
+      batch.push({ cid, bytes: block })
+      batchBytes += block.byteLength
+      if (batchBytes >= IMPORT_BATCH_BYTES) await flush()
+    }
+    const missing = expected.size - received.size
+    if (missing > 0 || rootBytes == null) {
+      throw new CarTruncatedError(`CAR stream ended before the DAG of ${root.toString()} was complete: ${missing} of ${expected.size} blocks missing`)
+    }
+    await flush()
+    options.signal?.throwIfAborted()
+    await helia.blockstore.put(root, rootBytes, { signal: options.signal })
+    return { root, blocks, bytes }
+  } finally {
+    // stop the producer (a network stream) when we bail out early
+    await iterator.return?.()
+  }
+}
+
+function verify (cid: CID, bytes: Uint8Array): void {
+  const digest = createHash('sha256').update(bytes).digest()
+  const expected = cid.multihash.digest
+  if (digest.byteLength !== expected.byteLength || !digest.equals(expected)) {
+    throw new CarBlockMismatchError(`CAR block ${cid.toString()} does not match its CID: sha2-256 of its ${bytes.byteLength} bytes is ${digest.toString('hex')}`)
+  }
+}

@@ -1,0 +1,22 @@
+import { importCar, type CarBlockSink, type ImportCarResult } from './import.js'
+import { fetchCar, type FetchCarOptions } from './protocol.js'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+
+/**
+ * The bulk path (DESIGN section 7): a whole DAG as one CARv1 stream (IPIP-402 trustless gateway
+ * format), served over `/artdag/car/1.0.0` or HTTP, imported with every block checked against its CID.
+ */
+export { exportCar, type ExportCarOptions, type CarBlockSource } from './export.js'
+export { importCar, type ImportCarOptions, type ImportCarResult, type CarBlockSink } from './import.js'
+export { createCarServer, fetchCar, type CarServer, type CarServerComponents, type CarServerInit, type FetchCarOptions } from './protocol.js'
+export { CAR_PROTOCOL, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES } from './constants.js'
+export {
+  CarBlockMismatchError, CarUnsupportedCidError, CarHeaderError, CarUnexpectedBlockError, CarTruncatedError,
+  CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError
+} from './errors.js'
+
+/** fetchCar piped into importCar: the DAG is local and verified when this resolves */
+export async function pullCar (helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol'> }, peer: PeerId | string, root: CID | string, options: FetchCarOptions = {}): Promise<ImportCarResult> {
+  return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, { signal: options.signal })
+}

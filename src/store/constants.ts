@@ -1,0 +1,17 @@
+import { DEFAULT_FETCH_TIMEOUT_MS as CONFIG_FETCH_TIMEOUT_MS } from '../config/constants.js'
+import type { PinReason } from './types.js'
+
+/** IPIP-499 `unixfs-v1-2025`: 1 MiB fixed chunks */
+export const CHUNK_SIZE = 1_048_576
+/** IPIP-499 `unixfs-v1-2025`: balanced layout, 1024 links per node */
+export const MAX_CHILDREN_PER_NODE = 1024
+/** Max time to wait for the next block of content that is not local */
+export const DEFAULT_FETCH_TIMEOUT_MS = CONFIG_FETCH_TIMEOUT_MS
+/** Datastore key prefix of the pin reasons of a CID (a JSON array under `<prefix><cid>`) */
+export const PIN_REASONS_PREFIX = '/artdag/pin-reasons/'
+export const PIN_REASONS: readonly PinReason[] = ['run-input', 'run-output', 'cache', 'upload', 'published', 'asset', 'provenance', 'manifest']
+/** multicodec codes */
+export const RAW_CODE = 0x55
+export const DAG_PB_CODE = 0x70
+export const SHA2_256_CODE = 0x12
+export const IDENTITY_CODE = 0x00

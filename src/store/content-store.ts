@@ -1,0 +1,188 @@
+import { createReadStream } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { unixfs, type UnixFS } from '@helia/unixfs'
+import * as dagJson from '@ipld/dag-json'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { cidToString, type Cid } from '../dag/ids.js'
+import { addContent, InflightBlocks } from './add.js'
+import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, RAW_CODE } from './constants.js'
+import { withDeadline } from './deadline.js'
+import { InvalidCidError, InvalidRangeError, NotAFileError } from './errors.js'
+import { collectGarbage } from './gc.js'
+import { checkFile } from './import.js'
+import { checkReason, ReasonPins } from './pins.js'
+import { blocksSize } from './size.js'
+import { VerifyingBlocks } from './verify.js'
+import type { ContentStoreInit, StoreHelia } from './index.js'
+import type { AbortOptions, AddResult, ContentStore, GetOptions, PinReason, StatResult } from './types.js'
+import type { Logger } from '../util/logger.js'
+import type { Readable } from 'node:stream'
+
+export function parseCid (cid: string): CID {
+  try {
+    return CID.parse(cid)
+  } catch {
+    throw new InvalidCidError(`"${cid.length > 80 ? cid.slice(0, 77) + '...' : cid}" is not a valid CID`)
+  }
+}
+
+function checkRange (options: GetOptions): void {
+  for (const field of ['offset', 'length'] as const) {
+    const v = options[field]
+    if (v != null && (!Number.isSafeInteger(v) || v < 0)) {
+      throw new InvalidRangeError(`${field} must be a non-negative integer, got ${String(v)}`)
+    }
+  }
+}
+
+export class HeliaContentStore implements ContentStore {
+  private readonly helia: StoreHelia
+  private readonly log: Logger
+  private readonly verified: VerifyingBlocks
+  private readonly fs: UnixFS
+  private readonly pins: ReasonPins
+  private readonly inflight = new InflightBlocks()
+  private readonly pending = { bytes: 0 }
+  private readonly fetchTimeoutMs: number
+
+  constructor (private readonly init: ContentStoreInit & { blocksDir?: string }) {
+    this.helia = init.helia
+    this.log = init.logger.child({ component: 'store' })
+    this.verified = new VerifyingBlocks(this.helia.blockstore)
+    this.fs = unixfs({ blockstore: this.verified })
+    this.pins = new ReasonPins(this.helia)
+    this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
+  }
+
+  private async add (source: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<AddResult> {
+    const { cid, size } = await addContent(source, {
+      blocks: this.helia.blockstore,
+      inflight: this.inflight,
+      currentSize: async () => await this.size(),
+      maxBytes: this.init.maxBytes,
+      pending: this.pending
+    }, options)
+    this.log.debug({ cid: cid.toString(), size }, 'added')
+    return { cid: cidToString(cid), size }
+  }
+
+  async addBytes (bytes: Uint8Array, options: AbortOptions = {}): Promise<AddResult> {
+    return await this.add((async function * () { yield bytes })(), options)
+  }
+
+  async addStream (source: AsyncIterable<Uint8Array> | Readable, options: AbortOptions = {}): Promise<AddResult> {
+    return await this.add(source as AsyncIterable<Uint8Array>, options)
+  }
+
+  async addFile (path: string, options: AbortOptions = {}): Promise<AddResult> {
+    options.signal?.throwIfAborted()
+    await checkFile(path)
+    return await this.add(createReadStream(path, { highWaterMark: 1024 * 1024, signal: options.signal }), options)
+  }
+
+  get (cid: Cid, options: GetOptions = {}): AsyncIterable<Uint8Array> {
+    options.signal?.throwIfAborted()
+    checkRange(options)
+    const parsed = parseCid(cid)
+    if (parsed.code !== RAW_CODE && parsed.code !== DAG_PB_CODE) {
+      throw new NotAFileError(`CID ${cid} is not a file (codec 0x${parsed.code.toString(16)})`)
+    }
+    return withDeadline((signal) => this.fs.cat(parsed, { offset: options.offset, length: options.length, signal }), {
+      signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}`
+    })
+  }
+
+  async exportToFile (cid: Cid, path: string, options: GetOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
+    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`)
+    const handle = await open(tmp, 'w')
+    try {
+      for await (const chunk of this.get(cid, options)) await handle.write(chunk)
+      await handle.sync()
+      await handle.close()
+      await rename(tmp, path)
+    } catch (err) {
+      await handle.close().catch(() => {})
+      await rm(tmp, { force: true })
+      throw err
+    }
+  }
+
+  async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
+    options.signal?.throwIfAborted()
+    const parsed = parseCid(cid)
+    const timeoutMs = options.timeoutMs ?? this.fetchTimeoutMs
+    const stats = withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+      yield await this.fs.stat(parsed, { signal })
+    }.bind(this), { signal: options.signal, timeoutMs, what: `content ${cid}` })
+    for await (const s of stats) {
+      if (s.type === 'directory') throw new NotAFileError(`CID ${cid} is a directory, not a file`)
+      return { cid, size: Number(s.size), local: await this.isLocal(parsed, options) }
+    }
+    throw new NotAFileError(`CID ${cid} has no file stats`)
+  }
+
+  /** true when every block of the DAG is in the local blockstore (reads only local blocks) */
+  private async isLocal (root: CID, options: AbortOptions): Promise<boolean> {
+    const stack = [root]
+    while (stack.length > 0) {
+      const cid = stack.pop()
+      if (cid == null) break
+      if (!await this.helia.blockstore.has(cid, options)) return false
+      if (cid.code !== DAG_PB_CODE) continue
+      const node = (await this.helia.getCodec(DAG_PB_CODE)).decode(await this.verified.getBlock(cid, options)) as { Links: Array<{ Hash: CID }> }
+      for (const link of node.Links) stack.push(link.Hash)
+    }
+    return true
+  }
+
+  async has (cid: Cid): Promise<boolean> {
+    return await this.helia.blockstore.has(parseCid(cid))
+  }
+
+  async pin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
+    await this.pins.pin(parseCid(cid), checkReason(reason), options)
+  }
+
+  async unpin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
+    await this.pins.unpin(parseCid(cid), checkReason(reason), options)
+  }
+
+  async pinReasons (cid: Cid): Promise<PinReason[]> {
+    return await this.pins.reasons(parseCid(cid))
+  }
+
+  async gc (options: AbortOptions = {}): Promise<{ removed: number }> {
+    return await collectGarbage({
+      helia: this.helia, verified: this.verified, roots: () => this.pins.roots(options), inflight: this.inflight, log: this.log
+    }, options)
+  }
+
+  async putJson (value: unknown, options: AbortOptions = {}): Promise<Cid> {
+    options.signal?.throwIfAborted()
+    const bytes = dagJson.encode(value)
+    const cid = CID.createV1(dagJson.code, await sha256.digest(bytes))
+    await this.helia.blockstore.put(cid, bytes, options)
+    return cidToString(cid)
+  }
+
+  async getJson<T = unknown> (cid: Cid, options: GetOptions = {}): Promise<T> {
+    options.signal?.throwIfAborted()
+    const parsed = parseCid(cid)
+    if (parsed.code !== dagJson.code) throw new NotAFileError(`CID ${cid} is not DAG-JSON (codec 0x${parsed.code.toString(16)})`)
+    const blocks = withDeadline((signal) => this.verified.get(parsed, { signal }), {
+      signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `DAG-JSON ${cid}`
+    })
+    for await (const bytes of blocks) return dagJson.decode<T>(bytes)
+    throw new NotAFileError(`DAG-JSON ${cid} has no bytes`)
+  }
+
+  async size (): Promise<number> {
+    return await blocksSize(this.helia.blockstore, this.init.blocksDir)
+  }
+}

@@ -1,0 +1,64 @@
+/** Thrown when content is neither local nor delivered by a peer before the fetch deadline */
+export class ContentNotFoundError extends Error {
+  override name = 'ContentNotFoundError'
+}
+
+/** Thrown when a fetch from peers started but the next block did not arrive before the deadline */
+export class FetchTimeoutError extends Error {
+  override name = 'FetchTimeoutError'
+}
+
+/** Thrown when a stored block's bytes no longer hash to its CID; such bytes are never returned */
+export class CorruptContentError extends Error {
+  override name = 'CorruptContentError'
+}
+
+/** Thrown when an add would grow the store past its `maxBytes` quota; nothing of the add is kept */
+export class StoreFullError extends Error {
+  override name = 'StoreFullError'
+}
+
+/** Thrown when a string is not a CID, or a CID uses a codec/hash the store does not handle */
+export class InvalidCidError extends Error {
+  override name = 'InvalidCidError'
+}
+
+/** Thrown when offset/length of a get are not non-negative integers or fall outside the content */
+export class InvalidRangeError extends Error {
+  override name = 'InvalidRangeError'
+}
+
+/** Thrown when a byte read (get/stat/exportToFile) is asked of a CID that is not a UnixFS file or raw block */
+export class NotAFileError extends Error {
+  override name = 'NotAFileError'
+}
+
+/** Thrown when a pin reason is not one of PinReason */
+export class InvalidPinReasonError extends Error {
+  override name = 'InvalidPinReasonError'
+}
+
+/** Thrown by importFile when no import directory is configured */
+export class ImportDisabledError extends Error {
+  override name = 'ImportDisabledError'
+}
+
+/** Thrown by importFile when the real path of the file is outside every import directory */
+export class OutsideImportDirsError extends Error {
+  override name = 'OutsideImportDirsError'
+}
+
+/** Thrown by importFile / addFile when the file does not exist */
+export class ImportFileNotFoundError extends Error {
+  override name = 'ImportFileNotFoundError'
+}
+
+/** Thrown by importFile / addFile when the path is a directory or another non-regular file */
+export class ImportNotAFileError extends Error {
+  override name = 'ImportNotAFileError'
+}
+
+/** Thrown by importFile / addFile when the file exists but cannot be read */
+export class ImportUnreadableError extends Error {
+  override name = 'ImportUnreadableError'
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path'
+import { HeliaContentStore } from './content-store.js'
+import type { ContentStore } from './types.js'
+import type { Logger } from '../util/logger.js'
+import type { Helia } from '@helia/interface'
+
+export type * from './types.js'
+export * from './errors.js'
+export { importFile, resolveImportPath, type ImportFileInit } from './import.js'
+export { CHUNK_SIZE, MAX_CHILDREN_PER_NODE, PIN_REASONS } from './constants.js'
+
+/** The parts of Helia the store uses */
+export type StoreHelia = Pick<Helia, 'blockstore' | 'datastore' | 'pins' | 'getCodec'>
+
+export interface ContentStoreInit {
+  helia: StoreHelia
+  /** node data dir: the blockstore folder is `<dataDir>/helia/blocks` (size() measures it) @default size() sums blocks */
+  dataDir?: string
+  logger: Logger
+  /** max wait for each next block of content that is not local @default 30_000 */
+  fetchTimeoutMs?: number
+  /** quota of the blockstore in bytes; an add that would pass it fails with StoreFullError @default unlimited */
+  maxBytes?: number
+}
+
+export function createContentStore (init: ContentStoreInit): ContentStore {
+  return new HeliaContentStore({ ...init, blocksDir: init.dataDir != null ? join(init.dataDir, 'helia', 'blocks') : undefined })
+}

@@ -1,0 +1,100 @@
+import { Key } from 'interface-datastore'
+import { PIN_REASONS, PIN_REASONS_PREFIX } from './constants.js'
+import { InvalidPinReasonError } from './errors.js'
+import type { AbortOptions, PinReason } from './types.js'
+import type { Helia } from '@helia/interface'
+import type { CID } from 'multiformats/cid'
+
+async function drain (source: AsyncIterable<unknown>): Promise<void> {
+  const it = source[Symbol.asyncIterator]()
+  while ((await it.next()).done !== true) { /* walk to the end */ }
+}
+
+export function checkReason (reason: string): PinReason {
+  if (!(PIN_REASONS as readonly string[]).includes(reason)) {
+    throw new InvalidPinReasonError(`"${reason}" is not a pin reason (expected one of ${PIN_REASONS.join(', ')})`)
+  }
+  return reason as PinReason
+}
+
+/**
+ * Pins with reasons. The reasons of a CID are a JSON array in Helia's datastore; the CID is pinned
+ * through `helia.pins` once, when its first reason arrives, and unpinned when the last one goes.
+ * Changes to one CID are serialised so two callers never both pin or both unpin it.
+ */
+export class ReasonPins {
+  private readonly queues = new Map<string, Promise<unknown>>()
+
+  constructor (private readonly helia: Pick<Helia, 'pins' | 'datastore'>) {}
+
+  private key (cid: CID): Key {
+    return new Key(`${PIN_REASONS_PREFIX}${cid.toString()}`)
+  }
+
+  async reasons (cid: CID, options?: AbortOptions): Promise<PinReason[]> {
+    try {
+      const bytes = await this.helia.datastore.get(this.key(cid), options)
+      return JSON.parse(new TextDecoder().decode(bytes)) as PinReason[]
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return []
+      throw err
+    }
+  }
+
+  private async save (cid: CID, reasons: PinReason[], options?: AbortOptions): Promise<void> {
+    if (reasons.length === 0) {
+      await this.helia.datastore.delete(this.key(cid), options)
+    } else {
+      await this.helia.datastore.put(this.key(cid), new TextEncoder().encode(JSON.stringify(reasons)), options)
+    }
+  }
+
+  private async serial<T> (cid: CID, fn: () => Promise<T>): Promise<T> {
+    const id = cid.toString()
+    const prev = this.queues.get(id) ?? Promise.resolve()
+    const next = prev.then(fn, fn)
+    const settled = next.catch(() => {})
+    this.queues.set(id, settled)
+    try {
+      return await next
+    } finally {
+      if (this.queues.get(id) === settled) this.queues.delete(id)
+    }
+  }
+
+  async pin (cid: CID, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+    await this.serial(cid, async () => {
+      const reasons = await this.reasons(cid, options)
+      if (reasons.includes(reason)) return
+      if (reasons.length === 0 && !await this.isPinned(cid, options)) {
+        // walks the whole DAG: every block must be local or fetchable (the caller's signal bounds it)
+        await drain(this.helia.pins.add(cid, { signal: options.signal }))
+      }
+      await this.save(cid, [...reasons, reason].sort(), options)
+    })
+  }
+
+  async unpin (cid: CID, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+    await this.serial(cid, async () => {
+      const reasons = await this.reasons(cid, options)
+      if (!reasons.includes(reason)) return
+      const rest = reasons.filter((r) => r !== reason)
+      if (rest.length === 0 && await this.isPinned(cid, options)) {
+        await drain(this.helia.pins.rm(cid, { signal: options.signal }))
+      }
+      await this.save(cid, rest, options)
+    })
+  }
+
+  /** roots pinned through helia.pins */
+  async * roots (options?: AbortOptions): AsyncGenerator<CID> {
+    for await (const pin of this.helia.pins.ls({ signal: options?.signal })) yield pin.cid
+  }
+
+  private async isPinned (cid: CID, options: AbortOptions): Promise<boolean> {
+    for await (const pin of this.helia.pins.ls({ cid, signal: options.signal })) {
+      if (pin.cid.equals(cid)) return true
+    }
+    return false
+  }
+}

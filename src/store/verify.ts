@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto'
+import { IDENTITY_CODE, SHA2_256_CODE } from './constants.js'
+import { CorruptContentError, InvalidCidError } from './errors.js'
+import type { Blocks } from '@helia/interface'
+import type { AbortOptions } from './types.js'
+import type { CID } from 'multiformats/cid'
+
+function equals (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
+
+/** Joins the chunks of one block (a block is at most ~1 MiB, so this is bounded) */
+export async function collect (chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  let total = 0
+  for await (const part of chunks) {
+    parts.push(part)
+    total += part.byteLength
+  }
+  if (parts.length === 1 && parts[0] != null) return parts[0]
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.byteLength
+  }
+  return out
+}
+
+/** Throws CorruptContentError unless the bytes hash to the CID's multihash */
+export function verifyBlock (cid: CID, bytes: Uint8Array): void {
+  const code = cid.multihash.code
+  if (code === IDENTITY_CODE) {
+    if (!equals(cid.multihash.digest, bytes)) throw new CorruptContentError(`block ${cid.toString()} is corrupt: its bytes do not match its CID`)
+    return
+  }
+  if (code !== SHA2_256_CODE) {
+    throw new InvalidCidError(`CID ${cid.toString()} uses multihash 0x${code.toString(16)}; only sha2-256 is supported`)
+  }
+  const digest = createHash('sha256').update(bytes).digest()
+  if (!equals(digest, cid.multihash.digest)) {
+    throw new CorruptContentError(`block ${cid.toString()} is corrupt: its bytes do not match its CID`)
+  }
+}
+
+/**
+ * A read view of Helia's blockstore that checks every block against its CID before handing it on.
+ * Helia verifies blocks fetched from peers but not blocks read from the local blockstore, so a block
+ * file damaged on disk would otherwise be served as if it were the content.
+ */
+export class VerifyingBlocks {
+  constructor (private readonly blocks: Pick<Blocks, 'get' | 'has'>) {}
+
+  async getBlock (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    const bytes = await collect(this.blocks.get(cid, options))
+    verifyBlock(cid, bytes)
+    return bytes
+  }
+
+  async * get (cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {
+    yield await this.getBlock(cid, options)
+  }
+
+  async put (cid: CID): Promise<CID> {
+    throw new Error(`read-only view: cannot put ${cid.toString()}`)
+  }
+
+  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+    return await this.blocks.has(cid, options)
+  }
+}
