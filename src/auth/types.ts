@@ -1,0 +1,43 @@
+import type { Context } from 'koa'
+
+export type AuthMode = 'l2' | 'local' | 'none'
+
+/** The user of a request, at `ctx.state.user` */
+export interface AuthUser {
+  /** L2 username, `admin` for the local admin token, `anonymous` in `none` mode */
+  name: string
+  /** where the credential came from; `none` in the explicit dev mode */
+  via: 'bearer' | 'cookie' | 'none'
+  /** sha256 hex of the token (never the token itself) */
+  tokenHash?: string
+  /** `@name@l2Domain` when an L2 domain is configured */
+  handle?: string
+  /** when the token stops being valid, if known */
+  expiresAt?: Date
+  /** true for the local admin token and in `none` mode */
+  admin: boolean
+}
+
+/** What ctx.state holds once the auth middleware ran */
+export interface AuthState {
+  user?: AuthUser
+}
+
+/**
+ * The narrow part of the state area's token store that auth needs (implemented over Redis in
+ * src/state). Hashes are sha256 hex; revocations are kept 30 days.
+ */
+export interface TokenStorePort {
+  recordUserToken(user: string, tokenHash: string): Promise<void>
+  revokeToken(tokenHash: string): Promise<void>
+  /** revokes every recorded token of the user; returns how many */
+  revokeUser(user: string): Promise<number>
+  isRevoked(tokenHash: string): Promise<boolean>
+  setAdminTokenHash(hash: string): Promise<void>
+  getAdminTokenHash(): Promise<string | undefined>
+}
+
+/** The user the auth middleware put on a request, if any */
+export function currentUser (ctx: Pick<Context, 'state'>): AuthUser | undefined {
+  return (ctx.state as AuthState).user
+}

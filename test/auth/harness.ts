@@ -1,0 +1,85 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Koa from 'koa'
+import type { Redis } from 'ioredis'
+import { AuthError, currentUser, type Auth, type TokenStorePort } from '../../src/auth/index.js'
+import type { RedisKeys } from '../../src/state/keys.js'
+
+const THIRTY_DAYS_S = 30 * 24 * 3600
+
+/**
+ * A test double of the state area's token store, over real Redis with the shared key names
+ * (the real store in src/state has its own tests).
+ */
+export function redisTokenStore (redis: Redis, keys: RedisKeys): TokenStorePort {
+  return {
+    async recordUserToken (user, tokenHash) { await redis.sadd(keys.userTokens(user), tokenHash) },
+    async revokeToken (tokenHash) { await redis.set(keys.revokedToken(tokenHash), '1', 'EX', THIRTY_DAYS_S) },
+    async revokeUser (user) {
+      const hashes = await redis.smembers(keys.userTokens(user))
+      const multi = redis.multi()
+      for (const hash of hashes) multi.set(keys.revokedToken(hash), '1', 'EX', THIRTY_DAYS_S)
+      multi.del(keys.userTokens(user))
+      await multi.exec()
+      return hashes.length
+    },
+    async isRevoked (tokenHash) { return await redis.exists(keys.revokedToken(tokenHash)) === 1 },
+    async setAdminTokenHash (hash) { await redis.set(keys.adminToken(), hash) },
+    async getAdminTokenHash () { return await redis.get(keys.adminToken()) ?? undefined }
+  }
+}
+
+export interface TestApp {
+  url: string
+  /** fetch against the app without following redirects */
+  get(path: string, headers?: Record<string, string>): Promise<Response>
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>
+  stop(): Promise<void>
+}
+
+/** A Koa app the way src/api mounts auth: error mapping, auth middleware, auth routes, two probes */
+export async function startApp (auth: Auth): Promise<TestApp> {
+  const app = new Koa()
+  app.use(async (ctx, next) => {
+    try {
+      await next()
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err
+      ctx.status = err.status
+      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value)
+      ctx.body = { error: err.code, message: err.message }
+    }
+  })
+  app.use(auth.middleware())
+  const router = auth.router()
+  router.get('/whoami', auth.requireUser, (ctx) => { ctx.body = currentUser(ctx) })
+  router.get('/runs', auth.requireRead, (ctx) => { ctx.body = { runs: [], user: currentUser(ctx)?.name ?? null } })
+  router.get('/', (ctx) => { ctx.body = { home: true, user: currentUser(ctx)?.name ?? null } })
+  app.use(router.routes())
+  app.use(router.allowedMethods())
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => { resolve(s) })
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    get: async (path, headers = {}) => await fetch(url + path, { headers, redirect: 'manual' }),
+    post: async (path, body, headers = {}) => await fetch(url + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }),
+    async stop () {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => { resolve() }))
+    }
+  }
+}
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
+export const cookie = (token: string, name = 'artdag_session'): Record<string, string> => ({ cookie: `${name}=${token}` })
+
+export async function json (res: Response): Promise<Record<string, unknown>> {
+  return await res.json() as Record<string, unknown>
+}
