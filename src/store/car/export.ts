@@ -26,10 +26,11 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
   const seen = new Set<string>()
   const read = (cid: CID): Promise<Uint8Array> => readLocal(helia, cid, options.signal)
 
+  // the root is read before anything is yielded: a DAG that is not here fails on the first next()
+  const rootBytes = await read(rootCid)
   yield encodeHeader(rootCid)
   // explicit stack of child lists (a recursive generator costs a frame per level and per block)
   type Frame = { links: CID[], next: number, pending: Map<number, Promise<Uint8Array>> }
-  const rootBytes = await read(rootCid)
   seen.add(rootCid.toString())
   yield * encodeSection(rootCid, rootBytes)
   const stack: Frame[] = [{ links: linksOf(rootCid, rootBytes), next: 0, pending: new Map() }]
