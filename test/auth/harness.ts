@@ -2,8 +2,13 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Koa from 'koa'
 import type { Redis } from 'ioredis'
-import { AuthError, currentUser, type Auth, type TokenStorePort } from '../../src/auth/index.js'
-import type { RedisKeys } from '../../src/state/keys.js'
+import {
+  AuthError, createAuth, createL2Client, currentUser, type Auth, type TokenStorePort
+} from '../../src/auth/index.js'
+import { createRedisKeys, type RedisKeys } from '../../src/state/keys.js'
+import { silentLogger } from '../../src/util/logger.js'
+import { startL2Server, type L2Fixture } from '../fixtures/l2-server.js'
+import { testPrefix, testRedis } from '../fixtures/redis.js'
 
 const THIRTY_DAYS_S = 30 * 24 * 3600
 
@@ -82,4 +87,52 @@ export const cookie = (token: string, name = 'artdag_session'): Record<string, s
 
 export async function json (res: Response): Promise<Record<string, unknown>> {
   return await res.json() as Record<string, unknown>
+}
+
+export interface L2NodeInit {
+  /** @default 'http://l1.test:8100' */
+  publicUrl?: string
+  /** @default true */
+  publicReads?: boolean
+  /** @default 1000 */
+  timeoutMs?: number
+}
+
+export interface L2Node {
+  l2: L2Fixture
+  app: TestApp
+  auth: Auth
+  tokens: TokenStorePort
+  redis: Redis
+  keys: RedisKeys
+  publicUrl: string
+  /** a token of `username` scoped to this node */
+  tokenFor(username: string, expiresInS?: number): string
+  stop(): Promise<void>
+}
+
+/** A node in l2 mode against a fresh test L2, with its own Redis key prefix */
+export async function startL2Node (init: L2NodeInit = {}): Promise<L2Node> {
+  const publicUrl = init.publicUrl ?? 'http://l1.test:8100'
+  const redis = testRedis()
+  const keys = createRedisKeys(testPrefix())
+  const tokens = redisTokenStore(redis, keys)
+  const l2 = await startL2Server()
+  const logger = silentLogger()
+  const client = createL2Client({ l2Server: l2.url, logger, timeoutMs: init.timeoutMs ?? 1_000 })
+  const auth = createAuth({
+    mode: 'l2', publicUrl, l2Domain: 'l2.test', publicReads: init.publicReads ?? true, tokens, l2: client, logger
+  })
+  const app = await startApp(auth)
+  return {
+    l2, app, auth, tokens, redis, keys, publicUrl,
+    tokenFor: (username, expiresInS) => l2.issueToken({ username, l1Server: publicUrl, expiresInS }),
+    async stop () {
+      await app.stop()
+      await l2.stop()
+      const found = await redis.keys(`${keys.prefix}*`)
+      if (found.length > 0) await redis.del(...found)
+      redis.disconnect()
+    }
+  }
 }
