@@ -19,8 +19,14 @@ export interface PlanRunInit {
   engine: string
 }
 
-/** Binds every variable input to a CID, or lists every binding problem */
-export function bindInputs (wanted: VariableInput[], inputs: RunInputs): { cids: Map<string, Cid>, problems: Problem[] } {
+/**
+ * Binds every variable input the output needs (`wanted`, which positional inputs follow) to a CID, or
+ * lists every binding problem. A name of a declared input the output does not use (`declared`) is
+ * accepted and ignored, like the dead node itself.
+ */
+export function bindInputs (
+  wanted: VariableInput[], inputs: RunInputs, declared: readonly VariableInput[] = wanted
+): { cids: Map<string, Cid>, problems: Problem[] } {
   const problems: Problem[] = []
   const cids = new Map<string, Cid>()
   const attempted = new Set<string>()
@@ -49,6 +55,7 @@ export function bindInputs (wanted: VariableInput[], inputs: RunInputs): { cids:
     for (const [key, value] of Object.entries(inputs)) {
       const path = `inputs.${key}`
       const input = wanted.find(w => w.nodeId === key) ?? wanted.find(w => w.name === key)
+      if (input === undefined && declared.some(d => d.nodeId === key || d.name === key)) continue
       if (input === undefined) {
         const names = wanted.map(w => w.name === w.nodeId ? w.name : `${w.name} (node ${w.nodeId})`)
         problems.push({ path, code: 'unknown-input', message: `no variable input "${key}" (known: ${names.join(', ') || 'none'})` })
@@ -75,7 +82,7 @@ export function planRun (init: PlanRunInit): Plan {
   if (checked.recipe === undefined) throw new RecipeValidationError(checked.problems)
   const recipe = checked.recipe
   const wanted = variableInputs(recipe)
-  const bound = bindInputs(wanted, init.inputs)
+  const bound = bindInputs(wanted, init.inputs, variableInputs(recipe, { all: true }))
   if (bound.problems.length > 0) throw new InputBindingError(bound.problems)
 
   const steps = new Map<string, PlanStep>()

@@ -27,11 +27,14 @@ export function recipeId (recipe: Recipe): RecipeId {
   return asRecipeId(hashCanonical(recipe))
 }
 
-/** The variable inputs the output depends on, in recipe order: what a run must bind */
-export function variableInputs (recipe: Recipe): VariableInput[] {
+/**
+ * The variable inputs the output depends on, in recipe order: what a run must bind (positional inputs
+ * follow this order). `all` also lists inputs of nodes the output does not use.
+ */
+export function variableInputs (recipe: Recipe, options: { all?: boolean } = {}): VariableInput[] {
   const reachable = reachableIds(recipe)
   return recipe.nodes
-    .filter(n => n.type === 'SOURCE' && n.config.input === true && reachable.has(n.id))
+    .filter(n => n.type === 'SOURCE' && n.config.input === true && (options.all === true || reachable.has(n.id)))
     .map(n => ({
       nodeId: n.id,
       name: n.config.name as string,

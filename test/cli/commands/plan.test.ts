@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { registerPlanCommand, runPlan } from '../../../src/cli/commands/plan.js'
+import { runValidate, registerValidateCommand } from '../../../src/cli/commands/validate.js'
+import { effectRecipe, planRun } from '../../../src/dag/index.js'
+import { createFixtureCatalog } from '../../fixtures/effect-catalog.js'
+import type { Plan } from '../../../src/dag/index.js'
+
+const effects = createFixtureCatalog()
+const A = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
+const B = 'bafkreidvbhs33ighmljlvr7zbv2ywwzcmp5adtf4kqvlly67cy56bdtmve'
+const MONTAGE = new URL('../../../config/recipes/montage.yaml', import.meta.url).pathname
+
+function capture (): { deps: { effects: () => typeof effects, engine: string, stdout: (t: string) => void, stderr: (t: string) => void }, out: string[], err: string[] } {
+  const out: string[] = []
+  const err: string[] = []
+  return { deps: { effects: () => effects, engine: 'e1', stdout: t => { out.push(t) }, stderr: t => { err.push(t) } }, out, err }
+}
+
+let dir: string
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'artdag-cli-plan-')) })
+afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+
+describe('plan command', () => {
+  it('should print the plan of an effect with typed params', async () => {
+    const c = capture()
+    expect(await runPlan('invert', { input: [A], param: ['intensity=0.5'] }, c.deps)).toEqual({ code: 0 })
+    const plan = JSON.parse(c.out.join('')) as Plan
+    expect(plan).toEqual(planRun({ recipe: effectRecipe('invert', { intensity: 0.5 }), inputs: [A], effects, engine: 'e1' }))
+  })
+
+  it('should plan a recipe file with named inputs', async () => {
+    const c = capture()
+    expect(await runPlan(MONTAGE, { input: [`first=${A}`, `second=${B}`] }, c.deps)).toEqual({ code: 0 })
+    const plan = JSON.parse(c.out.join('')) as Plan
+    expect(plan.steps).toHaveLength(10)
+    expect(plan.inputs.map(i => i.cid)).toEqual([A, B])
+  })
+
+  it('should print every problem and return 1 for bad inputs or params', async () => {
+    const c = capture()
+    expect(await runPlan(MONTAGE, { input: [`first=${A}`] }, c.deps)).toEqual({ code: 1, summary: '1 problem (InputBindingError)' })
+    expect(c.err.join('')).toBe('inputs.second: variable input "second" (node "clip_b") is not bound\n')
+    const d = capture()
+    expect(await runPlan('invert', { input: [A], param: ['intensity=lots'] }, d.deps)).toEqual({ code: 1, summary: '1 problem (RecipeValidationError)' })
+    expect(d.err.join('')).toBe('dag.nodes[1].config.params.intensity: parameter "intensity" must be a number, got "lots"\n')
+  })
+
+  it('should reject malformed options and unknown targets with code 2', async () => {
+    const c = capture()
+    expect(await runPlan('sparkle', { input: [A] }, c.deps)).toEqual({ code: 2, summary: '"sparkle" is neither a recipe file nor a known effect' })
+    expect(await runPlan('invert', { input: [A, `x=${B}`] }, c.deps)).toEqual({ code: 2, summary: '--input: use either name=CID for every input or bare CIDs in order, not both' })
+    expect(await runPlan('invert', { input: [A], param: ['=1'] }, c.deps)).toEqual({ code: 2, summary: '--param "=1": expected name=value' })
+    expect(await runPlan(MONTAGE, { input: [A, B], param: ['a=1'] }, c.deps)).toEqual({ code: 2, summary: '--param applies to an effect name only; set params in the recipe file' })
+    expect(await runPlan(join(dir, 'missing.yaml'), {}, c.deps)).toEqual({ code: 2, summary: `${join(dir, 'missing.yaml')}: cannot read the recipe (no such file)` })
+  })
+
+  it('should run through commander and fail with the exit code', async () => {
+    const c = capture()
+    const program = new Command('artdag').exitOverride()
+    registerPlanCommand(program, c.deps)
+    await program.parseAsync(['plan', 'blur', '-i', A, '-p', 'radius=3'], { from: 'user' })
+    expect((JSON.parse(c.out.join('')) as Plan).steps[1]?.config).toEqual({ effect: 'blur', params: { radius: 3 } })
+    await expect(program.parseAsync(['plan', 'blur'], { from: 'user' })).rejects.toMatchObject({ name: 'CliError', exitCode: 1 })
+  })
+})
+
+describe('validate command', () => {
+  it('should print ok and the recipe id of a valid recipe', async () => {
+    const c = capture()
+    expect(await runValidate(MONTAGE, {}, c.deps)).toEqual({ code: 0 })
+    expect(c.out.join('')).toMatch(/^ok [0-9a-f]{64}\n$/)
+  })
+
+  it('should print every problem as path: message and return 1', async () => {
+    const file = join(dir, 'bad.yaml')
+    await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n    - {id: b, type: BLEND, inputs: [a, x], config: {mode: glow}}\n  output: c\n')
+    const c = capture()
+    expect(await runValidate(file, {}, c.deps)).toEqual({ code: 1, summary: `${file}: 3 problems` })
+    expect(c.out.join('')).toBe([
+      'dag.nodes[1].inputs[1]: unknown node "x"',
+      'dag.nodes[1].config.mode: must be one of multiply, screen, overlay, add, subtract, average, difference, lighten, darken, got "glow"',
+      'dag.output: unknown node "c"',
+      ''
+    ].join('\n'))
+  })
+
+  it('should print JSON with --json and fail through commander', async () => {
+    const file = join(dir, 'syntax.yaml')
+    await writeFile(file, 'name: [\n')
+    const c = capture()
+    const program = new Command('artdag').option('--json').exitOverride()
+    registerValidateCommand(program, c.deps)
+    await expect(program.parseAsync(['--json', 'validate', file], { from: 'user' })).rejects.toMatchObject({ name: 'CliError', exitCode: 1 })
+    const printed = JSON.parse(c.out.join('')) as { ok: boolean, problems: Array<{ code: string }> }
+    expect(printed.ok).toBe(false)
+    expect(printed.problems[0]?.code).toBe('yaml-syntax')
+  })
+})
