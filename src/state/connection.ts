@@ -22,8 +22,21 @@ export function redactRedisUrl (url: string): string {
   }
 }
 
+/** ioredis lets a `/<db>` path in the URL override the `db` option; the explicit argument wins here */
+function withoutDb (url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return url
+    parsed.pathname = ''
+    return parsed.toString()
+  } catch {
+    return url
+  }
+}
+
 /**
- * Opens an ioredis connection for the node (and BullMQ, which needs `maxRetriesPerRequest: null`).
+ * Opens an ioredis connection for the node (and BullMQ, which needs `maxRetriesPerRequest: null`)
+ * on database `db` (a `/<db>` in the URL is ignored in favour of it).
  * At startup it must answer a PING within `connectTimeoutMs`, else RedisUnavailableError; afterwards
  * ioredis reconnects by itself and queues commands while Redis is away.
  */
@@ -31,7 +44,7 @@ export async function createRedisConnection (url: string, db: number = DEFAULT_R
   init: RedisConnectionInit = {}): Promise<Redis> {
   init.signal?.throwIfAborted()
   const timeoutMs = init.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS
-  const redis = new Redis(url, { db, maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: timeoutMs })
+  const redis = new Redis(withoutDb(url), { db, maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: timeoutMs })
   let lastError: unknown
   const onError = (err: unknown): void => { lastError = err }
   // without a listener ioredis prints every failed reconnect attempt as an unhandled error event

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  ManagedRedisInUseError, RedisNotInstalledError, createRedisConnection, createRedisKeys, createRunStore, startManagedRedis,
+  type ManagedRedis
+} from '../../src/state/index.js'
+import { run } from './helpers.js'
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('managed redis', () => {
+  let dataDir: string
+  const servers: ManagedRedis[] = []
+  beforeEach(async () => { dataDir = await mkdtemp(join(tmpdir(), 'artdag-managed-redis-')) })
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map(async (s) => { await s.stop() }))
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  const start = async (): Promise<ManagedRedis> => {
+    const server = await startManagedRedis({ dataDir })
+    servers.push(server)
+    return server
+  }
+
+  async function writeRun (server: ManagedRedis): Promise<ReturnType<typeof run>> {
+    const redis = await createRedisConnection(server.url, 5)
+    const record = run()
+    await createRunStore({ redis, keys: createRedisKeys('artdag:') }).create(record)
+    await redis.quit()
+    return record
+  }
+
+  async function readRun (server: ManagedRedis, id: ReturnType<typeof run>['id']): Promise<unknown> {
+    const redis = await createRedisConnection(server.url, 5)
+    const found = await createRunStore({ redis, keys: createRedisKeys('artdag:') }).get(id)
+    await redis.quit()
+    return found
+  }
+
+  it('should keep runs across a stop and a restart on the same data dir', async () => {
+    const first = await start()
+    expect(first.url).toMatch(/^redis:\/\/:[0-9a-f]{48}@127\.0\.0\.1:\d+$/)
+    expect(first.dir).toBe(join(dataDir, 'redis'))
+    const record = await writeRun(first)
+    await first.stop()
+    await first.stop()
+    expect(alive(first.pid)).toBe(false)
+    const conf = await stat(join(dataDir, 'redis', 'redis.conf'))
+    expect(conf.mode & 0o077).toBe(0)
+    const second = await start()
+    expect(await readRun(second, record.id)).toEqual(record)
+  })
+
+  it('should refuse a data dir whose redis-server a live process still runs', async () => {
+    const first = await start()
+    const err = await startManagedRedis({ dataDir }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ManagedRedisInUseError)
+    expect((err as Error).message).toBe(
+      `the Redis data dir ${join(dataDir, 'redis')} is in use: its redis-server (pid ${first.pid}) belongs to another running process (pid ${process.pid})`)
+  })
+
+  it('should take over from the redis-server of a crashed run', async () => {
+    const first = await start()
+    const record = await writeRun(first)
+    await first.stop()
+    // what a crash leaves behind: the server keeps running, reparented, with its pidfile in the dir
+    const pidFile = join(dataDir, 'redis', 'redis.pid')
+    const launcher = spawn('sh', ['-c', `redis-server "${join(dataDir, 'redis', 'redis.conf')}" >/dev/null 2>&1 &`], { stdio: 'ignore' })
+    await new Promise((resolve) => launcher.once('exit', resolve))
+    let orphan = 0
+    for (let i = 0; i < 200 && orphan === 0; i++) {
+      orphan = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => '0'), 10)
+      if (orphan === 0) await sleep(20)
+    }
+    expect(alive(orphan)).toBe(true)
+    const second = await start()
+    expect(alive(orphan)).toBe(false)
+    expect(second.pid).not.toBe(orphan)
+    expect(await readRun(second, record.id)).toEqual(record)
+  })
+
+  it('should remove a stale pidfile of a process that is gone', async () => {
+    const first = await start()
+    await first.stop()
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(join(dataDir, 'redis', 'redis.pid'), '999999\n')
+    const second = await start()
+    expect(alive(second.pid)).toBe(true)
+  })
+
+  it('should say clearly when redis-server is not installed', async () => {
+    const err = await startManagedRedis({ dataDir, redisServerPath: 'redis-server-that-does-not-exist' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RedisNotInstalledError)
+    expect((err as Error).message).toBe('redis-server-that-does-not-exist was not found: install Redis (Debian: apt-get install redis-server) or set REDIS_URL to an existing Redis')
+  })
+
+  it('should abort when passed an aborted signal', async () => {
+    await expect(startManagedRedis({ dataDir, signal: AbortSignal.abort() })).rejects.toThrow('This operation was aborted')
+  })
+})
