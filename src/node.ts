@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
 import { ENGINE_SALT } from './config/constants.js'
 import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
-import { createOrchestrator, createPlanStore, createStepWorkerPool, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
+import { createOrchestrator, createStepWorkerPool, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
 import { createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
@@ -71,7 +71,7 @@ export class L1Node {
     this.stopTasks.push(async () => { this.redis.disconnect() })
 
     this.mesh = await createMeshNode({
-      dataDir: join(config.dataDir, 'helia'), listen: config.p2pListen, bootstrap: config.bootstrap, logger
+      dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger
     })
     this.stopTasks.push(async () => { await this.mesh.stop() })
     this.store = createContentStore({
@@ -81,14 +81,14 @@ export class L1Node {
 
     this.state = this.createState()
     this.effects = createEffectRegistry()
-    const connection = { host: 'unused', ...redisConnectionOptions(redisUrl, config.redisDb) }
+    const connection = redisConnectionOptions(redisUrl, config.redisDb)
     const workerId = `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
 
     this.workers = createStepWorkerPool({
       store: this.store,
       cacheIndex: this.state.cacheIndex,
       claims: this.state.claims,
-      executor: createStepExecutor({ logger }),
+      executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
       logger
     }, {
       workerId,
@@ -106,7 +106,7 @@ export class L1Node {
     if (this.role === 'serve') {
       this.orchestrator = createOrchestrator({
         runs: this.state.runs,
-        plans: this.state.plans,
+        plans: this.state.runs,
         cacheIndex: this.state.cacheIndex,
         store: this.store,
         contentRefs: this.state.content,
@@ -137,7 +137,6 @@ export class L1Node {
     const base = { redis: this.redis, keys: this.keys, logger: this.logger }
     return {
       runs: createRunStore(base),
-      plans: createPlanStore(base),
       cacheIndex: createCacheIndex(base),
       claims: createClaims({ ...base, workerId: `${hostname()}:${process.pid}`, leaseMs: this.config.claimLeaseMs }),
       recipes: createRecipeStore(base),

@@ -20,4 +20,3 @@ export function createStepWorkerPool (components: StepRunnerComponents, init: St
   return new StepWorkerPool(new StepRunner(components, init), init, components.logger)
 }
 export { RunService, type RunRequest, type RunServiceComponents } from './run-service.js'
-export { createPlanStore } from './plan-store.js'

@@ -68,9 +68,14 @@ export class Orchestrator {
   /** runs left pending or running by a previous process are driven again */
   async resumeInterrupted (): Promise<number> {
     let resumed = 0
-    for (const status of ['pending', 'planning', 'running']) {
-      const page = await this.components.runs.list({ status, offset: 0, limit: 10_000 })
-      for (const run of page.items) {
+    for (const status of ['pending', 'planning', 'running'] as const) {
+      const interrupted: RunRecord[] = []
+      for (let offset = 0; ; offset += 1000) {
+        const page = await this.components.runs.list({ status, offset, limit: 1000 })
+        interrupted.push(...page.items)
+        if (page.items.length < 1000) break
+      }
+      for (const run of interrupted) {
         const plan = await this.components.plans.getPlan(run.id)
         if (plan == null) {
           await this.finish(run.id, 'failed', 'the run was interrupted and its plan is gone')

@@ -33,7 +33,7 @@ export interface RunStorePort {
   get(id: PlanId): Promise<RunRecord | undefined>
   update(id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined>
   updateStep(id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined>
-  list(options: { status?: string, offset: number, limit: number }): Promise<{ items: RunRecord[], total: number }>
+  list(options: { status?: RunRecord['status'], offset: number, limit: number }): Promise<{ items: RunRecord[], total: number }>
 }
 
 export interface PlanStorePort {
@@ -42,7 +42,7 @@ export interface PlanStorePort {
 }
 
 export interface ContentRefsPort {
-  addRef(cid: Cid): Promise<void>
+  addRef(cid: Cid): Promise<unknown>
 }
 
 export type StorePort = Pick<ContentStore, 'has' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson'>
