@@ -1,0 +1,85 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Koa from 'koa'
+import type { RenderEvent } from '../exec/events.js'
+import { assetsRouter } from './assets/index.js'
+import { cacheRouter } from './cache/index.js'
+import { configsRouter } from './configs/index.js'
+import { docsRouter } from './docs/index.js'
+import { errorMiddleware } from './error-middleware.js'
+import { MethodNotAllowedError, RouteNotFoundError } from './errors.js'
+import type { Api, ApiInit } from './index.js'
+import { createApiMetrics } from './metrics.js'
+import type { ApiComponents } from './ports.js'
+import { runsRouter } from './runs/index.js'
+import { systemRouter } from './system/index.js'
+
+export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
+  const log = components.logger.child({ component: 'api' })
+  const app = new Koa({ proxy: init.proxy ?? false })
+  app.silent = true
+  const metrics = createApiMetrics(components, components.logger)
+
+  app.use(metrics.middleware())
+  app.use(errorMiddleware(components.logger))
+  app.use(components.auth.middleware())
+  const routers = [
+    systemRouter(components, metrics), docsRouter(), components.auth.router(), runsRouter(components),
+    cacheRouter(components), assetsRouter(components), configsRouter(components)
+  ]
+  for (const router of routers) {
+    app.use(router.routes())
+    app.use(router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new MethodNotAllowedError('method not allowed on this path'),
+      notImplemented: () => new MethodNotAllowedError('method not implemented')
+    }))
+  }
+  for (const middleware of init.extraMiddleware ?? []) app.use(middleware)
+  app.use(async (ctx) => {
+    if (ctx.body == null && ctx.status === 404) throw new RouteNotFoundError(`no route for ${ctx.method} ${ctx.path.slice(0, 200)}`)
+  })
+
+  // outputs of completed runs are listed in the content index (GET /cache) with their sniffed type
+  const onEvent = (event: RenderEvent): void => {
+    if (event.type !== 'render:run:status' || event.status !== 'completed') return
+    components.runs.get(event.runId)
+      .then(async (run) => { if (run != null) await components.library.recordOutput(run) })
+      .catch((err: unknown) => { log.warn({ err, runId: event.runId }, 'could not list the run output') })
+  }
+  components.orchestrator.events.on('event', onEvent)
+  metrics.start()
+
+  let server: Server | undefined
+  return {
+    app,
+    metrics,
+    callback: () => app.callback(),
+    async listen (options) {
+      if (server != null) throw new Error('the API is already listening')
+      const srv = app.listen({ port: options.port, host: options.host ?? '127.0.0.1' })
+      server = srv
+      srv.keepAliveTimeout = 65_000
+      await new Promise<void>((resolve, reject) => {
+        srv.once('listening', resolve)
+        srv.once('error', reject)
+      })
+      const address = srv.address() as AddressInfo
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+      log.info({ port: address.port, host: address.address }, 'API listening')
+      return { server: srv, port: address.port, url: `http://${host}:${address.port}` }
+    },
+    async stop () {
+      components.orchestrator.events.off('event', onEvent)
+      metrics.stop()
+      const srv = server
+      server = undefined
+      if (srv == null) return
+      await new Promise<void>((resolve) => {
+        srv.close(() => { resolve() })
+        // SSE streams and keep-alive sockets would hold close() open
+        srv.closeAllConnections()
+      })
+    }
+  }
+}

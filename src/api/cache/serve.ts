@@ -1,0 +1,53 @@
+import { Readable } from 'node:stream'
+import type { Context } from 'koa'
+import type { Cid } from '../../dag/ids.js'
+import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
+import { requestSignal } from '../context.js'
+import type { ApiComponents } from '../ports.js'
+import { parseRange } from '../range.js'
+
+/** True when If-None-Match names this CID's ETag (or `*`) */
+function notModified (ctx: Context, etag: string): boolean {
+  const header = ctx.get('if-none-match')
+  if (header === '') return false
+  return header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((tag) => tag === etag || tag === '*')
+}
+
+/**
+ * GET/HEAD /cache/{cid}: the bytes, streamed from the store (fetched from peers within the store's
+ * deadline when not local), with byte ranges, an ETag of the CID and immutable caching.
+ */
+export async function serveContent (ctx: Context, components: Pick<ApiComponents, 'store' | 'library' | 'config'>, cid: Cid): Promise<void> {
+  const { store, library, config } = components
+  const etag = `"${cid}"`
+  ctx.set('ETag', etag)
+  ctx.set('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+  if (notModified(ctx, etag)) {
+    ctx.status = 304
+    return
+  }
+  const signal = requestSignal(ctx)
+  const { size } = await store.stat(cid, { signal, timeoutMs: config.fetchTimeoutMs })
+  const mediaType = await library.mediaTypeOf(cid, { signal })
+  const range = ctx.method === 'GET' || ctx.method === 'HEAD' ? parseRange(ctx.get('range') || undefined, size) : undefined
+  ctx.set('Accept-Ranges', 'bytes')
+  ctx.set('Content-Type', mediaType)
+  ctx.set('X-Content-Type-Options', 'nosniff')
+  const start = range?.start ?? 0
+  const length = range != null ? range.end - range.start + 1 : size
+  if (range != null) {
+    ctx.status = 206
+    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
+  } else {
+    ctx.status = 200
+  }
+  ctx.set('Content-Length', String(length))
+  if (ctx.method === 'HEAD' || length === 0) {
+    if (length === 0) ctx.body = Buffer.alloc(0)
+    return
+  }
+  ctx.body = Readable.from(store.get(cid, { offset: start, length, signal, timeoutMs: config.fetchTimeoutMs }), { objectMode: false })
+  // Koa would otherwise replace the explicit Content-Type of a stream body
+  ctx.type = mediaType
+  ctx.length = length
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { VERSION } from '../../version.js'
+import { configRunBody, configUploadJson, runBody } from '../schemas.js'
+import { SCHEMAS } from './components.js'
+
+type Json = Record<string, unknown>
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })
+const json = (schema: Json): Json => ({ 'application/json': { schema } })
+const body = (schema: z.ZodType): Json => {
+  const schemaJson = { ...(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json) }
+  delete schemaJson.$schema
+  return schemaJson
+}
+const errors = (...statuses: number[]): Json => Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]))
+const ok = (description: string, schema: Json, status = '200'): Json => ({ [status]: { description, content: json(schema) } })
+const secured = [{ bearer: [] }, { cookie: [] }]
+
+const q = (name: string, schema: Json, description: string, required = false): Json => ({ name, in: 'query', required, description, schema })
+const p = (name: string, description: string): Json => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })
+const page = [q('offset', { type: 'integer', minimum: 0, default: 0 }, 'items to skip'), q('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'page size')]
+const wait = q('wait', { type: 'number', minimum: 0, maximum: 600 }, 'seconds to block until the run is final; the run is returned either way')
+const pageOf = (item: string): Json => ({ type: 'object', required: ['items', 'total', 'offset', 'limit'], properties: { items: { type: 'array', items: ref(item) }, total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' } } })
+const runAnswer = { ...ok('the run already existed (same recipe and inputs)', ref('Run')), ...ok('the run was created', ref('Run'), '201') }
+
+/** The OpenAPI 3.1 description of every API route (request bodies come from the same zod schemas that validate them) */
+export function openApiSpec (): Json {
+  const cid = p('cid', 'content id (CIDv1; CIDv0 is accepted and normalised)')
+  const runId = p('id', 'run id (64 hex characters)')
+  const configId = p('id', 'config id (64 hex characters) or name')
+  return {
+    openapi: '3.1.0',
+    info: { title: 'artdag-l1', version: VERSION, description: 'L1 render node of the Art DAG system: runs recipes of media effects, stores results by CID.' },
+    paths: {
+      '/': { get: { summary: 'Server info', tags: ['system'], responses: ok('name, version, peer id, addresses, peers and counts', ref('ServerInfo')) } },
+      '/health': { get: { summary: 'Health of Redis and the content store', tags: ['system'], responses: { ...ok('healthy', ref('Health')), 503: { description: 'a dependency is down', content: json(ref('Health')) } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', tags: ['system'], responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/runs': {
+        post: { summary: 'Start a run (a stored recipe, or an effect on inputs)', tags: ['runs'], security: secured, parameters: [wait], requestBody: { required: true, content: json(body(runBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404, 413, 415) } },
+        get: { summary: 'List runs, newest first', tags: ['runs'], parameters: [...page, q('status', { type: 'string', enum: ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled'] }, 'only runs in this status')], responses: { ...ok('a page of runs', pageOf('Run')), ...errors(400) } }
+      },
+      '/runs/{id}': {
+        get: { summary: 'A run: status, steps, output and provenance CIDs', tags: ['runs'], parameters: [runId], responses: { ...ok('the run', ref('Run')), ...errors(400, 404) } },
+        delete: { summary: 'Discard a run (failed: always; completed: unless an item is published; running: cancel first)', tags: ['runs'], security: secured, parameters: [runId], responses: { ...ok('discarded', ref('DiscardResult')), ...errors(400, 401, 404, 409) } }
+      },
+      '/runs/{id}/cancel': { post: { summary: 'Cancel a pending or running run', tags: ['runs'], security: secured, parameters: [runId], responses: { ...ok('the cancelled run', ref('Run')), ...errors(400, 401, 404, 409) } } },
+      '/runs/{id}/events': { get: { summary: 'Progress of a run as server-sent events; ends when the run is final', description: 'Events: `run` (the record, first and last), `render:run:status`, `render:step:status`, `render:step:progress`.', tags: ['runs'], parameters: [runId], responses: { 200: { description: 'event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 404) } } },
+      '/cache': { get: { summary: 'List stored content (uploads, imports, outputs), newest first', tags: ['cache'], parameters: page, responses: { ...ok('a page of content', pageOf('Content')), ...errors(400) } } },
+      '/cache/{cid}': {
+        get: {
+          summary: 'Download content by CID (byte ranges, ETag, immutable)', tags: ['cache'],
+          parameters: [cid, { name: 'Range', in: 'header', schema: { type: 'string' }, description: 'bytes=start-end' }, { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
+          responses: { 200: { description: 'the bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 206: { description: 'a byte range' }, 304: { description: 'not modified' }, ...errors(400, 404, 416) }
+        },
+        head: { summary: 'Size and type of content', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not found' } } },
+        delete: { summary: 'Delete content (not if published or used by a run)', tags: ['cache'], security: secured, parameters: [cid], responses: { ...ok('deleted', ref('DeleteResult')), ...errors(400, 401, 404, 409) } }
+      },
+      '/cache/upload': { post: { summary: 'Upload a file (multipart/form-data with one file, or the raw bytes)', tags: ['cache'], security: secured, parameters: [q('name', { type: 'string' }, 'file name to record')], requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 413, 507) } } },
+      '/cache/import': { post: { summary: 'Import a file from the server\'s disk (only from configured import directories)', tags: ['cache'], security: secured, parameters: [q('path', { type: 'string' }, 'absolute path of the file', true)], responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 403, 404) } } },
+      '/assets': { get: { summary: 'Known named assets', tags: ['assets'], responses: ok('assets', { type: 'object', properties: { items: { type: 'array', items: ref('Asset') }, total: { type: 'integer' } } }) } },
+      '/configs/upload': { post: { summary: 'Upload a recipe (YAML); every problem is listed in details', tags: ['configs'], security: secured, requestBody: { required: true, content: { 'text/yaml': { schema: { type: 'string' } }, 'application/json': { schema: body(configUploadJson) }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } }, responses: { ...ok('the same recipe existed', ref('Config')), ...ok('stored', ref('Config'), '201'), ...errors(400, 401, 413, 415) } } },
+      '/configs': { get: { summary: 'List recipes', tags: ['configs'], parameters: page, responses: { ...ok('a page of recipes', pageOf('Config')), ...errors(400) } } },
+      '/configs/{id}': {
+        get: { summary: 'A recipe by id or name', tags: ['configs'], parameters: [configId], responses: { ...ok('the recipe', ref('Config')), ...errors(404) } },
+        delete: { summary: 'Delete a recipe', tags: ['configs'], security: secured, parameters: [configId], responses: { ...ok('deleted', { type: 'object' }), ...errors(401, 404) } }
+      },
+      '/configs/{id}/run': { post: { summary: 'Run a recipe on inputs', tags: ['configs'], security: secured, parameters: [configId, wait], requestBody: { content: json(body(configRunBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404) } } },
+      '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: ok('OpenAPI 3.1', { type: 'object' }) } },
+      '/docs': { get: { summary: 'Interactive API docs', tags: ['docs'], responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } }
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an L2 token scoped to this node, or the local admin token' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'artdag_session' }
+      },
+      schemas: SCHEMAS,
+      responses: Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 416, 507].map((s) => [`E${s}`, { description: `error ${s}`, content: json(ref('Error')) }]))
+    }
+  }
+}

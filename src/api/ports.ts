@@ -1,0 +1,77 @@
+import type { Context, Middleware } from 'koa'
+import type Router from '@koa/router'
+import type { Cid, PlanId, RecipeId } from '../dag/ids.js'
+import type { EffectCatalog } from '../effects/types.js'
+import type { RenderEvent } from '../exec/events.js'
+import type { ContentLibrary, ContentMetaRecord } from '../content/index.js'
+import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/types.js'
+import type { ContentStore } from '../store/types.js'
+import type { Logger } from '../util/logger.js'
+
+/**
+ * Exactly what the HTTP API needs from the rest of the node (STYLE rule 2). `src/node.ts` passes the
+ * real parts; every entry is a narrow structural view of them.
+ */
+export interface ApiComponents {
+  config: ApiConfig
+  logger: Logger
+  store: Pick<ContentStore, 'get' | 'stat' | 'size'>
+  runs: {
+    get(id: PlanId): Promise<RunRecord | undefined>
+    list(options: { status?: RunStatus, offset: number, limit: number }): Promise<Page<RunRecord>>
+    count(status?: RunStatus): Promise<number>
+  }
+  recipes: {
+    put(recipe: StoredRecipe): Promise<{ created: boolean, recipe: StoredRecipe }>
+    resolve(idOrName: string): Promise<StoredRecipe | undefined>
+    list(options: { offset: number, limit: number }): Promise<Page<StoredRecipe>>
+    delete(id: RecipeId): Promise<boolean>
+  }
+  assets: { list(): Promise<AssetRecord[]> }
+  content: {
+    list(options: { offset: number, limit: number }): Promise<Page<ContentMetaRecord>>
+    meta(cid: Cid): Promise<ContentMetaRecord | undefined>
+  }
+  runService: { submit(request: RunSubmission): Promise<RunRecord> }
+  orchestrator: {
+    readonly events: { on(event: 'event', listener: (e: RenderEvent) => void): unknown, off(event: 'event', listener: (e: RenderEvent) => void): unknown }
+    waitFor(id: PlanId, options?: { signal?: AbortSignal }): Promise<RunRecord>
+    cancel(id: PlanId): Promise<RunRecord>
+  }
+  effects: EffectCatalog
+  library: ContentLibrary
+  auth: ApiAuth
+  redis: { ping(): Promise<string> }
+  mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[] }
+  /** steps waiting or running in the step queue, for /metrics */
+  queueDepth?: () => Promise<number>
+  /** the web UI's home page, called for `GET /` when the client asks for text/html */
+  renderHome?: (ctx: Context) => Promise<void>
+}
+
+export interface ApiConfig {
+  /** largest upload, in bytes */
+  maxUploadBytes: number
+  /** deadline of fetching content from peers */
+  fetchTimeoutMs: number
+  /** public URL of the node, shown in GET / */
+  publicUrl?: string
+  authMode: 'l2' | 'local' | 'none'
+}
+
+/** What the API mounts from src/auth */
+export interface ApiAuth {
+  middleware(): Middleware
+  readonly requireUser: Middleware
+  readonly requireRead: Middleware
+  router(): Router
+}
+
+/** A run request as RunService takes it */
+export interface RunSubmission {
+  recipe: string
+  inputs: string[] | Record<string, string>
+  params?: Record<string, unknown>
+  outputName?: string
+  user?: string
+}

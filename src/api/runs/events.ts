@@ -1,0 +1,64 @@
+import { PassThrough } from 'node:stream'
+import type { Context } from 'koa'
+import type { PlanId } from '../../dag/ids.js'
+import type { RenderEvent } from '../../exec/events.js'
+import { RunNotFoundError } from '../../exec/errors.js'
+import { SSE_HEARTBEAT_MS } from '../constants.js'
+import type { ApiComponents } from '../ports.js'
+
+const FINAL = new Set(['completed', 'failed', 'cancelled'])
+
+function frame (event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+/**
+ * Server-sent events of one run: first `run` with the current record, then every RenderEvent of the run
+ * (`render:run:status`, `render:step:status`, `render:step:progress`) as it happens; the stream ends
+ * after the run reaches a final status.
+ */
+export async function streamRunEvents (ctx: Context, components: Pick<ApiComponents, 'orchestrator' | 'runs'>,
+  id: PlanId): Promise<void> {
+  const { orchestrator, runs } = components
+  const stream = new PassThrough()
+  let closed = false
+  const close = (): void => {
+    if (closed) return
+    closed = true
+    orchestrator.events.off('event', listener)
+    clearInterval(heartbeat)
+    stream.end()
+  }
+  const listener = (event: RenderEvent): void => {
+    if (event.runId !== id || closed) return
+    stream.write(frame(event.type, event))
+    if (event.type === 'render:run:status' && FINAL.has(event.status)) {
+      // send the final record too, so a client needs nothing else
+      runs.get(id).then((run) => { if (run != null && !closed) stream.write(frame('run', run)) })
+        .catch(() => undefined).finally(close)
+    }
+  }
+  // subscribe before reading the run, so an event between the two is not lost
+  orchestrator.events.on('event', listener)
+  const heartbeat = setInterval(() => { if (!closed) stream.write(': keep-alive\n\n') }, SSE_HEARTBEAT_MS)
+  heartbeat.unref()
+  let run
+  try {
+    run = await runs.get(id)
+  } catch (err) {
+    close()
+    throw err
+  }
+  if (run == null) {
+    close()
+    throw new RunNotFoundError(`run ${id} not found`)
+  }
+  ctx.req.socket.setTimeout(0)
+  ctx.req.socket.setNoDelay(true)
+  ctx.res.once('close', close)
+  ctx.status = 200
+  ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
+  ctx.body = stream
+  stream.write(frame('run', run))
+  if (FINAL.has(run.status)) close()
+}

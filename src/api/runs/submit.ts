@@ -1,0 +1,36 @@
+import type { Context } from 'koa'
+import type { RunRecord } from '../../state/types.js'
+import { requestSignal, flatQuery, userName } from '../context.js'
+import type { ApiComponents, RunSubmission } from '../ports.js'
+import { waitQuery } from '../schemas.js'
+import { parseWith } from '../validate.js'
+
+const FINAL = new Set(['completed', 'failed', 'cancelled'])
+
+/**
+ * Submits a run and answers with it: 201 when this request created it, 200 when the same run (same
+ * recipe and inputs) existed. With `?wait=<seconds>` it blocks until the run is final or the wait elapses,
+ * and returns the run either way.
+ */
+export async function submitAndAnswer (ctx: Context, components: Pick<ApiComponents, 'runService' | 'orchestrator' | 'runs'>,
+  request: Omit<RunSubmission, 'user'>): Promise<void> {
+  const { wait } = parseWith(waitQuery, flatQuery(ctx), 'query')
+  const started = Date.now()
+  let run: RunRecord = await components.runService.submit({ ...request, user: userName(ctx) })
+  const created = Date.parse(run.createdAt) >= started - 1
+  if (wait != null && wait > 0 && !FINAL.has(run.status)) run = await waitForRun(ctx, components, run, wait)
+  ctx.status = created ? 201 : 200
+  ctx.set('Location', `/runs/${run.id}`)
+  ctx.body = run
+}
+
+async function waitForRun (ctx: Context, components: Pick<ApiComponents, 'orchestrator' | 'runs'>, run: RunRecord,
+  seconds: number): Promise<RunRecord> {
+  const signal = AbortSignal.any([AbortSignal.timeout(seconds * 1000), requestSignal(ctx)])
+  try {
+    return await components.orchestrator.waitFor(run.id, { signal })
+  } catch (err) {
+    if (!signal.aborted) throw err
+    return (await components.runs.get(run.id)) ?? run
+  }
+}

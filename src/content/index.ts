@@ -1,0 +1,75 @@
+import type { Cid, PlanId } from '../dag/ids.js'
+import type { RunRecord } from '../state/types.js'
+import { DefaultContentLibrary } from './library.js'
+import type { ContentLibraryComponents } from './ports.js'
+
+export * from './errors.js'
+export type * from './ports.js'
+export { sniffMediaType, FALLBACK_MEDIA_TYPE } from './sniff.js'
+
+export interface ContentLibraryInit {
+  /** largest upload @default 2 GiB (DEFAULT_MAX_UPLOAD_BYTES) */
+  maxUploadBytes?: number
+  /** how long to wait for L2's "is it published?" @default 5000 */
+  publishedTimeoutMs?: number
+}
+
+export interface LibraryOptions {
+  signal?: AbortSignal
+}
+
+export interface UploadInit extends LibraryOptions {
+  /** the file name the client gave, kept as metadata */
+  name?: string
+  /** the Content-Type the client declared; used only when the bytes are not recognised */
+  declaredType?: string
+}
+
+export interface StoredContent {
+  cid: Cid
+  size: number
+  mediaType: string
+}
+
+export interface DeleteResult {
+  cid: Cid
+  /** cache index entries that pointed at the content and were dropped */
+  cacheEntries: number
+  removedBlocks: number
+}
+
+export interface DiscardResult {
+  id: PlanId
+  /** items of the run whose run pins were dropped (no other run uses them) */
+  unpinned: Cid[]
+  removedBlocks: number
+}
+
+/**
+ * Content as users see it: uploads, imports, run outputs, and the deletion rules (DESIGN section 6):
+ * published content is never deleted; inputs and outputs of runs are not deleted while runs use them;
+ * intermediates and orphans can be; a failed run can always be discarded, a completed one only when none
+ * of its items is published, a running one must be cancelled first.
+ */
+export interface ContentLibrary {
+  /** Streams bytes into the store (never buffered whole), pins them ('upload') and lists them */
+  upload(source: AsyncIterable<Uint8Array>, init?: UploadInit): Promise<StoredContent>
+  /** Adds a file of the server's disk (only from the configured import directories), pinned and listed */
+  importPath(path: string, options?: LibraryOptions): Promise<StoredContent>
+  /** Lists a completed run's output in the content index (with its sniffed type) */
+  recordOutput(run: RunRecord, options?: LibraryOptions): Promise<void>
+  /** The media type of stored content: its recorded type, else sniffed from its first bytes */
+  mediaTypeOf(cid: Cid, options?: LibraryOptions): Promise<string>
+  /** Pinned 'published', remembered as published, or (when L2 is configured) published according to L2 */
+  isPublished(cid: Cid, options?: LibraryOptions): Promise<boolean>
+  /** Deletes content under the rules; unpins every reason but 'published'/'asset', drops its cache entries, runs GC */
+  deleteContent(cid: Cid, options?: LibraryOptions): Promise<DeleteResult>
+  /** Discards a run under the rules: drops its refs and run pins, deletes the record, runs GC */
+  discardRun(id: PlanId, options?: LibraryOptions): Promise<DiscardResult>
+  /** Runs the store's GC, one at a time */
+  gc(): Promise<{ removed: number }>
+}
+
+export function createContentLibrary (components: ContentLibraryComponents, init: ContentLibraryInit = {}): ContentLibrary {
+  return new DefaultContentLibrary(components, init)
+}

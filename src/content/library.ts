@@ -1,0 +1,186 @@
+import type { Cid, PlanId } from '../dag/ids.js'
+import type { RunRecord } from '../state/types.js'
+import type { PinReason } from '../store/types.js'
+import type { Logger } from '../util/logger.js'
+import { CACHE_SCAN_COUNT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PUBLISHED_TIMEOUT_MS } from './constants.js'
+import {
+  ContentReferencedError, ImportUnavailableError, PublishedContentError, RunActiveError, RunPublishedError,
+  UnknownContentError, UnknownRunError
+} from './errors.js'
+import type { ContentLibraryComponents } from './ports.js'
+import { FALLBACK_MEDIA_TYPE, sniffMediaType } from './sniff.js'
+import { limitStream, readHead, type StreamTally } from './upload.js'
+import type {
+  ContentLibrary, ContentLibraryInit, DeleteResult, DiscardResult, LibraryOptions, StoredContent, UploadInit
+} from './index.js'
+
+const ACTIVE = new Set(['pending', 'planning', 'running'])
+/** pins a deletion never drops: published items are never deleted, assets are kept by name */
+const KEPT_REASONS = new Set<PinReason>(['published', 'asset'])
+/** pins a run holds on its items */
+const RUN_REASONS: readonly PinReason[] = ['run-output', 'run-input', 'cache']
+
+export class DefaultContentLibrary implements ContentLibrary {
+  private readonly log: Logger
+  private readonly maxUploadBytes: number
+  private readonly publishedTimeoutMs: number
+  /** GC runs one at a time: a second caller waits for the first */
+  private gcChain: Promise<unknown> = Promise.resolve()
+
+  constructor (private readonly components: ContentLibraryComponents, init: ContentLibraryInit = {}) {
+    this.log = components.logger.child({ component: 'content' })
+    this.maxUploadBytes = init.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
+    this.publishedTimeoutMs = init.publishedTimeoutMs ?? DEFAULT_PUBLISHED_TIMEOUT_MS
+  }
+
+  async upload (source: AsyncIterable<Uint8Array>, init: UploadInit = {}): Promise<StoredContent> {
+    init.signal?.throwIfAborted()
+    const { store, content } = this.components
+    const tally: StreamTally = { head: new Uint8Array(0), bytes: 0 }
+    let added
+    try {
+      added = await store.addStream(limitStream(source, this.maxUploadBytes, tally, init.signal), { signal: init.signal })
+    } catch (err) {
+      // blocks of the partial upload are unpinned: collect them so nothing of it is kept
+      if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
+      throw err
+    }
+    const mediaType = sniffMediaType(tally.head) ?? usableType(init.declaredType) ?? FALLBACK_MEDIA_TYPE
+    await store.pin(added.cid, 'upload')
+    await content.add(added.cid, { size: added.size, mediaType, ...(init.name != null && init.name !== '' ? { name: init.name } : {}) })
+    this.log.info({ cid: added.cid, size: added.size, mediaType }, 'content uploaded')
+    return { cid: added.cid, size: added.size, mediaType }
+  }
+
+  async importPath (path: string, options: LibraryOptions = {}): Promise<StoredContent> {
+    const { importFile, store, content } = this.components
+    if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
+    const added = await importFile(path, { signal: options.signal })
+    const mediaType = await this.sniffStored(added.cid, options.signal)
+    await store.pin(added.cid, 'upload')
+    const name = path.split('/').pop()
+    await content.add(added.cid, { size: added.size, mediaType, ...(name != null && name !== '' ? { name } : {}) })
+    return { cid: added.cid, size: added.size, mediaType }
+  }
+
+  async recordOutput (run: RunRecord, options: LibraryOptions = {}): Promise<void> {
+    const cid = run.outputCid
+    if (cid == null || await this.components.content.meta(cid) != null) return
+    const { size } = await this.components.store.stat(cid, { signal: options.signal })
+    const mediaType = await this.sniffStored(cid, options.signal)
+    await this.components.content.add(cid, { size, mediaType, name: run.outputName ?? `${run.recipeName} output` })
+  }
+
+  async mediaTypeOf (cid: Cid, options: LibraryOptions = {}): Promise<string> {
+    const meta = await this.components.content.meta(cid)
+    if (meta != null && meta.mediaType !== FALLBACK_MEDIA_TYPE) return meta.mediaType
+    return await this.sniffStored(cid, options.signal)
+  }
+
+  private async sniffStored (cid: Cid, signal?: AbortSignal): Promise<string> {
+    const head = await readHead(this.components.store.get(cid, { length: 64, signal }))
+    return sniffMediaType(head) ?? FALLBACK_MEDIA_TYPE
+  }
+
+  async isPublished (cid: Cid, options: LibraryOptions = {}): Promise<boolean> {
+    const { store, content, l2 } = this.components
+    if ((await store.pinReasons(cid)).includes('published')) return true
+    if (await content.isPublished(cid)) return true
+    if (l2 == null) return false
+    const timeout = AbortSignal.timeout(this.publishedTimeoutMs)
+    const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
+    const published = await l2.isPublished(cid, { signal })
+    if (published) await content.setPublished(cid, true)
+    return published
+  }
+
+  async deleteContent (cid: Cid, options: LibraryOptions = {}): Promise<DeleteResult> {
+    options.signal?.throwIfAborted()
+    const { store, content } = this.components
+    const [meta, local] = await Promise.all([content.meta(cid), store.has(cid)])
+    if (meta == null && !local) throw new UnknownContentError(`content ${cid} is not stored on this node`)
+    if (await this.isPublished(cid, options)) {
+      throw new PublishedContentError(`content ${cid} is published to L2 and cannot be deleted`)
+    }
+    const refs = await content.refs(cid)
+    if (refs > 0) {
+      throw new ContentReferencedError(`content ${cid} is an input or output of ${refs} run${refs === 1 ? '' : 's'}; discard ${refs === 1 ? 'that run' : 'those runs'} first`)
+    }
+    // removing from the index first re-checks refs atomically against a run that started meanwhile
+    if (meta != null) await content.remove(cid)
+    for (const reason of await store.pinReasons(cid)) {
+      if (!KEPT_REASONS.has(reason)) await store.unpin(cid, reason)
+    }
+    const cacheEntries = await this.dropCacheEntries(new Set([cid]))
+    const { removed } = await this.gc()
+    this.log.info({ cid, cacheEntries, removedBlocks: removed }, 'content deleted')
+    return { cid, cacheEntries, removedBlocks: removed }
+  }
+
+  async discardRun (id: PlanId, options: LibraryOptions = {}): Promise<DiscardResult> {
+    options.signal?.throwIfAborted()
+    const { runs, store, content } = this.components
+    const run = await runs.get(id)
+    if (run == null) throw new UnknownRunError(`run ${id} not found`)
+    if (ACTIVE.has(run.status)) throw new RunActiveError(`run ${id} is ${run.status}; cancel it before discarding it`)
+    const inputs = run.inputs.map((i) => i.cid)
+    const output = run.outputCid
+    const intermediates = run.steps.flatMap((s) => (s.cid != null && s.type !== 'SOURCE' ? [s.cid] : []))
+    const items = [...new Set([...inputs, ...(output != null ? [output] : []), ...intermediates])]
+    if (run.status === 'completed') {
+      for (const cid of items) {
+        if (await this.isPublished(cid, options)) {
+          throw new RunPublishedError(`run ${id} cannot be discarded: its item ${cid} is published to L2`)
+        }
+      }
+      // a completed run counted one reference on its output and on each input
+      for (const cid of new Set([...(output != null ? [output] : []), ...inputs])) await content.removeRef(cid)
+    }
+    const unpinned: Cid[] = []
+    for (const cid of items) {
+      if (await content.refs(cid) > 0) continue
+      const reasons = await store.pinReasons(cid)
+      const drop = RUN_REASONS.filter((r) => reasons.includes(r))
+      for (const reason of drop) await store.unpin(cid, reason)
+      if (drop.length > 0) unpinned.push(cid)
+      if (drop.length === reasons.length && await content.meta(cid) != null) {
+        await content.remove(cid).catch((err: unknown) => { this.log.warn({ err, cid }, 'content still in use') })
+      }
+    }
+    if (run.provenanceCid != null) await store.unpin(run.provenanceCid, 'provenance')
+    await this.dropCacheEntries(new Set(unpinned))
+    await runs.delete(id)
+    const { removed } = await this.gc()
+    this.log.info({ runId: id, unpinned: unpinned.length, removedBlocks: removed }, 'run discarded')
+    return { id, unpinned, removedBlocks: removed }
+  }
+
+  /** removes the cache index entries that point at these CIDs, so later runs recompute instead of finding nothing */
+  private async dropCacheEntries (cids: Set<Cid>): Promise<number> {
+    if (cids.size === 0) return 0
+    let cursor = '0'
+    let dropped = 0
+    do {
+      const page = await this.components.cacheIndex.entries(cursor, CACHE_SCAN_COUNT)
+      for (const entry of page.entries) {
+        if (cids.has(entry.cid)) {
+          await this.components.cacheIndex.delete(entry.cacheId)
+          dropped++
+        }
+      }
+      cursor = page.cursor
+    } while (cursor !== '0')
+    return dropped
+  }
+
+  async gc (): Promise<{ removed: number }> {
+    const next = this.gcChain.then(async () => await this.components.store.gc())
+    this.gcChain = next.catch(() => undefined)
+    return await next
+  }
+}
+
+function usableType (declared: string | undefined): string | undefined {
+  if (declared == null || declared === '' || declared === FALLBACK_MEDIA_TYPE) return undefined
+  return /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared.toLowerCase() : undefined
+}
