@@ -83,6 +83,7 @@ async function launch (binary: string, confFile: string, readyTimeoutMs: number,
   const child = spawn(binary, [confFile], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const collect = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
+  let ready = (): void => {}
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
   try {
@@ -98,7 +99,8 @@ async function launch (binary: string, confFile: string, readyTimeoutMs: number,
         if (err == null) resolve()
         else reject(err)
       }
-      child.stdout?.on('data', () => { if (output.includes('Ready to accept connections')) done() })
+      ready = () => { if (output.includes('Ready to accept connections')) done() }
+      child.stdout?.on('data', ready)
       child.once('error', (err: NodeJS.ErrnoException) => {
         done(err.code === 'ENOENT'
           ? new RedisNotInstalledError(`${binary} was not found: install Redis (Debian: apt-get install redis-server) or set REDIS_URL to an existing Redis`)
@@ -116,6 +118,7 @@ async function launch (binary: string, confFile: string, readyTimeoutMs: number,
   } finally {
     child.stdout?.off('data', collect)
     child.stderr?.off('data', collect)
+    child.stdout?.off('data', ready)
   }
   // keep draining so a full pipe never blocks redis-server
   child.stdout?.resume()
@@ -131,8 +134,11 @@ function handle (child: ChildProcess, port: number, dir: string, password: strin
     if (child.exitCode != null || child.signalCode != null) resolve()
     else child.once('exit', () => { resolve() })
   })
-  exited.then(() => { log.info({ pid: child.pid }, 'managed redis-server exited') }, () => {})
   let stopping: Promise<void> | undefined
+  exited.then(() => {
+    if (stopping == null) log.error({ pid: child.pid, code: child.exitCode, signal: child.signalCode }, 'managed redis-server exited unexpectedly')
+    else log.info({ pid: child.pid }, 'managed redis-server stopped')
+  }, () => {})
   return {
     url: `redis://:${password}@127.0.0.1:${port}`,
     port,

@@ -51,10 +51,10 @@ describe('claims', () => {
 
   it('should keep a held claim alive past three leases and release it at the end', async () => {
     const id = cacheId()
-    const a = claims('a', 150)
-    const b = claims('b', 150)
+    const a = claims('a', 300)
+    const b = claims('b', 300)
     const result = await a.hold(id, async (signal) => {
-      await sleep(600)
+      await sleep(1_000)
       expect(signal.aborted).toBe(false)
       expect(await b.claim(id)).toBe(false)
       return 42
