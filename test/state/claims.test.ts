@@ -71,6 +71,17 @@ describe('claims', () => {
     expect(await a.owner(id)).toBeUndefined()
   })
 
+  it('should refuse to adopt a claim that expired before hold() started', async () => {
+    const id = cacheId()
+    const a = claims('a', 50)
+    expect(await a.claim(id)).toBe(true)
+    await sleep(120)
+    let ran = false
+    await expect(a.hold(id, async () => { ran = true })).rejects.toThrow(
+      new ClaimLostError(`the claim on step ${id} expired or was taken before hold() started`))
+    expect(ran).toBe(false)
+  })
+
   it('should release the claim when the held function throws', async () => {
     const id = cacheId()
     const a = claims('a')
