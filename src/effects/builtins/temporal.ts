@@ -1,0 +1,45 @@
+import type { EffectSpec } from '../spec.js'
+
+/**
+ * Effects over time. On a still image they render a short clip (STILL_DURATION_S at STILL_FPS),
+ * since one frame cannot show them.
+ */
+
+export const temporalEffects: EffectSpec[] = [
+  {
+    name: 'color_cycle',
+    version: '1.0.0',
+    description: 'Hue rotating over time',
+    params: { speed: { type: 'number', min: 0.05, max: 10, default: 0.5, description: 'full turns per second' } },
+    temporal: true,
+    template: "hue=H='2*PI*t*{speed}'"
+  },
+  {
+    name: 'strobe',
+    version: '1.0.0',
+    description: 'Flashes at a fixed rate; the phase is seeded from the step',
+    params: {
+      frequency: { type: 'number', min: 0.5, max: 15, default: 4, description: 'flashes per second' },
+      flash: { type: 'number', min: -1, max: 1, default: 0.6, description: 'brightness added during a flash (negative = dark)' }
+    },
+    temporal: true,
+    template: "eq=brightness='if(lt(mod(t*{frequency}+{phase},1),0.5),{flash},0)':eval=frame",
+    derive: (_params, ctx) => ({ phase: (ctx.seed % 1000) / 1000 })
+  },
+  {
+    name: 'echo',
+    version: '1.0.0',
+    description: 'Each frame averaged with the previous ones (ghosting)',
+    params: { frames: { type: 'integer', min: 2, max: 10, default: 4 } },
+    temporal: true,
+    template: 'tmix=frames={frames}'
+  },
+  {
+    name: 'trails',
+    version: '1.0.0',
+    description: 'Bright parts leave slowly fading trails',
+    params: { decay: { type: 'number', min: 0.5, max: 0.99, default: 0.9, description: 'per-frame decay of the trail' } },
+    temporal: true,
+    template: 'lagfun=decay={decay}'
+  }
+]

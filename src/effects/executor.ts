@@ -1,0 +1,114 @@
+import { stat } from 'node:fs/promises'
+import type { Logger } from '../util/logger.js'
+import { seedFromCacheId, type ProbedInput } from './encode.js'
+import { InvalidMediaError, InvalidStepInputError, UnsupportedStepError } from './errors.js'
+import { buildAudioMix } from './primitives/audio-mix.js'
+import { buildBlend } from './primitives/blend.js'
+import type { PrimitiveBuilder } from './primitives/context.js'
+import { buildEffect } from './primitives/effect.js'
+import { buildLayer } from './primitives/layer.js'
+import { buildMux } from './primitives/mux.js'
+import { buildResize } from './primitives/resize.js'
+import { buildSegment } from './primitives/segment.js'
+import { buildSequence } from './primitives/sequence.js'
+import { buildTransform } from './primitives/transform.js'
+import { probeMedia, type MediaInfo } from './probe.js'
+import { createEffectRegistry, type EffectRegistry } from './registry.js'
+import { runFfmpeg } from './runner.js'
+import type { MediaFile, StepExecutionInit, StepExecutor, StepOutput, StepSpec } from './types.js'
+
+export interface StepExecutorInit {
+  /** @default createEffectRegistry() */
+  registry?: EffectRegistry
+  /** @default 'ffmpeg' */
+  ffmpegPath?: string
+  /** @default 'ffprobe' */
+  ffprobePath?: string
+  /** per-step ffmpeg timeout @default DEFAULT_FFMPEG_TIMEOUT_MS */
+  timeoutMs?: number
+  logger?: Logger
+}
+
+/** How each step type runs, and how many inputs it takes [min, max] */
+const PRIMITIVES: Record<string, { build: PrimitiveBuilder, arity: [number, number] }> = {
+  SEGMENT: { build: buildSegment, arity: [1, 1] },
+  RESIZE: { build: buildResize, arity: [1, 1] },
+  TRANSFORM: { build: buildTransform, arity: [1, 1] },
+  EFFECT: { build: buildEffect, arity: [1, 1] },
+  SEQUENCE: { build: buildSequence, arity: [1, Infinity] },
+  LAYER: { build: buildLayer, arity: [1, Infinity] },
+  MUX: { build: buildMux, arity: [2, Infinity] },
+  BLEND: { build: buildBlend, arity: [2, 2] },
+  AUDIO_MIX: { build: buildAudioMix, arity: [2, Infinity] }
+}
+
+/** probe results kept per executor (an unchanged file probes the same) */
+const PROBE_CACHE_SIZE = 64
+
+class FfmpegStepExecutor implements StepExecutor {
+  private readonly registry: EffectRegistry
+  private readonly probes = new Map<string, MediaInfo>()
+
+  constructor (private readonly init: StepExecutorInit) {
+    this.registry = init.registry ?? createEffectRegistry()
+  }
+
+  async execute (step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput> {
+    init.signal?.throwIfAborted()
+    if (step.type === 'SOURCE') {
+      throw new UnsupportedStepError(`SOURCE step "${step.id}" is not executed: its output is the content it names (the orchestrator resolves it)`)
+    }
+    const primitive = PRIMITIVES[step.type]
+    if (primitive == null) {
+      throw new UnsupportedStepError(`step "${step.id}" has type "${step.type}", which this executor does not run (known: ${Object.keys(PRIMITIVES).join(', ')})`)
+    }
+    const [min, max] = primitive.arity
+    if (inputs.length < min || inputs.length > max) {
+      const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`
+      throw new InvalidStepInputError(`${step.type} step "${step.id}" takes ${wanted} input${min === 1 && max === 1 ? '' : 's'}, got ${inputs.length}`)
+    }
+    const probed: ProbedInput[] = await Promise.all(inputs.map(async (input, i) => {
+      try {
+        return { path: input.path, info: await this.probe(input.path, init.signal) }
+      } catch (err) {
+        if (err instanceof InvalidMediaError) throw new InvalidMediaError(`${step.type} step "${step.id}" input ${i} (${input.cid}): ${err.message}`)
+        throw err
+      }
+    }))
+    const plan = primitive.build({ step, inputs: probed, workDir: init.workDir, seed: seedFromCacheId(step.cacheId), registry: this.registry })
+    if (!('args' in plan)) return plan
+    const started = Date.now()
+    await runFfmpeg(plan.args, {
+      signal: init.signal,
+      timeoutMs: this.init.timeoutMs,
+      ffmpegPath: this.init.ffmpegPath,
+      durationHint: plan.durationHint,
+      onProgress: init.onProgress
+    })
+    this.init.logger?.debug({ step: step.id, type: step.type, ms: Date.now() - started, output: plan.outputKind }, 'step rendered')
+    return { kind: 'file', path: plan.outputPath }
+  }
+
+  /** ffprobe, memoised on path + inode + size + mtime (the same input is often used by many steps) */
+  private async probe (path: string, signal?: AbortSignal): Promise<MediaInfo> {
+    const s = await stat(path).catch(() => undefined)
+    const key = s == null ? undefined : `${path}\0${s.ino}\0${s.size}\0${s.mtimeMs}`
+    const known = key == null ? undefined : this.probes.get(key)
+    if (known != null) return known
+    const info = await probeMedia(path, { signal, ffprobePath: this.init.ffprobePath })
+    if (key != null) {
+      this.probes.set(key, info)
+      if (this.probes.size > PROBE_CACHE_SIZE) this.probes.delete(this.probes.keys().next().value!)
+    }
+    return info
+  }
+}
+
+/**
+ * The step executor on ffmpeg: every primitive except SOURCE (which is never executed), and EFFECT
+ * with the registry's effects. Inputs are probed first (InvalidMediaError for anything not media);
+ * the output is a PNG for stills, an MP4 for clips, an M4A for sound only.
+ */
+export function createStepExecutor (init: StepExecutorInit = {}): StepExecutor {
+  return new FfmpegStepExecutor(init)
+}

@@ -1,0 +1,20 @@
+/**
+ * Effects: the effect registry, the ffmpeg runner, the step executor (primitives + effects) and media analysis.
+ */
+export type { EffectCatalog, EffectDefinition, MediaFile, ParamSpec, StepExecutionInit, StepExecutor, StepOutput, StepSpec } from './types.js'
+export { createEffectRegistry } from './registry.js'
+export type { EffectRegistry, EffectRegistryInit, RegisteredEffect } from './registry.js'
+export type { EffectSpec, FilterContext, ResolvedParams } from './spec.js'
+export { runFfmpeg } from './runner.js'
+export type { RunFfmpegInit, RunFfmpegResult } from './runner.js'
+export { probeMedia } from './probe.js'
+export type { MediaInfo, ProbeInit } from './probe.js'
+export { buildEffectCommand } from './effect-command.js'
+export type { EffectCommandInit } from './effect-command.js'
+export { seedFromCacheId } from './encode.js'
+export type { FfmpegCommand, OutputKind, ProbedInput } from './encode.js'
+export * from './errors.js'
+export { createStepExecutor } from './executor.js'
+export type { StepExecutorInit } from './executor.js'
+export { analyzeMedia, ANALYSIS_FEATURES } from './analysis.js'
+export type { AnalysisFeature, AnalyzeInit, EnergyPoint, MediaAnalysis } from './analysis.js'

@@ -1,0 +1,69 @@
+import { STILL_FPS } from '../constants.js'
+import { GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, type FfmpegCommand } from '../encode.js'
+import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
+import { checkNumber, describe, sec, type StepContext } from './context.js'
+
+interface LayerSpec { x: number, y: number, opacity: number, scale: number }
+
+/**
+ * LAYER: input 0 is the base; inputs 1.. are overlaid on it in order. `config.inputs` (or `layers`) is
+ * a list, one entry per input: `{position: [x, y], opacity: 0..1, scale: > 0}` (entry 0, for the base,
+ * is ignored). All images -> PNG. Any video -> MP4 as long as the base (or the first video when the
+ * base is a still), stills held; a video layer that ends early disappears. Audio: the first input with audio.
+ */
+export function buildLayer (ctx: StepContext): FfmpegCommand {
+  const layers = readLayers(ctx.step.config.inputs ?? ctx.step.config.layers, ctx.inputs.length)
+  const inputs = ctx.inputs
+  inputs.forEach((input, i) => {
+    if (!input.info.hasVideo) throw new InvalidStepInputError(`LAYER input ${i} is audio-only; layers need pictures`)
+  })
+  const firstVideo = inputs.find((input) => input.info.kind !== 'image')
+  const kind = firstVideo == null ? 'image' : 'video'
+  const base = inputs[0]!
+  const duration = base.info.kind !== 'image' ? base.info.duration : firstVideo?.info.duration ?? 0
+  const fps = firstVideo?.info.fps ?? STILL_FPS
+
+  const args = [...GLOBAL_ARGS]
+  for (const input of inputs) args.push(...inputArgs(input, kind === 'video' ? { duration, fps } : undefined))
+  const graph = ['[0:v]setsar=1[b0]']
+  for (let i = 1; i < inputs.length; i++) {
+    const l = layers[i]!
+    graph.push(`[${i}:v]scale='max(1,trunc(iw*${sec(l.scale)}))':'max(1,trunc(ih*${sec(l.scale)}))',format=rgba,colorchannelmixer=aa=${sec(l.opacity)}[l${i}]`)
+    graph.push(`[b${i - 1}][l${i}]overlay=x=${sec(l.x)}:y=${sec(l.y)}:format=auto:eof_action=pass[b${i}]`)
+  }
+  const last = `[b${inputs.length - 1}]`
+  graph.push(kind === 'video' ? `${last}${VIDEO_FINISH}[vout]` : `${last}null[vout]`)
+
+  const outputPath = outputPathFor(ctx.workDir, kind)
+  args.push('-filter_complex', graph.join(';'), '-map', '[vout]')
+  const withAudio = inputs.findIndex((input) => input.info.hasAudio)
+  const audio = kind === 'video' && withAudio >= 0 ? audioModeFor(inputs[withAudio]!.info) : 'none'
+  if (audio !== 'none') args.push('-map', `${withAudio}:a:0`)
+  if (kind === 'video') args.push('-t', sec(duration))
+  args.push(...outputArgs(kind, audio, outputPath))
+  return { args, outputPath, outputKind: kind, durationHint: kind === 'video' ? duration : 0 }
+}
+
+function readLayers (raw: unknown, count: number): LayerSpec[] {
+  if (raw != null && !Array.isArray(raw)) throw new InvalidStepConfigError(`LAYER config.inputs must be a list of {position, opacity, scale}, got ${describe(raw)}`)
+  const list = (raw ?? []) as unknown[]
+  return Array.from({ length: count }, (_unused, i) => {
+    const entry = list[i] ?? {}
+    if (typeof entry !== 'object' || entry == null || Array.isArray(entry)) {
+      throw new InvalidStepConfigError(`LAYER config.inputs[${i}] must be an object, got ${describe(entry)}`)
+    }
+    const e = entry as Record<string, unknown>
+    const fail = (field: string) => (problem: string, value: unknown): never => {
+      throw new InvalidStepConfigError(`LAYER config.inputs[${i}].${field} ${problem}, got ${describe(value)}`)
+    }
+    const position = e.position ?? [0, 0]
+    if (!Array.isArray(position) || position.length !== 2) fail('position')('must be [x, y]', position)
+    const [px, py] = position as unknown[]
+    return {
+      x: checkNumber(fail('position'), px, { min: -7680, max: 7680 })!,
+      y: checkNumber(fail('position'), py, { min: -7680, max: 7680 })!,
+      opacity: checkNumber(fail('opacity'), e.opacity, { min: 0, max: 1, default: 1 })!,
+      scale: checkNumber(fail('scale'), e.scale, { above: 0, max: 16, default: 1 })!
+    }
+  })
+}

@@ -1,0 +1,113 @@
+import { AUDIO_SAMPLE_RATE, STILL_DURATION_S, STILL_FPS } from '../constants.js'
+import { GLOBAL_ARGS, inputArgs, outputArgs, outputPathFor, type FfmpegCommand, type ProbedInput } from '../encode.js'
+import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
+import { ConfigReader, checkNumber, describe, sec, type StepContext } from './context.js'
+
+export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const
+export const TARGET_SIZES = ['first', 'last', 'largest', 'explicit'] as const
+
+/**
+ * SEQUENCE: the inputs one after another, in order, as one MP4.
+ * - `transition: {type: cut | crossfade | fade, duration = 0.5}`: cut = concat; crossfade = xfade +
+ *   acrossfade (the clips overlap by `duration`); fade = each clip fades in and out, then concat.
+ * - `target_size: first | last | largest | explicit` (+ `width`, `height`), `background` for the padding.
+ * - still images are shown for `image_duration` (default STILL_DURATION_S) seconds.
+ * - audio: when any input has sound, clips without sound get silence, so clips with and without
+ *   audio mix freely; with no sound anywhere the output has no audio stream.
+ */
+export function buildSequence (ctx: StepContext): FfmpegCommand {
+  const cfg = new ConfigReader('SEQUENCE', ctx.step.config)
+  const { type, duration: fadeDuration } = readTransition(ctx.step.config.transition)
+  const targetSize = cfg.enum('target_size', TARGET_SIZES, 'first')
+  const background = cfg.color('background', 'black')
+  const imageDuration = cfg.number('image_duration', { above: 0, max: 3600, default: STILL_DURATION_S })
+  const inputs = ctx.inputs
+  inputs.forEach((input, i) => {
+    if (!input.info.hasVideo) throw new InvalidStepInputError(`SEQUENCE input ${i} is audio-only; a sequence needs pictures`)
+  })
+
+  const [width, height] = targetSize === 'explicit'
+    ? [cfg.number('width', { min: 2, max: 7680, integer: true }), cfg.number('height', { min: 2, max: 7680, integer: true })]
+    : pickSize(inputs, targetSize)
+  const W = width - (width % 2)
+  const H = height - (height % 2)
+  const fps = inputs.find((input) => input.info.fps != null)?.info.fps ?? STILL_FPS
+  const durations = inputs.map((input) => input.info.kind === 'image' ? imageDuration : input.info.duration)
+  const withAudio = inputs.some((input) => input.info.hasAudio)
+  const T = type === 'cut' ? 0 : fadeDuration
+  durations.forEach((d, i) => {
+    // a fade needs room to fade in and out; a crossfade overlaps neighbours by T
+    const tooLong = type === 'fade' ? T > d / 2 : type === 'crossfade' && inputs.length > 1 && T >= d
+    if (tooLong) {
+      throw new InvalidStepConfigError(`SEQUENCE transition.duration ${sec(T)} s is too long for input ${i} (${sec(d)} s)`)
+    }
+  })
+
+  const args: string[] = [...GLOBAL_ARGS]
+  const graph: string[] = []
+  inputs.forEach((input, i) => {
+    const d = durations[i]!
+    args.push(...inputArgs(input, { duration: d, fps }))
+    const fades = type === 'fade' && T > 0 ? `,fade=t=in:st=0:d=${sec(T)},fade=t=out:st=${sec(d - T)}:d=${sec(T)}` : ''
+    graph.push(`[${i}:v]scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${background},` +
+      `setsar=1,fps=${sec(fps)},format=yuv420p,trim=duration=${sec(d)},setpts=PTS-STARTPTS${fades}[v${i}]`)
+    if (!withAudio) return
+    const afades = type === 'fade' && T > 0 ? `,afade=t=in:st=0:d=${sec(T)},afade=t=out:st=${sec(d - T)}:d=${sec(T)}` : ''
+    const source = input.info.hasAudio ? `[${i}:a]` : `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=stereo,`
+    graph.push(`${source}aresample=${AUDIO_SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,apad,` +
+      `atrim=duration=${sec(d)},asetpts=PTS-STARTPTS${afades}[a${i}]`)
+  })
+
+  let total = durations.reduce((a, b) => a + b, 0)
+  if (type === 'crossfade' && inputs.length > 1) {
+    let video = '[v0]'
+    let audio = '[a0]'
+    let end = durations[0]!
+    for (let k = 1; k < inputs.length; k++) {
+      graph.push(`${video}[v${k}]xfade=transition=fade:duration=${sec(T)}:offset=${sec(end - T)}[x${k}]`)
+      video = `[x${k}]`
+      if (withAudio) {
+        graph.push(`${audio}[a${k}]acrossfade=d=${sec(T)}[ax${k}]`)
+        audio = `[ax${k}]`
+      }
+      end += durations[k]! - T
+    }
+    total = end
+    graph.push(`${video}format=yuv420p[vout]`)
+    if (withAudio) graph.push(`${audio}anull[aout]`)
+  } else {
+    const pads = inputs.map((_input, i) => withAudio ? `[v${i}][a${i}]` : `[v${i}]`).join('')
+    graph.push(`${pads}concat=n=${inputs.length}:v=1:a=${withAudio ? 1 : 0}${withAudio ? '[vout][aout]' : '[vout]'}`)
+  }
+
+  const outputPath = outputPathFor(ctx.workDir, 'video')
+  args.push('-filter_complex', graph.join(';'), '-map', '[vout]')
+  if (withAudio) args.push('-map', '[aout]')
+  args.push(...outputArgs('video', withAudio ? 'aac' : 'none', outputPath))
+  return { args, outputPath, outputKind: 'video', durationHint: total }
+}
+
+function readTransition (raw: unknown): { type: typeof TRANSITIONS[number], duration: number } {
+  if (raw == null) return { type: 'cut', duration: 0 }
+  const value = typeof raw === 'string' ? { type: raw } : raw
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidStepConfigError(`SEQUENCE config.transition must be an object {type, duration}, got ${describe(raw)}`)
+  }
+  const t = value as Record<string, unknown>
+  const type = t.type ?? 'cut'
+  if (typeof type !== 'string' || !(TRANSITIONS as readonly string[]).includes(type)) {
+    throw new InvalidStepConfigError(`SEQUENCE config.transition.type must be one of ${TRANSITIONS.join(', ')}, got ${describe(type)}`)
+  }
+  const fail = (problem: string, v: unknown): never => {
+    throw new InvalidStepConfigError(`SEQUENCE config.transition.duration ${problem}, got ${describe(v)}`)
+  }
+  const duration = checkNumber(fail, t.duration, { above: 0, max: 60, default: 0.5 })!
+  return { type: type as typeof TRANSITIONS[number], duration }
+}
+
+function pickSize (inputs: ProbedInput[], mode: 'first' | 'last' | 'largest'): [number, number] {
+  const sized = inputs.map((input) => [input.info.width ?? 0, input.info.height ?? 0] as [number, number])
+  if (mode === 'first') return sized[0]!
+  if (mode === 'last') return sized[sized.length - 1]!
+  return sized.reduce((best, s) => s[0] * s[1] > best[0] * best[1] ? s : best)
+}

@@ -1,0 +1,34 @@
+import { mkdtemp } from 'node:fs/promises'
+import { join } from 'node:path'
+import { asCid, hashCanonical, type CacheId, type Cid } from '../../src/dag/ids.js'
+import type { MediaFile, StepSpec } from '../../src/effects/index.js'
+
+/** any syntactically valid CID: the executor only reports it in messages */
+export const FAKE_CID: Cid = asCid('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy')
+
+export function media (...paths: string[]): MediaFile[] {
+  return paths.map((path) => ({ path, cid: FAKE_CID }))
+}
+
+/** a step spec with a cache id derived from its content (so seeds differ per step, like in a plan) */
+export function stepOf (type: string, config: Record<string, unknown> = {}, effect?: StepSpec['effect']): StepSpec {
+  return { id: `${type.toLowerCase()}-1`, type, config, cacheId: hashCanonical({ type, config, effect }) as CacheId, effect }
+}
+
+export async function workDir (root: string, name: string): Promise<string> {
+  return await mkdtemp(join(root, `${name}-`))
+}
+
+/** runs tasks with at most `limit` in flight (the machine has 2 cores shared with others) */
+export async function inParallel<T> (limit: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length)
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++
+      results[i] = await tasks[i]!()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane))
+  return results
+}
