@@ -6,6 +6,11 @@ export const DEFAULT_L2_TIMEOUT_MS = 5_000
 export const DEFAULT_VERIFY_CACHE_MS = 30_000
 /** how long L2's answer to "is this CID published?" is reused */
 export const DEFAULT_PUBLISHED_CACHE_MS = 30_000
+/**
+ * how long a "not published" answer is reused: shorter, because a stale "no" could let the node
+ * delete something that was just published (a stale "yes" only delays a deletion)
+ */
+export const DEFAULT_UNPUBLISHED_CACHE_MS = 5_000
 /** bound of each in-memory cache */
 export const DEFAULT_CACHE_MAX_ENTRIES = 1_000
 export const DEFAULT_COOKIE_NAME = 'artdag_session'

@@ -1,7 +1,8 @@
 import type { Cid } from '../dag/ids.js'
 import type { Logger } from '../util/logger.js'
 import {
-  DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_L2_TIMEOUT_MS, DEFAULT_PUBLISHED_CACHE_MS, DEFAULT_VERIFY_CACHE_MS
+  DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_L2_TIMEOUT_MS, DEFAULT_PUBLISHED_CACHE_MS, DEFAULT_UNPUBLISHED_CACHE_MS,
+  DEFAULT_VERIFY_CACHE_MS
 } from './constants.js'
 import { AuthConfigError, InvalidTokenError, TokenExpiredError, TokenRevokedError } from './errors.js'
 import { callL2, type L2Call } from './l2-http.js'
@@ -59,8 +60,10 @@ export interface L2ClientInit {
   timeoutMs?: number
   /** @default 30000 */
   verifyCacheMs?: number
-  /** @default 30000 */
+  /** how long a "published" answer is reused @default 30000 */
   publishedCacheMs?: number
+  /** how long a "not published" answer is reused @default 5000 */
+  unpublishedCacheMs?: number
   /** bound of each cache @default 1000 */
   cacheMaxEntries?: number
   /** @default globalThis.fetch */
@@ -95,6 +98,7 @@ class DefaultL2Client implements L2Client {
   private readonly now: () => number
   private readonly verified: TtlCache<string, L2Identity>
   private readonly published: TtlCache<string, boolean>
+  private readonly unpublishedCacheMs: number
 
   constructor (init: L2ClientInit) {
     this.server = normaliseServer(init.l2Server)
@@ -105,6 +109,7 @@ class DefaultL2Client implements L2Client {
     const maxEntries = init.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES
     this.verified = new TtlCache({ ttlMs: init.verifyCacheMs ?? DEFAULT_VERIFY_CACHE_MS, maxEntries, now: this.now })
     this.published = new TtlCache({ ttlMs: init.publishedCacheMs ?? DEFAULT_PUBLISHED_CACHE_MS, maxEntries, now: this.now })
+    this.unpublishedCacheMs = init.unpublishedCacheMs ?? DEFAULT_UNPUBLISHED_CACHE_MS
     this.call = callL2({ server: this.server, timeoutMs, fetch: init.fetch ?? globalThis.fetch })
   }
 
@@ -146,7 +151,7 @@ class DefaultL2Client implements L2Client {
       method: 'GET', headers: { accept: 'application/json' }
     }, options.signal)
     const published = parsePublished(res)
-    this.published.set(cid, published)
+    this.published.set(cid, published, published ? undefined : this.now() + this.unpublishedCacheMs)
     return published
   }
 

@@ -84,7 +84,7 @@ export function authRouter (deps: RouteDeps): Router {
     if (deps.mode === 'none') disabled()
     const body = await readAuthBody(ctx)
     const username = body.username ?? body.user
-    if (username == null || username === '' || username.length > MAX_USERNAME) {
+    if (username == null || username.trim() === '' || username.length > MAX_USERNAME) {
       throw new InvalidAuthRequestError(`body field username is required (1 to ${MAX_USERNAME} characters)`)
     }
     const proof = proofToken(ctx, body, deps.cookie)

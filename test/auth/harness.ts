@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis'
 import {
   AuthError, createAuth, createL2Client, currentUser, type Auth, type TokenStorePort
 } from '../../src/auth/index.js'
+import { createTokenStore } from '../../src/state/index.js'
 import { createRedisKeys, type RedisKeys } from '../../src/state/keys.js'
 import { silentLogger } from '../../src/util/logger.js'
 import { startL2Server, type L2Fixture } from '../fixtures/l2-server.js'
@@ -96,6 +97,14 @@ export interface L2NodeInit {
   publicReads?: boolean
   /** @default 1000 */
   timeoutMs?: number
+  /** which TokenStorePort implementation: the test double or the state area's real store @default 'double' */
+  store?: TokenStoreKind
+}
+
+export type TokenStoreKind = 'double' | 'state'
+
+export function tokenStoreOf (kind: TokenStoreKind, redis: Redis, keys: RedisKeys): TokenStorePort {
+  return kind === 'state' ? createTokenStore({ redis, keys }) : redisTokenStore(redis, keys)
 }
 
 export interface L2Node {
@@ -116,7 +125,7 @@ export async function startL2Node (init: L2NodeInit = {}): Promise<L2Node> {
   const publicUrl = init.publicUrl ?? 'http://l1.test:8100'
   const redis = testRedis()
   const keys = createRedisKeys(testPrefix())
-  const tokens = redisTokenStore(redis, keys)
+  const tokens = tokenStoreOf(init.store ?? 'double', redis, keys)
   const l2 = await startL2Server()
   const logger = silentLogger()
   const client = createL2Client({ l2Server: l2.url, logger, timeoutMs: init.timeoutMs ?? 1_000 })

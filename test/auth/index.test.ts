@@ -7,11 +7,11 @@ import {
 import { createRedisKeys, type RedisKeys } from '../../src/state/keys.js'
 import { silentLogger } from '../../src/util/logger.js'
 import { testPrefix, testRedis } from '../fixtures/redis.js'
-import { bearer, cookie, json, redisTokenStore, startApp, type TestApp } from './harness.js'
+import { bearer, cookie, json, redisTokenStore, startApp, tokenStoreOf, type TestApp, type TokenStoreKind } from './harness.js'
 
 const logger = silentLogger()
 
-describe('auth (local mode)', () => {
+describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token store)', (store) => {
   let redis: Redis
   let keys: RedisKeys
   let tokens: TokenStorePort
@@ -21,7 +21,7 @@ describe('auth (local mode)', () => {
   beforeEach(async () => {
     redis = testRedis()
     keys = createRedisKeys(testPrefix())
-    tokens = redisTokenStore(redis, keys)
+    tokens = tokenStoreOf(store, redis, keys)
     auth = createAuth({ mode: 'local', publicReads: false, tokens, logger })
     app = await startApp(auth)
   })

@@ -90,16 +90,20 @@ describe('l2-client', () => {
     expect(l2.calls).toHaveLength(0)
   })
 
-  it('should answer whether content is published, and reuse the answer', async () => {
+  it('should answer whether content is published, and reuse a yes for 30 s and a no for 5 s', async () => {
     l2.publish(CID_A)
     expect(await client.isPublished(CID_A)).toBe(true)
     expect(await client.isPublished(CID_B)).toBe(false)
     expect(await client.isPublished(CID_A)).toBe(true)
     expect(await client.isPublished(CID_B)).toBe(false)
     expect(l2.calls.map((c) => c.path)).toEqual([`/assets/by-cid/${CID_A}`, `/assets/by-cid/${CID_B}`])
-    clock += 30_001
+    clock += 5_001
     expect(await client.isPublished(CID_A)).toBe(true)
+    expect(await client.isPublished(CID_B)).toBe(false)
     expect(l2.calls).toHaveLength(3)
+    clock += 25_000
+    expect(await client.isPublished(CID_A)).toBe(true)
+    expect(l2.calls).toHaveLength(4)
   })
 
   it('should fail with L2UnavailableError within the timeout when L2 is slow', async () => {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hashToken } from '../../src/auth/index.js'
-import { bearer, cookie, json, startL2Node, type L2Node } from './harness.js'
+import { bearer, cookie, json, startL2Node, type L2Node, type TokenStoreKind } from './harness.js'
 
-describe('auth routes (l2 mode)', () => {
+// the routes run against both TokenStorePort implementations: the test double and src/state's store
+describe.each<TokenStoreKind>(['double', 'state'])('auth routes (l2 mode, %s token store)', (store) => {
   let node: L2Node
 
-  beforeEach(async () => { node = await startL2Node() })
+  beforeEach(async () => { node = await startL2Node({ store }) })
   afterEach(async () => { await node.stop() })
 
   it('should reject a revoked token on the very next request, even while its verification is cached', async () => {
@@ -120,8 +121,10 @@ describe('auth routes (l2 mode)', () => {
       bearer(node.l2.issueToken({ username: 'alice', l1Server: 'http://other-l1.test' })))
     expect(elsewhere.status).toBe(403)
     expect((await json(elsewhere)).error).toBe('token-wrong-scope')
-    const noName = await node.app.post('/auth/revoke-user', {}, bearer(alice))
-    expect(await json(noName)).toEqual({ error: 'invalid-request', message: 'body field username is required (1 to 256 characters)' })
+    for (const body of [{}, { username: '  ' }, { username: 'a'.repeat(257) }]) {
+      const noName = await node.app.post('/auth/revoke-user', body, bearer(alice))
+      expect(await json(noName)).toEqual({ error: 'invalid-request', message: 'body field username is required (1 to 256 characters)' })
+    }
 
     expect((await node.app.get('/whoami', bearer(alice))).status).toBe(200)
   })
