@@ -1,0 +1,73 @@
+import type Router from '@koa/router'
+import type { Context } from 'koa'
+import { buildClientBundle, clientEntry, type ClientBundle } from './client-bundle.js'
+import { Csrf } from './csrf.js'
+import { homePage } from './pages/home.js'
+import { sendError, type WebDeps } from './pages/context.js'
+import type { WebUiComponents } from './ports.js'
+import { wantsHtml, webRouter } from './router.js'
+import { StaticFiles, staticDir } from './static.js'
+
+export * from './errors.js'
+export type { WebUiComponents, WebUiConfig, WebContentEntry } from './ports.js'
+export type { ClientBundle } from './client-bundle.js'
+export { buildClientBundle, clientEntry } from './client-bundle.js'
+export { html, raw, escapeHtml, SafeHtml } from './html.js'
+export { dagSvg, levels, type DagNode } from './dag-svg.js'
+export { wantsHtml } from './router.js'
+
+export interface WebUiInit {
+  /** where app.css and app.js are @default src/web/static (or dist/src/web/static) of the project */
+  staticDir?: string
+  /** the CLI client's entry file @default src/cli/client-main.ts (or its compiled form) */
+  clientEntry?: string
+}
+
+/**
+ * The browser UI: server-rendered pages (`/`, `/runs`, `/run/{id}`, `/recipes`, `/recipe/{id}`,
+ * `/media`, `/login`), their form posts (CSRF-checked), `/static/*` and `/download/client`.
+ * Mount `router()` before the API's routes: `GET /` and `GET /runs` answer only browsers (Accept:
+ * text/html) and pass everything else on. It expects src/auth's middleware to have set
+ * `ctx.state.user` already.
+ */
+export interface WebUi {
+  router(): Router
+  /** the HTML home page, for the API's `GET /` when the client asks for text/html */
+  renderHome(ctx: Context): Promise<void>
+  /** the downloadable CLI client, bundled on first use and cached */
+  clientBundle(): Promise<ClientBundle>
+  /** whether a request wants the HTML rendition of a URL the API also answers */
+  wantsHtml(ctx: Context): boolean
+}
+
+export function createWebUi (components: WebUiComponents, init: WebUiInit = {}): WebUi {
+  const publicOrigin = components.config.publicUrl != null ? [new URL(components.config.publicUrl).origin] : []
+  const deps: WebDeps = {
+    components,
+    csrf: new Csrf({ trustedOrigins: publicOrigin, secure: components.config.publicUrl?.startsWith('https:') === true }),
+    log: components.logger.child({ component: 'web' })
+  }
+  const statics = new StaticFiles(init.staticDir ?? staticDir())
+  let bundle: Promise<ClientBundle> | undefined
+  const clientBundle = async (): Promise<ClientBundle> => {
+    bundle ??= buildClientBundle(init.clientEntry ?? clientEntry())
+    try {
+      return await bundle
+    } catch (err) {
+      bundle = undefined
+      throw err
+    }
+  }
+  return {
+    router: () => webRouter(deps, statics, clientBundle),
+    renderHome: async (ctx) => {
+      try {
+        await homePage(deps, ctx)
+      } catch (err) {
+        sendError(deps, ctx, err)
+      }
+    },
+    clientBundle,
+    wantsHtml
+  }
+}

@@ -1,0 +1,75 @@
+import type { Context } from 'koa'
+import { asCid, isCid } from '../../dag/ids.js'
+import { FormError, PageNotFoundError } from '../errors.js'
+import { describeFailure } from '../failures.js'
+import { readForm } from '../form.js'
+import { html } from '../html.js'
+import type { Notice } from '../layout.js'
+import { cidLink, csrfField, formatBytes, pager, preview, when } from '../views.js'
+import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { paging } from './runs.js'
+
+export async function mediaPage (deps: WebDeps, ctx: Context, notice?: Notice, status = 200): Promise<void> {
+  requireRead(deps, ctx)
+  const page = await deps.components.content.list(paging(ctx))
+  const token = deps.csrf.token(ctx)
+  const uploaded = typeof ctx.query.uploaded === 'string' && isCid(ctx.query.uploaded) ? ctx.query.uploaded : undefined
+  const shown = notice ?? (uploaded != null ? { kind: 'ok' as const, message: `Uploaded ${uploaded}.` } : undefined)
+  const body = html`
+<div class="title-row"><h1>Media</h1></div>
+<section class="card">
+<form method="post" action="/media" enctype="multipart/form-data" class="upload-row">
+${csrfField(token)}
+<label class="grow">Upload an image, video or sound <input type="file" name="file" required></label>
+<button type="submit">Upload</button>
+</form>
+<p class="small muted">Up to ${formatBytes(deps.components.config.maxUploadBytes)}. Files are stored by content id (CID): the same bytes always get the same CID.</p>
+</section>
+${page.items.length === 0
+    ? html`<p class="empty">Nothing stored yet.</p>`
+    : html`<div class="media-grid">${page.items.map((item) => html`<article class="card media-item" data-cid="${item.cid}">
+${preview(item.cid, item.mediaType)}
+<h3 title="${item.name ?? item.cid}">${item.name ?? 'unnamed'}</h3>
+<p class="small muted">${item.mediaType} · ${formatBytes(item.size)} · ${when(item.addedAt)}</p>
+<p class="small">${cidLink(item.cid)}</p>
+<form method="post" action="/media/${item.cid}/delete" data-confirm="Delete this item?">${csrfField(token)}<button type="submit" class="small danger ghost">Delete</button></form>
+</article>`)}</div>`}
+${pager('/media', {}, page)}
+<p class="small muted">Inputs and outputs of runs and items published to L2 cannot be deleted; intermediate results and unused uploads can.</p>`
+  sendPage(ctx, status, { title: 'Media', section: 'media', viewer: viewer(deps, ctx), body, ...(shown != null ? { notice: shown } : {}) })
+}
+
+/** POST /media: one file, streamed into the store */
+export async function uploadMedia (deps: WebDeps, ctx: Context): Promise<void> {
+  const { library, config } = deps.components
+  requireWriter(ctx)
+  try {
+    const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: config.maxUploadBytes, upload: async (source, init) => await library.upload(source, init) })
+    const file = form.files[0]
+    if (file == null) throw new FormError('Choose a file to upload.')
+    ctx.status = 303
+    ctx.redirect(`/media?uploaded=${file.cid}`)
+  } catch (err) {
+    const failure = describeFailure(err)
+    if (!failure.expected || failure.status === 403) throw err
+    await mediaPage(deps, ctx, failure.notice, failure.status)
+  }
+}
+
+/** POST /media/{cid}/delete: the deletion rules decide; a refusal is shown on the page */
+export async function deleteMedia (deps: WebDeps, ctx: Context, value: string): Promise<void> {
+  if (!isCid(value)) throw new PageNotFoundError(`"${value}" is not a CID.`)
+  requireWriter(ctx)
+  await readForm(ctx, { csrf: deps.csrf, maxFileBytes: 0 })
+  const cid = asCid(value)
+  try {
+    await deps.components.library.deleteContent(cid)
+  } catch (err) {
+    const failure = describeFailure(err)
+    if (!failure.expected) throw err
+    await mediaPage(deps, ctx, { ...failure.notice, message: `Cannot delete ${cid}: ${failure.notice.message}` }, failure.status)
+    return
+  }
+  ctx.status = 303
+  ctx.redirect('/media')
+}

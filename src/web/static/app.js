@@ -1,0 +1,126 @@
+// Art DAG L1 web UI: live run progress over server-sent events, confirmations, busy buttons.
+// Plain browser JavaScript, no build step, no dependencies.
+(function () {
+  'use strict'
+  var FINAL = { completed: true, failed: true, cancelled: true }
+
+  function setBadge (el, status) {
+    if (!el) return
+    var badge = el.querySelector('.badge') || el
+    badge.className = 'badge status-' + status
+    badge.setAttribute('data-status', status)
+    badge.textContent = status
+  }
+
+  function setNodeStatus (svgNode, status) {
+    var cls = svgNode.getAttribute('class') || ''
+    svgNode.setAttribute('class', cls.replace(/\bstatus-[a-z]+\b/g, '').trim() + ' status-' + status)
+  }
+
+  function stepElements (stepId) {
+    var all = document.querySelectorAll('[data-step]')
+    var out = []
+    for (var i = 0; i < all.length; i++) if (all[i].getAttribute('data-step') === stepId) out.push(all[i])
+    return out
+  }
+
+  function updateOverall (root) {
+    var rows = root.querySelectorAll('tr[data-step]')
+    var done = 0
+    for (var i = 0; i < rows.length; i++) {
+      var s = rows[i].querySelector('.badge')
+      var st = s && s.getAttribute('data-status')
+      if (st === 'completed' || st === 'cached') done++
+    }
+    var bar = document.getElementById('run-progress')
+    var text = document.getElementById('run-progress-text')
+    if (bar) bar.value = done
+    if (text) text.textContent = done + '/' + rows.length + ' steps'
+  }
+
+  function onStep (root, e) {
+    stepElements(e.stepId).forEach(function (el) {
+      if (el.tagName.toLowerCase() === 'tr') {
+        setBadge(el.querySelector('.step-status'), e.status)
+        var p = el.querySelector('progress')
+        if (p && (e.status === 'completed' || e.status === 'cached')) p.value = 1
+        if (e.cid) {
+          var cell = el.querySelector('.step-cid')
+          if (cell && !cell.querySelector('a')) {
+            var a = document.createElement('a')
+            a.className = 'mono'
+            a.href = '/cache/' + e.cid
+            a.title = e.cid
+            a.textContent = e.cid.slice(0, 18) + '…'
+            cell.appendChild(a)
+          }
+        }
+        if (e.error) {
+          var err = document.createElement('span')
+          err.className = 'error-text'
+          err.textContent = e.error
+          el.querySelector('.step-cid').appendChild(err)
+        }
+      } else {
+        setNodeStatus(el, e.status)
+      }
+    })
+    updateOverall(root)
+  }
+
+  function followRun (root) {
+    if (root.getAttribute('data-final') === 'true' || !window.EventSource) return
+    var id = root.getAttribute('data-run-id')
+    var source = new EventSource('/runs/' + encodeURIComponent(id) + '/events')
+    var finished = false
+    function finish () {
+      if (finished) return
+      finished = true
+      source.close()
+      // the page rendered on the server shows the output preview and provenance
+      setTimeout(function () { window.location.reload() }, 400)
+    }
+    source.addEventListener('render:step:status', function (m) { onStep(root, JSON.parse(m.data)) })
+    source.addEventListener('render:step:progress', function (m) {
+      var e = JSON.parse(m.data)
+      stepElements(e.stepId).forEach(function (el) {
+        var p = el.querySelector && el.querySelector('progress')
+        if (p) p.value = Math.max(0, Math.min(1, e.fraction))
+      })
+    })
+    source.addEventListener('render:run:status', function (m) {
+      var e = JSON.parse(m.data)
+      setBadge(document.getElementById('run-status'), e.status)
+      if (FINAL[e.status]) finish()
+    })
+    source.addEventListener('run', function (m) {
+      var run = JSON.parse(m.data)
+      setBadge(document.getElementById('run-status'), run.status)
+      ;(run.steps || []).forEach(function (s) { onStep(root, { stepId: s.id, status: s.status, cid: s.cid, error: s.error }) })
+      if (FINAL[run.status]) finish()
+    })
+    source.onerror = function () {
+      // the stream ends once the run is final; EventSource would reconnect, so stop when done
+      if (finished) source.close()
+    }
+  }
+
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target
+    var question = form.getAttribute('data-confirm')
+    if (question && !window.confirm(question)) {
+      ev.preventDefault()
+      return
+    }
+    var buttons = form.querySelectorAll('button[type="submit"]')
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].disabled = true
+      buttons[i].setAttribute('aria-busy', 'true')
+    }
+  })
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var root = document.getElementById('run')
+    if (root) followRun(root)
+  })
+})()
