@@ -1,0 +1,32 @@
+/** Defaults of state sync (DESIGN section 7, STYLE rule 3) */
+
+/** how often the manifest is (re)published and peers are resolved */
+export const DEFAULT_SYNC_INTERVAL_MS = 30_000
+/** delay between an announce and the manifest publish it triggers (several steps share one publish) */
+export const DEFAULT_PUBLISH_DEBOUNCE_MS = 500
+/** max wait for one IPNS resolve, one manifest/batch fetch, or one IPNS publish */
+export const DEFAULT_RESOLVE_TIMEOUT_MS = 5_000
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000
+/** base name of the gossip topic; the cluster key hash is appended */
+export const DEFAULT_ANNOUNCE_TOPIC = '/artdag/announce/1'
+/** trust domain used when none is configured */
+export const DEFAULT_CLUSTER_KEY = 'artdag-default-cluster'
+/** keychain name of the key the manifest is published under: the libp2p identity, so IPNS name = PeerId */
+export const IPNS_KEY_NAME = 'self'
+/** IPNS record lifetime and TTL */
+export const IPNS_LIFETIME_MS = 48 * 60 * 60 * 1000
+export const IPNS_TTL_MS = 60_000
+/** entries per batch block (~140 bytes each, so a batch stays far below bitswap's 1 MiB block size) */
+export const MAX_BATCH_ENTRIES = 2_000
+/** gossip messages larger than this are dropped unread */
+export const MAX_ANNOUNCEMENT_BYTES = 1_024
+/** peers resolved at once */
+export const RESOLVE_CONCURRENCY = 4
+/** how long a peer whose manifest belongs to another cluster (or that has none) is skipped */
+export const FOREIGN_PEER_SKIP_MS = 10 * 60_000
+/** delay of the first resolve of a peer after it connects (lets identify and gossipsub settle) */
+export const PEER_CONNECT_RESOLVE_DELAY_MS = 200
+export const MANIFEST_TYPE = 'artdag/state'
+export const MANIFEST_VERSION = 1
+/** hints written to Redis at once while merging a batch */
+export const MERGE_CONCURRENCY = 256

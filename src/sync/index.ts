@@ -1,0 +1,107 @@
+import { StateSyncImpl } from './state-sync.js'
+import type { PublishReport } from './publisher.js'
+import type { ResolveReport } from './resolver.js'
+import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheIndex, RedisKeys } from '../state/index.js'
+import type { ContentStore } from '../store/index.js'
+import type { Logger } from '../util/logger.js'
+import type { Helia } from '@helia/interface'
+import type { Fetch } from '@libp2p/fetch'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+import type { Redis } from 'ioredis'
+
+/**
+ * State sync (DESIGN section 7): this node's cache index published as an IPNS-named manifest
+ * (durable catch-up), completed steps gossiped on a cluster topic (fast path), peers' entries
+ * merged into the remote index as hints.
+ */
+export { InvalidSyncConfigError, InvalidAnnouncementError, InvalidManifestError, SyncNotStartedError, PublishUnreachedError, PeerResolveError } from './errors.js'
+export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_SYNC_INTERVAL_MS, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
+export { clusterKeyHash, clusterTopic } from './cluster.js'
+export { decodeAnnouncement, encodeAnnouncement, type Announcement } from './announcement.js'
+export { parseManifest, parseBatch, type StateManifest, type StateBatch } from './manifest.js'
+export type { PublishReport, ResolveReport }
+
+/** The Helia parts sync uses: IPNS (datastore, routing, keychain, events) and libp2p with gossipsub + fetch */
+export type SyncHelia = Pick<Helia, 'datastore' | 'routing' | 'logger' | 'keychain' | 'events'> & {
+  libp2p: Libp2p<{ pubsub: GossipSub, fetch: Fetch }>
+}
+
+export interface StateSyncComponents {
+  helia: SyncHelia
+  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin'>
+  /** this node's results: cache id -> CID */
+  localIndex: Pick<CacheIndex, 'entries'>
+  /** peers' results, as hints */
+  remoteIndex: Pick<CacheIndex, 'setRemote' | 'getRemote'>
+  /** own seq/manifest and per-peer cursors live in the `keys.sync()` hash */
+  redis: Pick<Redis, 'hget' | 'hset'>
+  keys: Pick<RedisKeys, 'sync'>
+  logger: Logger
+  /** CIDs this node published to L2, listed in the manifest @default none */
+  publishedItems?: () => Promise<Cid[]>
+}
+
+export interface StateSyncInit {
+  /** @default true; when false start() does nothing and the other methods throw SyncNotStartedError */
+  enabled?: boolean
+  /** manifest republish + peer resolve period @default 30_000 */
+  intervalMs?: number
+  /** trust domain: the topic and the manifest carry a hash of it; other keys are ignored @default 'artdag-default-cluster' */
+  clusterKey?: string
+  /** base of the gossip topic (the key hash is appended) @default '/artdag/announce/1' */
+  announceTopic?: string
+  /** delay of the manifest publish after an announce @default 500 */
+  publishDebounceMs?: number
+  /** per IPNS resolve / manifest or batch fetch @default 5_000 */
+  resolveTimeoutMs?: number
+  /** per IPNS publish @default 10_000 */
+  publishTimeoutMs?: number
+}
+
+export interface SyncStatus {
+  running: boolean
+  peer: string
+  topic: string
+  /** own newest batch seq and entry count */
+  seq: number
+  count: number
+  manifest?: Cid
+  /** entries waiting for the next manifest */
+  pending: number
+  lastPublish?: PublishReport
+  announced: number
+  gossipReceived: number
+  gossipRejected: number
+  /** publishes that reached at least one peer, and those that reached none */
+  published: number
+  publishUnreached: number
+  resolved: number
+  resolveFailed: number
+  /** entries merged from peers' manifests */
+  merged: number
+}
+
+export interface StateSync {
+  readonly topic: string
+  readonly peerId: string
+  start(): Promise<void>
+  /** idempotent */
+  stop(): Promise<void>
+  /** gossips a completed step at once and queues it for the next manifest */
+  announce(cacheId: CacheId, cid: Cid, options?: { signal?: AbortSignal }): Promise<{ recipients: number }>
+  /** RemoteIndexPort of src/exec: a peer's result for a cache id (a hint; verify by CID) */
+  lookup(cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined>
+  /** scans the local index, writes new batches + manifest, publishes the IPNS record */
+  publishNow(options?: { signal?: AbortSignal, scan?: boolean }): Promise<PublishReport>
+  /** resolves one peer's manifest and merges what is new */
+  resolvePeer(peer: string, options?: { signal?: AbortSignal }): Promise<ResolveReport>
+  /** resolvePeer for every connected peer (failures are logged and skipped) */
+  resolveAll(options?: { signal?: AbortSignal }): Promise<ResolveReport[]>
+  status(): SyncStatus
+}
+
+export function createStateSync (components: StateSyncComponents, init: StateSyncInit = {}): StateSync {
+  return new StateSyncImpl(components, init)
+}

@@ -1,0 +1,88 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { CID } from 'multiformats/cid'
+import { asCid, type Cid } from '../dag/ids.js'
+import { MERGE_CONCURRENCY } from './constants.js'
+import { InvalidManifestError, PeerResolveError } from './errors.js'
+import { parseBatch, parseManifest, type StateBatch } from './manifest.js'
+import type { SyncStateStore } from './sync-state.js'
+import type { CacheIndex } from '../state/index.js'
+import type { ContentStore } from '../store/index.js'
+import type { IPNS } from '@helia/ipns'
+
+export interface ResolveReport {
+  peer: string
+  manifest?: Cid
+  /** the peer's newest batch seq */
+  seq: number
+  /** entries merged by this resolve */
+  merged: number
+  /** why nothing was fetched */
+  skipped?: 'unchanged' | 'foreign'
+}
+
+export interface ResolverDeps {
+  store: Pick<ContentStore, 'getJson'>
+  remoteIndex: Pick<CacheIndex, 'setRemote'>
+  state: SyncStateStore
+  ipns: () => IPNS
+  clusterKeyHash: string
+  timeoutMs: number
+}
+
+/**
+ * Resolves a peer's IPNS name (its PeerId) bypassing the cache, fetches the batches newer than the
+ * cursor kept for that peer, and merges their entries as hints (oldest batch first).
+ */
+export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: AbortSignal): Promise<ResolveReport> {
+  signal?.throwIfAborted()
+  const timeout = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(deps.timeoutMs), ...(signal != null ? [signal] : [])])
+  const peerId = peerIdFromString(peer)
+  let value: string | undefined
+  try {
+    for await (const result of deps.ipns().resolve(peerId.toMultihash(), { nocache: true, signal: timeout() })) value = result.value
+  } catch (err) {
+    signal?.throwIfAborted()
+    throw new PeerResolveError(`could not resolve the IPNS name of ${peer}: ${(err as Error).message}`)
+  }
+  const manifestCid = parseIpfsPath(value, peer)
+  const cursor = await deps.state.getPeer(peer)
+  if (cursor.manifest === manifestCid) return { peer, manifest: manifestCid, seq: cursor.seq, merged: 0, skipped: 'unchanged' }
+
+  const manifest = parseManifest(await deps.store.getJson(manifestCid, { signal: timeout(), timeoutMs: deps.timeoutMs }), manifestCid)
+  if (manifest.clusterKeyHash !== deps.clusterKeyHash) return { peer, manifest: manifestCid, seq: manifest.seq, merged: 0, skipped: 'foreign' }
+  if (manifest.peer !== peer) throw new InvalidManifestError(`manifest peer ${manifest.peer} is not the IPNS name owner ${peer} of ${manifestCid}`)
+
+  // a peer whose seq went backwards lost its state: merge its new chain from the start
+  const since = manifest.seq < cursor.seq ? 0 : cursor.seq
+  const batches: StateBatch[] = []
+  let next = manifest.batches
+  while (next != null) {
+    const where = next.toString()
+    const batch = parseBatch(await deps.store.getJson(asCid(where), { signal: timeout(), timeoutMs: deps.timeoutMs }), where)
+    if (batch.seq <= since) break
+    batches.push(batch)
+    next = batch.prev
+  }
+  let merged = 0
+  for (const batch of batches.reverse()) {
+    // concurrent calls let ioredis pipeline them; a batch never names a cache id twice
+    for (let i = 0; i < batch.entries.length; i += MERGE_CONCURRENCY) {
+      signal?.throwIfAborted()
+      const slice = batch.entries.slice(i, i + MERGE_CONCURRENCY)
+      await Promise.all(slice.map(async ([cacheId, cid]) => { await deps.remoteIndex.setRemote(cacheId, { cid, peer, seq: batch.seq }) }))
+      merged += slice.length
+    }
+  }
+  await deps.state.setPeer(peer, { seq: manifest.seq, manifest: manifestCid })
+  return { peer, manifest: manifestCid, seq: manifest.seq, merged }
+}
+
+function parseIpfsPath (value: string | undefined, peer: string): Cid {
+  const text = value?.startsWith('/ipfs/') === true ? value.slice('/ipfs/'.length) : undefined
+  try {
+    if (text == null) throw new Error('no /ipfs/ path')
+    return asCid(CID.parse(text).toString())
+  } catch {
+    throw new InvalidManifestError(`IPNS record of ${peer} does not point to a CID: ${String(value).slice(0, 80)}`)
+  }
+}

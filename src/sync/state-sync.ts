@@ -1,0 +1,280 @@
+import { ipns, pubSubIPNSRouting, type IPNS } from '@helia/ipns'
+import { asCacheId, asCid, type CacheId, type Cid } from '../dag/ids.js'
+import { decodeAnnouncement, encodeAnnouncement } from './announcement.js'
+import { clusterKeyHash, clusterTopic } from './cluster.js'
+import {
+  DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PUBLISH_DEBOUNCE_MS, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_RESOLVE_TIMEOUT_MS,
+  DEFAULT_SYNC_INTERVAL_MS, FOREIGN_PEER_SKIP_MS, PEER_CONNECT_RESOLVE_DELAY_MS, RESOLVE_CONCURRENCY
+} from './constants.js'
+import { InvalidAnnouncementError, InvalidSyncConfigError, SyncNotStartedError } from './errors.js'
+import { ManifestPublisher, type PublishReport } from './publisher.js'
+import { resolvePeer, type ResolveReport } from './resolver.js'
+import { SyncStateStore } from './sync-state.js'
+import type { StateSync, StateSyncComponents, StateSyncInit, SyncStatus } from './index.js'
+import type { Logger } from '../util/logger.js'
+import type { Message } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
+
+interface Settings { intervalMs: number, debounceMs: number, resolveTimeoutMs: number, publishTimeoutMs: number, enabled: boolean, topic: string, keyHash: string }
+
+function settings (init: StateSyncInit): Settings {
+  const clusterKey = init.clusterKey ?? DEFAULT_CLUSTER_KEY
+  if (typeof clusterKey !== 'string' || clusterKey.trim() === '') throw new InvalidSyncConfigError('sync clusterKey must be a non-empty string')
+  const positive = (name: string, v: number | undefined, d: number): number => {
+    const value = v ?? d
+    if (!Number.isFinite(value) || value <= 0) throw new InvalidSyncConfigError(`sync ${name} must be a positive number of ms, got ${String(v)}`)
+    return value
+  }
+  const base = init.announceTopic ?? DEFAULT_ANNOUNCE_TOPIC
+  if (base.trim() === '') throw new InvalidSyncConfigError('sync announceTopic must be a non-empty string')
+  const keyHash = clusterKeyHash(clusterKey)
+  return {
+    intervalMs: positive('intervalMs', init.intervalMs, DEFAULT_SYNC_INTERVAL_MS),
+    debounceMs: positive('publishDebounceMs', init.publishDebounceMs, DEFAULT_PUBLISH_DEBOUNCE_MS),
+    resolveTimeoutMs: positive('resolveTimeoutMs', init.resolveTimeoutMs, DEFAULT_RESOLVE_TIMEOUT_MS),
+    publishTimeoutMs: positive('publishTimeoutMs', init.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
+    enabled: init.enabled ?? true,
+    topic: clusterTopic(base, keyHash),
+    keyHash
+  }
+}
+
+export class StateSyncImpl implements StateSync {
+  readonly topic: string
+  private readonly s: Settings
+  private readonly log: Logger
+  private readonly state: SyncStateStore
+  private readonly publisher: ManifestPublisher
+  private name?: IPNS
+  private router?: { start?: () => Promise<void>, stop?: () => void }
+  private running = false
+  private shutdown = new AbortController()
+  private timer?: NodeJS.Timeout
+  private debounce?: NodeJS.Timeout
+  private publishing: Promise<PublishReport | undefined> = Promise.resolve(undefined)
+  private resolving = new Map<string, Promise<ResolveReport | undefined>>()
+  private readonly foreign = new Map<string, number>()
+  private readonly counters = { announced: 0, gossipReceived: 0, gossipRejected: 0, published: 0, publishUnreached: 0, resolved: 0, resolveFailed: 0, merged: 0 }
+  private lastPublish?: PublishReport
+
+  constructor (private readonly c: StateSyncComponents, init: StateSyncInit = {}) {
+    this.s = settings(init)
+    this.topic = this.s.topic
+    this.log = c.logger.child({ component: 'sync' })
+    this.state = new SyncStateStore(c.redis, c.keys)
+    this.publisher = new ManifestPublisher({
+      store: c.store,
+      localIndex: c.localIndex,
+      state: this.state,
+      ipns: () => this.ipns(),
+      peerId: this.peerId,
+      connectedPeers: () => c.helia.libp2p.getPeers().length,
+      publishedItems: c.publishedItems ?? (async () => []),
+      clusterKeyHash: this.s.keyHash,
+      publishTimeoutMs: this.s.publishTimeoutMs,
+      log: this.log
+    })
+  }
+
+  get peerId (): string { return this.c.helia.libp2p.peerId.toString() }
+
+  async start (): Promise<void> {
+    if (this.running || !this.s.enabled) return
+    this.shutdown = new AbortController()
+    const helia = this.c.helia
+    // ipns() must come after helia.start(); its republisher then never runs, hence our own timer
+    const router = pubSubIPNSRouting(helia) as ReturnType<typeof pubSubIPNSRouting> & { start?: () => Promise<void>, stop?: () => void }
+    await router.start?.()
+    this.router = router
+    this.name = ipns(helia, { routers: [router] })
+    await this.publisher.load(this.shutdown.signal)
+    const pubsub = helia.libp2p.services.pubsub
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(this.topic)
+    helia.libp2p.addEventListener('peer:connect', this.onPeerConnect)
+    this.running = true
+    // resolving our own name subscribes us to its pubsub topic, so peers get pushes and can fetch it
+    this.subscribeOwnName().catch((err: Error) => this.log.debug({ err: err.message }, 'own name subscribe'))
+    this.timer = setInterval(() => this.tick(), this.s.intervalMs)
+    this.timer.unref()
+    this.schedulePublish(true)
+    this.log.info({ topic: this.topic, peer: this.peerId, seq: this.publisher.currentSeq }, 'state sync started')
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearInterval(this.timer)
+    clearTimeout(this.debounce)
+    this.shutdown.abort(new SyncNotStartedError('state sync stopped'))
+    const helia = this.c.helia
+    helia.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
+    try {
+      helia.libp2p.services.pubsub.removeEventListener('message', this.onMessage)
+      helia.libp2p.services.pubsub.unsubscribe(this.topic)
+    } catch {} // libp2p may already be stopped
+    await Promise.allSettled([this.publishing, ...this.resolving.values()])
+    this.router?.stop?.()
+    this.name = undefined
+  }
+
+  async announce (cacheId: CacheId, cid: Cid, options: { signal?: AbortSignal } = {}): Promise<{ recipients: number }> {
+    options.signal?.throwIfAborted()
+    this.assertRunning()
+    let id: CacheId
+    let c: Cid
+    try {
+      id = asCacheId(cacheId)
+      c = asCid(cid)
+    } catch (err) {
+      throw new InvalidAnnouncementError(`cannot announce: ${(err as Error).message}`)
+    }
+    this.publisher.addPending(id, c)
+    this.counters.announced++
+    this.schedulePublish(false)
+    const data = encodeAnnouncement({ cacheId: id, cid: c, peer: this.peerId, seq: this.publisher.currentSeq + 1 })
+    const result = await this.c.helia.libp2p.services.pubsub.publish(this.topic, data)
+    return { recipients: result.recipients.length }
+  }
+
+  async lookup (cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined> {
+    const hint = await this.c.remoteIndex.getRemote(cacheId)
+    return hint == null ? undefined : { cid: hint.cid, peer: hint.peer }
+  }
+
+  async publishNow (options: { signal?: AbortSignal, scan?: boolean } = {}): Promise<PublishReport> {
+    options.signal?.throwIfAborted()
+    this.assertRunning()
+    const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
+    const run = async (): Promise<PublishReport> => {
+      if (options.scan !== false) await this.publisher.scanLocal(signal)
+      const report = await this.publisher.publish(signal)
+      this.lastPublish = report
+      if (report.reached) {
+        this.counters.published++
+        this.log.debug({ ...report }, 'manifest published')
+      } else {
+        this.counters.publishUnreached++
+        this.log.warn({ ...report }, 'manifest publish reached no peer; retrying next tick')
+      }
+      return report
+    }
+    const next = this.publishing.catch(() => undefined).then(run)
+    this.publishing = next.catch(() => undefined)
+    return await next
+  }
+
+  async resolvePeer (peer: string, options: { signal?: AbortSignal } = {}): Promise<ResolveReport> {
+    options.signal?.throwIfAborted()
+    this.assertRunning()
+    const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
+    const deps = { store: this.c.store, remoteIndex: this.c.remoteIndex, state: this.state, ipns: () => this.ipns(), clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs }
+    try {
+      const report = await resolvePeer(deps, peer, signal)
+      this.counters.resolved++
+      this.counters.merged += report.merged
+      if (report.skipped === 'foreign') this.foreign.set(peer, Date.now() + FOREIGN_PEER_SKIP_MS)
+      if (report.merged > 0) this.log.info({ ...report }, 'merged peer state')
+      return report
+    } catch (err) {
+      this.counters.resolveFailed++
+      throw err
+    }
+  }
+
+  async resolveAll (options: { signal?: AbortSignal } = {}): Promise<ResolveReport[]> {
+    options.signal?.throwIfAborted()
+    this.assertRunning()
+    const now = Date.now()
+    const peers = this.c.helia.libp2p.getPeers().map(String).filter((p) => (this.foreign.get(p) ?? 0) < now)
+    const reports: ResolveReport[] = []
+    for (let i = 0; i < peers.length; i += RESOLVE_CONCURRENCY) {
+      const results = await Promise.allSettled(peers.slice(i, i + RESOLVE_CONCURRENCY).map(async (p) => await this.resolveOnce(p, options.signal)))
+      for (const r of results) if (r.status === 'fulfilled' && r.value != null) reports.push(r.value)
+    }
+    return reports
+  }
+
+  status (): SyncStatus {
+    return {
+      running: this.running,
+      peer: this.running ? this.peerId : '',
+      topic: this.topic,
+      seq: this.publisher.currentSeq,
+      count: this.publisher.currentCount,
+      manifest: this.publisher.currentManifest,
+      pending: this.publisher.pendingCount,
+      lastPublish: this.lastPublish,
+      ...this.counters
+    }
+  }
+
+  /** one resolve per peer at a time; failures are logged, not thrown (background use) */
+  private async resolveOnce (peer: string, signal?: AbortSignal): Promise<ResolveReport | undefined> {
+    const inFlight = this.resolving.get(peer)
+    if (inFlight != null) return await inFlight
+    const p = this.resolvePeer(peer, { signal })
+      .catch((err: Error) => { this.log.debug({ peer, err: err.message }, 'peer resolve failed'); return undefined })
+      .finally(() => this.resolving.delete(peer))
+    this.resolving.set(peer, p)
+    return await p
+  }
+
+  private tick (): void {
+    if (!this.running) return
+    this.publishNow().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'manifest publish failed') })
+    this.resolveAll().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'peer resolve failed') })
+  }
+
+  private schedulePublish (scan: boolean): void {
+    if (this.debounce != null) return
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined
+      if (!this.running) return
+      this.publishNow({ scan }).catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'manifest publish failed') })
+    }, this.s.debounceMs)
+    this.debounce.unref()
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== this.topic) return
+    // unsigned messages have no trustworthy sender; our own come back only in odd configurations
+    if (msg.type !== 'signed' || msg.from.equals(this.c.helia.libp2p.peerId)) return
+    const from = msg.from.toString()
+    let announcement
+    try {
+      announcement = decodeAnnouncement(msg.data, from)
+    } catch (err) {
+      this.counters.gossipRejected++
+      this.log.debug({ peer: from, err: (err as Error).message }, 'dropped gossip announcement')
+      return
+    }
+    this.counters.gossipReceived++
+    this.c.remoteIndex.setRemote(announcement.cacheId, { cid: announcement.cid, peer: from, seq: announcement.seq })
+      .catch((err: Error) => this.log.error({ err: err.message }, 'could not store announced hint'))
+  }
+
+  private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail.toString()
+    // a peer that (re)joins may have published while we were apart: catch up through IPNS soon
+    setTimeout(() => {
+      if (!this.running) return
+      this.resolveOnce(peer).catch(() => {})
+    }, PEER_CONNECT_RESOLVE_DELAY_MS).unref()
+  }
+
+  private async subscribeOwnName (): Promise<void> {
+    const key = this.c.helia.libp2p.peerId.toMultihash()
+    for await (const r of this.ipns().resolve(key, { nocache: true, signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(this.s.resolveTimeoutMs)]) })) void r
+  }
+
+  private ipns (): IPNS {
+    if (this.name == null) throw new SyncNotStartedError('state sync is not started')
+    return this.name
+  }
+
+  private assertRunning (): void {
+    if (!this.running) throw new SyncNotStartedError('state sync is not started')
+  }
+}
