@@ -27,12 +27,12 @@ export const BLEND_MODES = [
 /** TRANSFORM `effects` keys: [min, max, neutral value]; a neutral value is dropped when normalising */
 export const TRANSFORM_RANGES = {
   saturation: [0, 3, 1],
-  contrast: [0, 5, 1],
+  contrast: [0, 4, 1],
   brightness: [-1, 1, 0],
   gamma: [0.1, 10, 1],
   hue: [-360, 360, 0],
   blur: [0, 50, 0],
-  sharpen: [-2, 5, 0],
+  sharpen: [0, 5, 0],
   speed: [0.25, 4, 1]
 } as const
 
@@ -41,13 +41,26 @@ export const DEFAULTS = {
   background: 'black',
   transition: 'cut',
   transitionDuration: 0.5,
-  maxTransitionDuration: 10,
+  maxTransitionDuration: 60,
+  maxImageDuration: 3600,
   targetSize: 'first',
   blendMode: 'overlay',
   blendOpacity: 0.5,
-  layerScaleMax: 10,
+  layerScaleMax: 16,
   gainMax: 10
 } as const
 
 /** Name of the variable input of a short-form effect recipe (`effectRecipe`) */
 export const EFFECT_RECIPE_INPUT = 'input'
+
+/**
+ * Colours as the executor accepts them (src/effects params): #rrggbb[aa], 0xrrggbb[aa], rrggbb[aa] or
+ * an ffmpeg colour name (letters only, so nothing else can reach a filtergraph)
+ */
+export const COLOR = /^(#|0x)?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^[a-zA-Z]{3,20}$/
+
+/** Free string params go into filtergraphs: letters, digits, space, dot, dash, underscore only */
+export const SAFE_STRING = /^[\w .-]{0,200}$/
+
+/** Most nodes a recipe may have: bounds the work of validating an uploaded recipe */
+export const MAX_NODES = 1000

@@ -1,18 +1,18 @@
+import { COLOR, SAFE_STRING } from './constants.js'
 import { isHexId } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
 import type { Recipe } from './types.js'
 import type { EffectCatalog, EffectDefinition, ParamSpec } from '../effects/types.js'
 
-const COLOR = /^(#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|0x[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|[A-Za-z]+)$/
 
 const TYPE_WORDS: Record<ParamSpec['type'], string> = {
   number: 'a number',
   integer: 'an integer',
   boolean: 'true or false',
-  string: 'a string',
+  string: 'a plain string (letters, digits, space, . - _)',
   enum: 'one of the listed values',
-  color: 'a colour (a name or #rrggbb[aa])'
+  color: 'a colour (a name, #rrggbb or 0xrrggbb)'
 }
 
 function typeOk (spec: ParamSpec, value: unknown): boolean {
@@ -20,7 +20,7 @@ function typeOk (spec: ParamSpec, value: unknown): boolean {
     case 'number': return typeof value === 'number' && Number.isFinite(value)
     case 'integer': return typeof value === 'number' && Number.isInteger(value)
     case 'boolean': return typeof value === 'boolean'
-    case 'string': return typeof value === 'string'
+    case 'string': return typeof value === 'string' && SAFE_STRING.test(value)
     case 'enum': return typeof value === 'string' && (spec.values ?? []).includes(value)
     case 'color': return typeof value === 'string' && COLOR.test(value)
   }

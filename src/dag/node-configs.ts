@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import {
-  BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
+  BLEND_MODES, COLOR, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
 } from './constants.js'
 import { zodProblems } from './problems.js'
 import { sourceConfig } from './source-config.js'
@@ -9,7 +9,6 @@ import type { NodeType } from './types.js'
 
 export type ConfigResult = { ok: true, config: Record<string, unknown> } | { ok: false, problems: Problem[] }
 
-const COLOR = /^(#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|0x[0-9a-fA-F]{6}([0-9a-fA-F]{2})?|[A-Za-z]+)$/
 const color = z.string().regex(COLOR, { message: 'must be a colour: a name (black) or #rrggbb[aa]' })
 const side = z.number().int().min(2).max(MAX_SIDE).refine(v => v % 2 === 0, {
   message: 'must be an even number of pixels (video encoders need even sizes)'
@@ -20,7 +19,7 @@ const transformEffects = z.strictObject(Object.fromEntries(
 ))
 
 const layerSpec = z.strictObject({
-  position: z.tuple([z.number().int(), z.number().int()]).default([0, 0]),
+  position: z.tuple([z.number().int().min(-MAX_SIDE).max(MAX_SIDE), z.number().int().min(-MAX_SIDE).max(MAX_SIDE)]).default([0, 0]),
   opacity: z.number().min(0).max(1).default(1),
   scale: z.number().gt(0).max(DEFAULTS.layerScaleMax).default(1)
 })
@@ -29,7 +28,8 @@ const SCHEMAS = {
   SEGMENT: z.strictObject({
     offset: z.number().min(0).default(0),
     duration: z.number().gt(0).optional(),
-    precise: z.boolean().default(true)
+    // upstream's fast keyframe cut; the executor always cuts precisely, so it is accepted and dropped
+    precise: z.boolean().optional()
   }),
   RESIZE: z.strictObject({
     width: side,
@@ -39,14 +39,17 @@ const SCHEMAS = {
   }),
   TRANSFORM: z.strictObject({ effects: transformEffects.default({}) }),
   SEQUENCE: z.strictObject({
-    transition: z.strictObject({
+    // `transition: crossfade` is short for `transition: {type: crossfade}`
+    transition: z.preprocess(v => typeof v === 'string' ? { type: v } : v, z.strictObject({
       type: z.enum(TRANSITIONS).default(DEFAULTS.transition),
       duration: z.number().gt(0).max(DEFAULTS.maxTransitionDuration).default(DEFAULTS.transitionDuration)
-    }).default({ type: DEFAULTS.transition, duration: DEFAULTS.transitionDuration }),
+    })).default({ type: DEFAULTS.transition, duration: DEFAULTS.transitionDuration }),
     target_size: z.enum(TARGET_SIZES).default(DEFAULTS.targetSize),
     width: side.optional(),
     height: side.optional(),
-    background: color.default(DEFAULTS.background)
+    background: color.default(DEFAULTS.background),
+    /** seconds a still image is shown; the executor's default applies when absent */
+    image_duration: z.number().gt(0).max(DEFAULTS.maxImageDuration).optional()
   }),
   LAYER: z.strictObject({ inputs: z.array(layerSpec).default([]) }),
   MUX: z.strictObject({
@@ -81,6 +84,11 @@ function knownFields (type: Exclude<NodeType, 'SOURCE'>): Record<string, readonl
 type Finisher = (config: Record<string, unknown>, inputCount: number, bad: (field: string, message: string) => void) => Record<string, unknown>
 
 const FINISH: Partial<Record<NodeType, Finisher>> = {
+  SEGMENT: (config) => {
+    const out = { ...config }
+    delete out.precise
+    return out
+  },
   TRANSFORM: (config) => {
     // neutral values change nothing, so {saturation: 1} and {} are the same computation (same cache id)
     const effects = config.effects as Record<string, number | undefined>

@@ -1,3 +1,4 @@
+import { MAX_NODES } from './constants.js'
 import { asCid } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
@@ -60,6 +61,10 @@ export function readRecipe (doc: unknown, versionText?: string): { draft: DraftR
   else if (doc.dag.output !== undefined) bad('dag.output', `must be a node id (a string), got ${show(doc.dag.output)}`)
   if (!Array.isArray(doc.dag.nodes)) {
     bad('dag.nodes', doc.dag.nodes === undefined ? 'required: a list of nodes' : `must be a list of nodes, got ${show(doc.dag.nodes)}`)
+    return { draft, problems, complete: false }
+  }
+  if (doc.dag.nodes.length > MAX_NODES) {
+    bad('dag.nodes', `has ${doc.dag.nodes.length} nodes; at most ${MAX_NODES} are allowed`)
     return { draft, problems, complete: false }
   }
   doc.dag.nodes.forEach((raw: unknown, index: number) => {

@@ -96,6 +96,18 @@ describe('planRun', () => {
     })).r as string
     expect(resize({ width: 320, height: 240 })).toBe(resize({ width: 320, height: 240, mode: 'fit', background: 'black' }))
     expect(resize({ width: 320, height: 240 })).not.toBe(resize({ width: 320, height: 240, mode: 'pad' }))
+    const one = (type: string, config: Record<string, unknown>): Record<string, unknown> => planRun({
+      recipe: recipe({ dag: { nodes: [{ id: 's', type: 'SOURCE', config: { input: true } }, { id: 'x', type, config, inputs: ['s'] }], output: 'x' } }),
+      inputs: [A],
+      effects,
+      engine: ENGINE
+    }).steps[1]?.config ?? {}
+    // shorthands and no-op fields normalise away
+    expect(one('SEQUENCE', { transition: 'crossfade' })).toEqual(one('SEQUENCE', { transition: { type: 'crossfade', duration: 0.5 } }))
+    expect(one('SEQUENCE', { transition: { type: 'cut', duration: 3 } })).toEqual({ transition: { type: 'cut' }, target_size: 'first', background: 'black' })
+    expect(one('SEGMENT', { offset: 1, precise: false })).toEqual({ offset: 1 })
+    expect(one('TRANSFORM', { effects: { saturation: 1, hue: 0, blur: 2 } })).toEqual({ effects: { blur: 2 } })
+    expect(one('LAYER', {})).toEqual({ inputs: [{ position: [0, 0], opacity: 1, scale: 1 }] })
   })
 
   it('should give the same plan id to the same short form, and another to other params, input or engine', () => {

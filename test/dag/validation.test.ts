@@ -50,6 +50,18 @@ describe('parseRecipe validation', () => {
     expect(parseRecipe('name: t\n')).toEqual({ ok: false, problems: [{ path: 'dag', code: 'bad-field', message: 'required: {nodes, output}' }] })
   })
 
+  it('should refuse more than 1,000 nodes, and validate a chain of 1,000 without trouble', () => {
+    const chain = (n: number): NodeSpec[] => [src('n0'), ...Array.from({ length: n - 1 }, (_, i) => node(`n${i + 1}`, 'EFFECT', [`n${i}`], { effect: 'identity' }))]
+    // JSON is YAML too, and much quicker to write than block YAML for big documents
+    const parse = (nodes: NodeSpec[]): ReturnType<typeof parseRecipe> => parseRecipe(JSON.stringify({ name: 't', dag: { nodes, output: nodes.at(-1)?.id } }), { effects })
+    expect(parse(chain(1001))).toEqual({ ok: false, problems: [{ path: 'dag.nodes', code: 'bad-field', message: 'has 1001 nodes; at most 1000 are allowed' }] })
+    const parsed = parse(chain(1000))
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
+    const looped = structuredClone(parsed.recipe)
+    looped.nodes[0] = { id: 'n0', type: 'EFFECT', config: { effect: 'identity', params: {} }, inputs: ['n999'] }
+    expect(validateRecipe(looped, { effects }).map(p => `${p.code} ${p.path}`)).toEqual(['cycle dag.nodes[1].inputs[0]'])
+  })
+
   it('should report an unknown node type', () => {
     expect(problems([src('a'), node('b', 'WARP', ['a'])])).toEqual([{
       path: 'dag.nodes[1].type',
@@ -198,7 +210,10 @@ describe('validateRecipe', () => {
       { path: 'dag.nodes[1].config.params.scale', code: 'param-type', message: 'parameter "scale" must be a number, got "1"' }
     ])
     expect(validateRecipe(effectRecipe('tint', { color: 'rgb(1,2,3)' }), { effects })).toEqual([
-      { path: 'dag.nodes[1].config.params.color', code: 'param-type', message: 'parameter "color" must be a colour (a name or #rrggbb[aa]), got "rgb(1,2,3)"' }
+      { path: 'dag.nodes[1].config.params.color', code: 'param-type', message: 'parameter "color" must be a colour (a name, #rrggbb or 0xrrggbb), got "rgb(1,2,3)"' }
+    ])
+    expect(validateRecipe(effectRecipe('tint', { label: 'a;b' }), { effects })).toEqual([
+      { path: 'dag.nodes[1].config.params.label', code: 'param-type', message: 'parameter "label" must be a plain string (letters, digits, space, . - _), got "a;b"' }
     ])
     expect(validateRecipe(effectRecipe('mirror', { vertical: 'yes' }), { effects })).toEqual([
       { path: 'dag.nodes[1].config.params.vertical', code: 'param-type', message: 'parameter "vertical" must be true or false, got "yes"' }
