@@ -3,7 +3,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from './constants.js'
 import { StoreFullError } from './errors.js'
-import { collect } from './verify.js'
+import { collect, mhKey } from './verify.js'
 import type { AbortOptions } from './types.js'
 import type { Blocks } from '@helia/interface'
 import type { CID } from 'multiformats/cid'
@@ -13,23 +13,23 @@ export class InflightBlocks {
   private readonly counts = new Map<string, number>()
 
   hold (cid: CID): void {
-    const key = cid.multihash.toString()
+    const key = mhKey(cid)
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
   }
 
   release (cid: CID): void {
-    const key = cid.multihash.toString()
+    const key = mhKey(cid)
     const n = (this.counts.get(key) ?? 0) - 1
     if (n <= 0) this.counts.delete(key)
     else this.counts.set(key, n)
   }
 
   has (cid: CID): boolean {
-    return this.counts.has(cid.multihash.toString())
+    return this.counts.has(mhKey(cid))
   }
 
   count (cid: CID): number {
-    return this.counts.get(cid.multihash.toString()) ?? 0
+    return this.counts.get(mhKey(cid)) ?? 0
   }
 }
 

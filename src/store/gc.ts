@@ -1,7 +1,7 @@
 import { createUnsafe } from 'multiformats/block'
 import { IDENTITY_CODE, RAW_CODE } from './constants.js'
 import type { InflightBlocks } from './add.js'
-import type { VerifyingBlocks } from './verify.js'
+import { mhKey, type VerifyingBlocks } from './verify.js'
 import type { AbortOptions } from './types.js'
 import type { Helia } from '@helia/interface'
 import type { Logger } from '../util/logger.js'
@@ -30,7 +30,7 @@ export async function collectGarbage (ctx: GcContext, options: AbortOptions = {}
   }
   const doomed: CID[] = []
   for await (const { cid } of ctx.helia.blockstore.getAll({ signal: options.signal })) {
-    if (!live.has(cid.multihash.toString()) && !ctx.inflight.has(cid)) doomed.push(cid)
+    if (!live.has(mhKey(cid)) && !ctx.inflight.has(cid)) doomed.push(cid)
   }
   let removed = 0
   for (const cid of doomed) {
@@ -53,7 +53,7 @@ async function mark (root: CID, live: Set<string>, ctx: GcContext, options: Abor
   while (stack.length > 0) {
     const cid = stack.pop()
     if (cid == null) break
-    const key = cid.multihash.toString()
+    const key = mhKey(cid)
     if (live.has(key) || cid.multihash.code === IDENTITY_CODE) continue
     live.add(key)
     if (cid.code === RAW_CODE) continue

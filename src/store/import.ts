@@ -1,5 +1,4 @@
-import { constants } from 'node:fs'
-import { access, realpath, stat } from 'node:fs/promises'
+import { open, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import {
   ImportDisabledError, ImportFileNotFoundError, ImportNotAFileError, ImportUnreadableError, OutsideImportDirsError
@@ -29,10 +28,12 @@ export async function checkFile (path: string): Promise<void> {
   }
   if (info.isDirectory()) throw new ImportNotAFileError(`"${path}" is a directory, not a file`)
   if (!info.isFile()) throw new ImportNotAFileError(`"${path}" is not a regular file`)
+  // open rather than access(R_OK): access checks the real uid, open the effective one that will read
   try {
-    await access(path, constants.R_OK)
-  } catch {
-    throw new ImportUnreadableError(`file "${path}" cannot be read: permission denied`)
+    const handle = await open(path, 'r')
+    await handle.close()
+  } catch (err) {
+    throw new ImportUnreadableError(`file "${path}" cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
   }
 }
 

@@ -92,9 +92,13 @@ export class ReasonPins {
   }
 
   private async isPinned (cid: CID, options: AbortOptions): Promise<boolean> {
-    for await (const pin of this.helia.pins.ls({ cid, signal: options.signal })) {
-      if (pin.cid.equals(cid)) return true
+    // not pins.ls({ cid }): datastore-fs treats its prefix as a folder and finds nothing
+    try {
+      await this.helia.pins.get(cid, options)
+      return true
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return false
+      throw err
     }
-    return false
   }
 }

@@ -69,3 +69,8 @@ export class VerifyingBlocks {
     return await this.blocks.has(cid, options)
   }
 }
+
+/** A map key for a block: its multihash (the same bytes under raw or dag-pb are the same block) */
+export function mhKey (cid: CID): string {
+  return Buffer.from(cid.multihash.bytes).toString('base64')
+}
