@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Koa from 'koa'
+import Router from '@koa/router'
 import type { RenderEvent } from '../exec/events.js'
 import { assetsRouter } from './assets/index.js'
 import { cacheRouter } from './cache/index.js'
@@ -22,23 +23,32 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
 
   app.use(metrics.middleware())
   app.use(errorMiddleware(components.logger))
+  // unknown routes: JSON 404; wrong methods (the routers set 405/501 and Allow): JSON 405
+  app.use(async (ctx, next) => {
+    await next()
+    if (ctx.body != null || ctx.headerSent) return
+    if (ctx.status === 404) throw new RouteNotFoundError(`no route for ${ctx.method} ${ctx.path.slice(0, 200)}`)
+    if (ctx.status === 405 || ctx.status === 501) {
+      const error = new MethodNotAllowedError(`${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}; allowed: ${ctx.response.get('Allow')}`)
+      error.headers = { Allow: ctx.response.get('Allow') }
+      throw error
+    }
+  })
   app.use(components.auth.middleware())
-  const routers = [
-    systemRouter(components, metrics), docsRouter(), components.auth.router(), runsRouter(components),
-    cacheRouter(components), assetsRouter(components), configsRouter(components)
-  ]
-  for (const router of routers) {
-    app.use(router.routes())
-    app.use(router.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new MethodNotAllowedError('method not allowed on this path'),
-      notImplemented: () => new MethodNotAllowedError('method not implemented')
-    }))
+  const authRouter = components.auth.router()
+  // one router for every resource, so a wrong method on any path is a 405 with the right Allow
+  const router = new Router()
+  systemRouter(components, metrics, router)
+  docsRouter(router)
+  runsRouter(components, router)
+  cacheRouter(components, router)
+  assetsRouter(components, router)
+  configsRouter(components, router)
+  for (const r of [authRouter, router]) {
+    app.use(r.routes())
+    app.use(r.allowedMethods())
   }
   for (const middleware of init.extraMiddleware ?? []) app.use(middleware)
-  app.use(async (ctx) => {
-    if (ctx.body == null && ctx.status === 404) throw new RouteNotFoundError(`no route for ${ctx.method} ${ctx.path.slice(0, 200)}`)
-  })
 
   // outputs of completed runs are listed in the content index (GET /cache) with their sniffed type
   const onEvent = (event: RenderEvent): void => {

@@ -48,7 +48,7 @@ interface Described {
 
 /** `RunNotFoundError` -> `run-not-found` */
 export function codeOfName (name: string): string {
-  return name.replace(/Error$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+  return name.replace(/Error$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase()
 }
 
 function stringHeaders (value: unknown): Record<string, string> {
@@ -124,8 +124,9 @@ export function errorMiddleware (logger: Logger): Middleware {
       }
       const described = describeError(err)
       // a fresh response: drop whatever headers the failed handler set (Content-Range, ETag...)
+      const keep = described?.status === 405 ? new Set(['vary', 'allow']) : new Set(['vary'])
       for (const header of Object.keys(ctx.response.headers)) {
-        if (header.toLowerCase() !== 'vary') ctx.remove(header)
+        if (!keep.has(header.toLowerCase())) ctx.remove(header)
       }
       if (described == null) {
         if (isClientGone(err)) return

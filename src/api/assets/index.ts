@@ -2,8 +2,7 @@ import Router from '@koa/router'
 import type { ApiComponents } from '../ports.js'
 
 /** /assets: the named media this node knows (sample assets and registered ones) */
-export function assetsRouter (components: ApiComponents): Router {
-  const router = new Router()
+export function assetsRouter (components: ApiComponents, router = new Router()): Router {
   router.get('/assets', components.auth.requireRead, async (ctx) => {
     const items = await components.assets.list()
     items.sort((a, b) => a.name.localeCompare(b.name))

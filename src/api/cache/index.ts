@@ -8,9 +8,8 @@ import { serveContent } from './serve.js'
 import { receiveUpload } from './upload.js'
 
 /** /cache: content by CID (list, download with ranges, upload, import, delete under the rules) */
-export function cacheRouter (components: ApiComponents): Router {
+export function cacheRouter (components: ApiComponents, router = new Router()): Router {
   const { auth, content, library, config } = components
-  const router = new Router()
 
   router.get('/cache', auth.requireRead, async (ctx) => {
     ctx.body = await content.list(parseWith(pageQuery, flatQuery(ctx), 'query'))

@@ -44,10 +44,11 @@ export async function serveContent (ctx: Context, components: Pick<ApiComponents
   ctx.set('Content-Length', String(length))
   if (ctx.method === 'HEAD' || length === 0) {
     if (length === 0) ctx.body = Buffer.alloc(0)
+    ctx.set('Content-Type', mediaType)
     return
   }
   ctx.body = Readable.from(store.get(cid, { offset: start, length, signal, timeoutMs: config.fetchTimeoutMs }), { objectMode: false })
-  // Koa would otherwise replace the explicit Content-Type of a stream body
-  ctx.type = mediaType
+  // set again after the body: Koa's body setter and `ctx.type` would add or change it
+  ctx.set('Content-Type', mediaType)
   ctx.length = length
 }

@@ -1,8 +1,8 @@
 import busboy from 'busboy'
 import type { Readable } from 'node:stream'
 import type { Context } from 'koa'
-import type { ContentLibrary, StoredContent } from '../../content/index.js'
-import { BadUploadError, PayloadTooLargeError } from '../errors.js'
+import { UploadTooLargeError, type ContentLibrary, type StoredContent } from '../../content/index.js'
+import { BadUploadError } from '../errors.js'
 
 /**
  * Streams one uploaded file into the library: a `multipart/form-data` body with one file part, or any
@@ -22,7 +22,7 @@ export async function receiveUpload (ctx: Context, library: ContentLibrary, init
 
 function tooLarge (ctx: Context, maxBytes: number): never {
   ctx.req.resume()
-  throw new PayloadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
+  throw new UploadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
 }
 
 async function uploadMultipart (ctx: Context, library: ContentLibrary, init: { maxBytes: number, name?: string, signal: AbortSignal }): Promise<StoredContent> {

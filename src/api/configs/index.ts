@@ -10,9 +10,8 @@ import { parseWith } from '../validate.js'
 import { readConfigYaml, toStoredRecipe } from './upload.js'
 
 /** /configs: recipe YAML uploaded, listed, read, deleted and run */
-export function configsRouter (components: ApiComponents): Router {
+export function configsRouter (components: ApiComponents, router = new Router()): Router {
   const { auth, recipes, effects } = components
-  const router = new Router()
 
   const resolve = async (idOrName: string): Promise<StoredRecipe> => {
     const recipe = idOrName.length <= 256 ? await recipes.resolve(idOrName) : undefined

@@ -34,8 +34,7 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true })\n`
 
 /** /openapi.json (OpenAPI 3.1) and /docs (Swagger UI from swagger-ui-dist) */
-export function docsRouter (): Router {
-  const router = new Router()
+export function docsRouter (router = new Router()): Router {
   const spec = openApiSpec()
   router.get('/openapi.json', (ctx) => { ctx.body = spec })
   router.get('/docs', (ctx) => {

@@ -10,9 +10,8 @@ import { submitAndAnswer } from './submit.js'
 import { RunNotFoundError } from '../../exec/errors.js'
 
 /** /runs: submit, list, inspect, follow (SSE), cancel and discard runs */
-export function runsRouter (components: ApiComponents): Router {
+export function runsRouter (components: ApiComponents, router = new Router()): Router {
   const { auth, runs, library, orchestrator } = components
-  const router = new Router()
 
   router.post('/runs', auth.requireUser, async (ctx) => {
     const body = parseWith(runBody, await readJson(ctx), 'run request')

@@ -20,9 +20,8 @@ async function check (fn: () => Promise<unknown>): Promise<{ ok: boolean, ms: nu
 }
 
 /** GET / (server info), /health (Redis and store), /metrics (Prometheus) */
-export function systemRouter (components: ApiComponents, metrics: ApiMetrics): Router {
+export function systemRouter (components: ApiComponents, metrics: ApiMetrics, router = new Router()): Router {
   const { runs, content, recipes, mesh, redis, store, config, auth } = components
-  const router = new Router()
 
   router.get('/', async (ctx, next) => {
     if (components.renderHome != null && ctx.accepts('json', 'html') === 'html') {
