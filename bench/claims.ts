@@ -80,6 +80,11 @@ export async function runClaimsBench (init: ClaimsBenchInit = {}): Promise<Bench
     for (let i = 0; i < sequentialN; i++) await claims.claim(hex() as CacheId)
     const sequential = sequentialN / ((performance.now() - t) / 1000)
 
+    // the floor on this machine right now: a bare SET NX PX per round trip, no Lua, no claim bookkeeping
+    t = performance.now()
+    for (let i = 0; i < sequentialN; i++) await redis.set(keys.claim(hex() as CacheId), 'bench-worker', 'PX', 30_000, 'NX')
+    const bareSet = sequentialN / ((performance.now() - t) / 1000)
+
     const concurrentN = 50_000
     t = performance.now()
     for (let start = 0; start < concurrentN; start += 1000) {
@@ -118,6 +123,7 @@ export async function runClaimsBench (init: ClaimsBenchInit = {}): Promise<Bench
 
     const rows: GoalRow[] = [
       { name: 'claims, sequential awaits', value: Math.round(sequential), unit: 'claims/s', goal: '>= 10000/s', met: sequential >= 10_000 },
+      { name: 'bare SET NX PX, sequential (baseline)', value: Math.round(bareSet), unit: 'ops/s' },
       { name: 'claims, 1000 concurrent', value: Math.round(concurrent), unit: 'claims/s', goal: '>= 10000/s', met: concurrent >= 10_000 },
       { name: 'claim+release cycles, sequential', value: Math.round(cycles), unit: 'cycles/s' },
       { name: 'result hand-off to a waiting worker p50', value: handoff.p50, unit: 'ms' },
@@ -130,7 +136,7 @@ export async function runClaimsBench (init: ClaimsBenchInit = {}): Promise<Bench
       rows,
       raw: {
         redis: managed == null ? 'external' : 'managed (appendonly yes, appendfsync everysec)',
-        sequential, concurrent, cycles, handoff, seedMs, runCount, firstPage, deepPage, statusPage, update
+        sequential, bareSet, concurrent, cycles, handoff, seedMs, runCount, firstPage, deepPage, statusPage, update
       }
     }
   } finally {
