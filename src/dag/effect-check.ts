@@ -2,7 +2,7 @@ import { COLOR, SAFE_STRING } from './constants.js'
 import { isHexId } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
-import type { Recipe } from './types.js'
+import type { Recipe, RecipeNode } from './types.js'
 import type { EffectCatalog, EffectDefinition, ParamSpec } from '../effects/types.js'
 
 
@@ -52,9 +52,11 @@ export function paramsWithDefaults (def: EffectDefinition, params: Record<string
  * must equal the built-in definition's hash ('effect-hash-mismatch'); anything else (a placeholder like
  * "abc123...") is ignored, since the catalog is the source of truth for how an effect runs.
  */
-export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[] {
+export function checkEffects (
+  registry: Recipe['registry'], nodes: ReadonlyArray<{ node: RecipeNode, path: string }>, effects: EffectCatalog
+): Problem[] {
   const problems: Problem[] = []
-  for (const [name, entry] of Object.entries(recipe.registry.effects)) {
+  for (const [name, entry] of Object.entries(registry.effects)) {
     const path = joinPath('registry.effects', [name])
     const def = effects.get(name)
     if (def === undefined) {
@@ -67,19 +69,19 @@ export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[]
       })
     }
   }
-  recipe.nodes.forEach((node, i) => {
-    if (node.type !== 'EFFECT') return
-    const base = `dag.nodes[${i}].config`
+  for (const { node, path: nodePath } of nodes) {
+    if (node.type !== 'EFFECT') continue
+    const base = `${nodePath}.config`
     const name = node.config.effect as string
     const def = effects.get(name)
     if (def === undefined) {
       problems.push({ path: `${base}.effect`, code: 'unknown-effect', message: `unknown effect "${name}"` })
-      return
+      continue
     }
     const params = (node.config.params ?? {}) as Record<string, unknown>
     for (const [key, value] of Object.entries(params)) {
       const path = joinPath(`${base}.params`, [key])
-      const spec = def.params[key]
+      const spec = Object.hasOwn(def.params, key) ? def.params[key] : undefined
       if (spec === undefined) {
         const known = Object.keys(def.params)
         problems.push({
@@ -92,7 +94,7 @@ export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[]
       const problem = paramProblem(key, spec, value, path)
       if (problem !== undefined) problems.push(problem)
     }
-  })
+  }
   return problems
 }
 
@@ -104,7 +106,7 @@ export function checkEffects (recipe: Recipe, effects: EffectCatalog): Problem[]
 export function coerceParams (def: EffectDefinition | undefined, raw: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, text] of Object.entries(raw)) {
-    const spec = def?.params[key]
+    const spec = def !== undefined && Object.hasOwn(def.params, key) ? def.params[key] : undefined
     if ((spec?.type === 'number' || spec?.type === 'integer') && text.trim() !== '' && Number.isFinite(Number(text))) {
       out[key] = Number(text)
     } else if (spec?.type === 'boolean' && (text === 'true' || text === 'false')) {

@@ -135,7 +135,7 @@ const FINISH: Partial<Record<NodeType, Finisher>> = {
     const { effect, params, ...flat } = config
     const nested = (params ?? {}) as Record<string, unknown>
     for (const key of Object.keys(flat)) {
-      if (key in nested) bad(key, `parameter "${key}" is given both flat and under params`)
+      if (Object.hasOwn(nested, key)) bad(key, `parameter "${key}" is given both flat and under params`)
     }
     return { effect, params: { ...flat, ...nested } }
   }

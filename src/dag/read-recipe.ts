@@ -140,7 +140,7 @@ function readRegistry (raw: unknown, draft: DraftRecipe, bad: (path: string, mes
       continue
     }
     try {
-      draft.registry.assets[name] = { cid: asCid(value), ...(typeof bag.url === 'string' ? { url: bag.url } : {}) }
+      own(draft.registry.assets, name, { cid: asCid(value), ...(typeof bag.url === 'string' ? { url: bag.url } : {}) })
     } catch (err) {
       bad(path + field, (err as Error).message)
     }
@@ -156,8 +156,13 @@ function readRegistry (raw: unknown, draft: DraftRecipe, bad: (path: string, mes
       if (typeof value === 'string') out[field] = value
       else if (value !== undefined && value !== null) bad(isBag(entry) ? `${path}.${field}` : path, `must be a string, got ${show(value)}`)
     }
-    draft.registry.effects[name] = out
+    own(draft.registry.effects, name, out)
   }
+}
+
+/** Sets an own property even for names like "__proto__", which plain assignment would turn into a prototype */
+function own<T> (target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function entries (raw: unknown, path: string, bad: (path: string, message: string) => void): Array<[string, unknown]> {

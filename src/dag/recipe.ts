@@ -73,7 +73,7 @@ export function parseRecipe (yamlText: string, init: ParseRecipeInit = {}): Pars
   if (!read.complete) return { ok: false, problems: read.problems }
   const checked = checkStructure(read.draft)
   const all = [...read.problems, ...checked.problems]
-  if (checked.recipe !== undefined && init.effects !== undefined) all.push(...checkEffects(checked.recipe, init.effects))
+  if (init.effects !== undefined) all.push(...checkEffects(read.draft.registry, checked.checked, init.effects))
   if (all.length > 0 || checked.recipe === undefined) return { ok: false, problems: all }
   const recipe = checked.recipe
   return { ok: true, recipe, recipeId: recipeId(recipe), variableInputs: variableInputs(recipe) }
@@ -90,9 +90,8 @@ export function validateRecipe (recipe: Recipe, init: { effects: EffectCatalog }
 /** validateRecipe, also returning the recipe with normalised configs when it is valid */
 export function checkRecipe (recipe: Recipe, effects: EffectCatalog): { recipe?: Recipe, problems: Problem[] } {
   const checked = checkStructure(draftOf(recipe))
-  if (checked.recipe === undefined) return checked
-  const problems = checkEffects(checked.recipe, effects)
-  return problems.length > 0 ? { problems } : checked
+  const problems = [...checked.problems, ...checkEffects(recipe.registry, checked.checked, effects)]
+  return problems.length > 0 || checked.recipe === undefined ? { problems } : { recipe: checked.recipe, problems }
 }
 
 /**

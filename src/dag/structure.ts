@@ -33,7 +33,14 @@ function arityText (type: NodeType): string {
  * output, arity, config values, unknown asset, duplicate variable input name, cycle. Returns every
  * problem, and the recipe with normalised configs when there are none.
  */
-export function checkStructure (draft: DraftRecipe): { recipe?: Recipe, problems: Problem[] } {
+export interface StructureResult {
+  recipe?: Recipe
+  problems: Problem[]
+  /** the nodes whose type and config are fine (normalised), with their document paths, even when others are not */
+  checked: Array<{ node: RecipeNode, path: string }>
+}
+
+export function checkStructure (draft: DraftRecipe): StructureResult {
   const problems: Problem[] = []
   const first = new Map<string, DraftNode>()
   for (const node of draft.nodes) {
@@ -42,6 +49,7 @@ export function checkStructure (draft: DraftRecipe): { recipe?: Recipe, problems
     else problems.push({ path: `${node.path}.id`, code: 'duplicate-id', message: `duplicate node id "${node.id}" (first used at ${seen.path})` })
   }
   const nodes: RecipeNode[] = []
+  const checked: StructureResult['checked'] = []
   const names = new Map<string, DraftNode>()
   for (const node of draft.nodes) {
     if (!isNodeType(node.type)) {
@@ -62,7 +70,7 @@ export function checkStructure (draft: DraftRecipe): { recipe?: Recipe, problems
       continue
     }
     const config = result.config
-    if (node.type === 'SOURCE' && typeof config.asset === 'string' && !(config.asset in draft.registry.assets)) {
+    if (node.type === 'SOURCE' && typeof config.asset === 'string' && !Object.hasOwn(draft.registry.assets, config.asset)) {
       problems.push({ path: `${node.path}.config.asset`, code: 'unknown-asset', message: `unknown asset "${config.asset}" (not in registry.assets)` })
     }
     if (node.type === 'SOURCE' && config.input === true) {
@@ -74,7 +82,9 @@ export function checkStructure (draft: DraftRecipe): { recipe?: Recipe, problems
         names.set(name, node)
       }
     }
-    nodes.push({ id: node.id, type: node.type, config, inputs: node.inputs })
+    const done = { id: node.id, type: node.type, config, inputs: node.inputs }
+    nodes.push(done)
+    checked.push({ node: done, path: node.path })
   }
   if (draft.output === undefined) {
     problems.push({ path: 'dag.output', code: 'missing-output', message: 'missing: name the node whose result is the recipe\'s output' })
@@ -82,8 +92,8 @@ export function checkStructure (draft: DraftRecipe): { recipe?: Recipe, problems
     problems.push({ path: 'dag.output', code: 'unknown-output', message: `unknown node "${draft.output}"` })
   }
   problems.push(...findCycles(draft.nodes, first))
-  if (problems.length > 0 || draft.output === undefined) return { problems }
-  return { recipe: { ...draft.head, registry: draft.registry, nodes, output: draft.output }, problems }
+  if (problems.length > 0 || draft.output === undefined) return { problems, checked }
+  return { recipe: { ...draft.head, registry: draft.registry, nodes, output: draft.output }, problems, checked }
 }
 
 /** Depth-first search; every back edge is one cycle, reported at the input that closes it */

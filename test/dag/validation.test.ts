@@ -168,6 +168,18 @@ describe('parseRecipe validation', () => {
     expect(problems(nodes, 'e', { registry: { assets: { cat: CID } } })).toEqual([])
   })
 
+  it('should treat names like __proto__ and toString as plain names', () => {
+    const text = 'name: t\nregistry:\n  assets:\n    __proto__: bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy\n' +
+      'dag:\n  nodes:\n    - {id: a, type: SOURCE, config: {asset: toString}}\n    - {id: b, type: SOURCE, config: {asset: __proto__}}\n' +
+      '    - {id: e, type: EFFECT, config: {effect: invert, constructor: 1}, inputs: [b]}\n  output: e\n'
+    const parsed = parseRecipe(text, { effects })
+    expect(!parsed.ok && parsed.problems).toEqual([
+      { path: 'dag.nodes[0].config.asset', code: 'unknown-asset', message: 'unknown asset "toString" (not in registry.assets)' },
+      { path: 'dag.nodes[2].config.params.constructor', code: 'unknown-param', message: 'effect "invert" has no parameter "constructor" (known: intensity)' }
+    ])
+    expect(Object.getPrototypeOf(parseRecipe(text.replace('{asset: toString}', '{input: true}')))).toBe(Object.prototype)
+  })
+
   it('should report two variable inputs with the same name', () => {
     expect(problems([src('a', 'video'), src('b', 'video'), node('x', 'SEQUENCE', ['a', 'b'])])).toEqual([
       { path: 'dag.nodes[1].config.name', code: 'duplicate-name', message: 'variable input name "video" is already used by dag.nodes[0]' }
