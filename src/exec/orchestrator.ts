@@ -10,6 +10,7 @@ import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, Stor
 import { buildProvenance, type SoftwareInfo } from './provenance.js'
 import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
 import { RunDriver } from './run-driver.js'
+import { fetchAll } from './fetch-all.js'
 
 export interface OrchestratorComponents {
   runs: RunStorePort
@@ -187,7 +188,7 @@ export class Orchestrator {
     this.active.set(plan.id, { controller, done })
   }
 
-  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal): Promise<StepJobResult> {
+  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, attempt = 0): Promise<StepJobResult> {
     const queue = this.queue
     const queueEvents = this.queueEvents
     if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
@@ -206,7 +207,8 @@ export class Orchestrator {
       if (existing != null && (await existing.getState()) === 'failed') await existing.remove()
       const job = await queue.add(step.id, {
         step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
-        inputs
+        inputs,
+        runId
       }, {
         jobId: step.cacheId,
         attempts: this.init.attempts ?? 3,
@@ -220,10 +222,17 @@ export class Orchestrator {
       })
       aborted.catch(() => {})
       const result = await Promise.race([finished, aborted])
-      if (!(await this.components.store.has(result.cid))) {
-        // a kept job result whose bytes were deleted since: compute it again
+      try {
+        // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
+        await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
+        await this.components.store.pin(result.cid, 'cache', { signal })
+      } catch (err) {
+        if (signal.aborted || attempt >= 2) throw err
+        // a kept job result whose bytes are gone everywhere: compute it again
+        this.log.warn({ cacheId: step.cacheId, cid: result.cid, err }, 'step result unavailable; recomputing')
         await queue.remove(step.cacheId).catch(() => 0)
-        return await this.runStep(runId, step, inputs, signal)
+        await this.components.cacheIndex.delete(step.cacheId)
+        return await this.runStep(runId, step, inputs, signal, attempt + 1)
       }
       return result
     } finally {

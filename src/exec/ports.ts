@@ -45,5 +45,5 @@ export interface ContentRefsPort {
   addRef(cid: Cid): Promise<unknown>
 }
 
-export type StorePort = Pick<ContentStore, 'has' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson'>
+export type StorePort = Pick<ContentStore, 'has' | 'get' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson'>
 export type ExecutorPort = StepExecutor

@@ -1,4 +1,4 @@
-import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheId, Cid, PlanId } from '../dag/ids.js'
 import type { StepSpec } from '../effects/types.js'
 
 export const STEP_QUEUE = 'steps'
@@ -8,6 +8,8 @@ export interface StepJobData {
   step: StepSpec
   /** upstream output CIDs, in the step's input order */
   inputs: Cid[]
+  /** the run that created the job; other runs sharing the step see its result as cached */
+  runId?: PlanId
 }
 
 /** Return value of a step job */
@@ -17,6 +19,8 @@ export interface StepJobResult {
   /** how the result was obtained */
   source: 'executed' | 'local' | 'peer' | 'claim'
   worker: string
+  /** the run whose job produced the result (copied from the job data) */
+  runId?: PlanId
   startedAt: string
   finishedAt: string
   durationMs: number

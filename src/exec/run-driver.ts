@@ -91,10 +91,13 @@ export class RunDriver {
     try {
       const result = await this.hooks.runStep(step, inputs, signal)
       this.outputs.set(step.id, result.cid)
+      // a job shared with other runs counts as executed only for the run that created it
+      const ours = result.source === 'executed' && (result.runId == null || result.runId === this.plan.id)
+      const source = result.source === 'executed' ? 'claim' : result.source
       await this.hooks.onStep(step.id, {
-        status: result.source === 'executed' ? 'completed' : 'cached',
+        status: ours ? 'completed' : 'cached',
         cid: result.cid,
-        ...(result.source !== 'executed' ? { source: result.source } : {}),
+        ...(!ours ? { source } : {}),
         worker: result.worker,
         finishedAt: result.finishedAt,
         durationMs: Date.parse(result.finishedAt) - Date.parse(startedAt)

@@ -4,6 +4,7 @@ import type { CacheId, Cid } from '../dag/ids.js'
 import type { MediaFile } from '../effects/types.js'
 import type { Logger } from '../util/logger.js'
 import type { CacheIndexPort, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
+import { fetchAll } from './fetch-all.js'
 import type { StepJobData, StepJobProgress, StepJobResult } from './queue.js'
 
 export interface StepRunnerComponents {
@@ -35,6 +36,10 @@ export interface ObtainOptions {
  * A claim whose owner died (lease expired, no result) is taken over.
  */
 export class StepRunner {
+  /** how this runner obtained results: executed here, or reused (for /metrics and tests) */
+  readonly stats: Record<StepJobResult['source'], number> = { executed: 0, local: 0, peer: 0, claim: 0 }
+  /** cache ids this runner executed, newest last (bounded), so tests can prove "exactly once" */
+  readonly executed: CacheId[] = []
   private readonly log: Logger
 
   constructor (private readonly components: StepRunnerComponents, private readonly init: StepRunnerInit) {
@@ -45,14 +50,21 @@ export class StepRunner {
     const { cacheIndex, claims } = this.components
     const cacheId = data.step.cacheId
     const started = Date.now()
-    const done = (cid: Cid, source: StepJobResult['source']): StepJobResult => ({
-      cacheId, cid, source, worker: this.init.workerId,
-      startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started
-    })
+    const done = (cid: Cid, source: StepJobResult['source']): StepJobResult => {
+      this.stats[source]++
+      if (source === 'executed') {
+        this.executed.push(cacheId)
+        if (this.executed.length > 10_000) this.executed.shift()
+      }
+      return {
+        cacheId, cid, source, worker: this.init.workerId,
+        startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started
+      }
+    }
 
     for (;;) {
       options.signal?.throwIfAborted()
-      const local = await this.lookupLocal(cacheId)
+      const local = await this.lookupLocal(cacheId, options.signal)
       if (local != null) return done(local, 'local')
 
       const remote = await this.fetchFromPeers(cacheId, options.signal)
@@ -72,14 +84,23 @@ export class StepRunner {
     }
   }
 
-  /** the index says so *and* the bytes are still here (GC or deletion may have taken them) */
-  private async lookupLocal (cacheId: CacheId): Promise<Cid | undefined> {
+  /**
+   * The index says so *and* the bytes can be had: here, or from the node's peers (a remote worker's
+   * output lives on its own Helia). An entry whose bytes are gone everywhere is dropped.
+   */
+  private async lookupLocal (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
     const { cacheIndex, store } = this.components
     const cid = await cacheIndex.get(cacheId)
     if (cid == null) return undefined
-    if (await store.has(cid)) return cid
-    await cacheIndex.delete(cacheId)
-    return undefined
+    try {
+      await fetchAll(store, cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
+      return cid
+    } catch (err) {
+      signal?.throwIfAborted()
+      this.log.warn({ cacheId, cid, err }, 'indexed result is gone; computing it again')
+      await cacheIndex.delete(cacheId)
+      return undefined
+    }
   }
 
   private async fetchFromPeers (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
@@ -88,8 +109,8 @@ export class StepRunner {
     if (hint == null) return undefined
     try {
       // reading every block verifies it against its CID; a lying peer costs a fetch, not a wrong result
+      await fetchAll(store, hint.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
       await store.pin(hint.cid, 'cache', { signal })
-      await store.stat(hint.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
       await cacheIndex.set(cacheId, hint.cid)
       this.components.onResult?.(cacheId, hint.cid)
       return hint.cid
@@ -103,7 +124,7 @@ export class StepRunner {
     const { store, cacheIndex, claims, executor } = this.components
     const cacheId = data.step.cacheId
     // someone may have finished between our lookup and our claim
-    const already = await this.lookupLocal(cacheId)
+    const already = await this.lookupLocal(cacheId, signal)
     if (already != null) return { cid: already, source: 'local' }
 
     await mkdir(this.init.workRoot, { recursive: true })

@@ -18,7 +18,7 @@ export class StepWorkerPool {
   private worker?: Worker<StepJobData, StepJobResult>
   private readonly log: Logger
 
-  constructor (private readonly runner: StepRunner, private readonly init: StepWorkerInit, logger: Logger) {
+  constructor (readonly runner: StepRunner, private readonly init: StepWorkerInit, logger: Logger) {
     this.log = logger.child({ component: 'exec:worker' })
   }
 
@@ -42,12 +42,13 @@ export class StepWorkerPool {
     if (jobSignal != null) signals.push(jobSignal)
     const signal = AbortSignal.any(signals)
     try {
-      return await this.runner.obtain(job.data, {
+      const result = await this.runner.obtain(job.data, {
         signal,
         onProgress: (progress) => {
           job.updateProgress(progress).catch((err: unknown) => { this.log.debug({ err }, 'progress update failed') })
         }
       })
+      return job.data.runId != null ? { ...result, runId: job.data.runId } : result
     } catch (err) {
       if (isDeterministic(err)) {
         throw new UnrecoverableError(err instanceof Error ? err.message : String(err))
