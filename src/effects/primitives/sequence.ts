@@ -39,7 +39,7 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
     // a fade needs room to fade in and out; a crossfade overlaps neighbours by T
     const tooLong = type === 'fade' ? T > d / 2 : type === 'crossfade' && inputs.length > 1 && T >= d
     if (tooLong) {
-      throw new InvalidStepConfigError(`SEQUENCE transition.duration ${sec(T)} s is too long for input ${i} (${sec(d)} s)`)
+      throw new InvalidStepConfigError(`SEQUENCE config.transition.duration ${sec(T)} s is too long for input ${i} (${sec(d)} s)`)
     }
   })
 
