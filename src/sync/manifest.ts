@@ -50,7 +50,7 @@ export function parseManifest (value: unknown, where: string): StateManifest {
   if (typeof v.peer !== 'string' || v.peer === '') fail('manifest peer is missing', where)
   if (typeof v.clusterKeyHash !== 'string' || !isHexId(v.clusterKeyHash)) fail('manifest clusterKeyHash is not 64 hex characters', where)
   if (!isSeq(v.seq)) fail('manifest seq is not a non-negative integer', where)
-  const batches = v.batches === null ? null : CID.asCID(v.batches)
+  const batches = v.batches === null ? null : (CID.asCID(v.batches) ?? undefined)
   if (batches === undefined || (batches === null && v.seq !== 0)) fail('manifest batches is not a CID link', where)
   if (!isSeq(v.count)) fail('manifest count is not a non-negative integer', where)
   if (!Array.isArray(v.published) || v.published.some((p) => typeof p !== 'string')) fail('manifest published is not a list of CIDs', where)
@@ -72,7 +72,7 @@ export function parseBatch (value: unknown, where: string): StateBatch {
   if (value == null || typeof value !== 'object' || Array.isArray(value)) fail('batch is not an object', where)
   const v = value as Record<string, unknown>
   if (!isSeq(v.seq) || v.seq === 0) fail('batch seq is not a positive integer', where)
-  const prev = v.prev === null ? null : CID.asCID(v.prev)
+  const prev = v.prev === null ? null : (CID.asCID(v.prev) ?? undefined)
   if (prev === undefined) fail('batch prev is not a CID link or null', where)
   if (!Array.isArray(v.entries)) fail('batch entries is not a list', where)
   const entries: Array<[CacheId, Cid]> = []
