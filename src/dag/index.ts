@@ -3,6 +3,8 @@
  */
 export { parseRecipe, validateRecipe, effectRecipe, recipeId, variableInputs } from './recipe.js'
 export type { ParseResult, ParseRecipeInit } from './recipe.js'
+export { createPlanner } from './create-planner.js'
+export type { Planner, PlannerComponents, PlannerInit } from './create-planner.js'
 export { planRun, bindInputs, sourceCacheId, stepCacheId } from './planner.js'
 export type { PlanRunInit, RunInputs } from './planner.js'
 export { coerceParams, paramProblem, paramsWithDefaults } from './effect-check.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import {
-  effectRecipe, hashCanonical, InputBindingError, parseRecipe, planRun, RecipeValidationError, sourceCacheId
+  createPlanner, effectRecipe, hashCanonical, InputBindingError, parseRecipe, planRun, RecipeValidationError, sourceCacheId
 } from '../../src/dag/index.js'
 import { createFixtureCatalog } from '../fixtures/effect-catalog.js'
 import type { Cid, Plan, Recipe } from '../../src/dag/index.js'
@@ -192,5 +192,15 @@ describe('planRun', () => {
     const after = ids(planRun({ recipe: r, inputs: [A, B], effects: effects.withVersion('invert', '1.0.1'), engine: ENGINE }))
     const changed = Object.keys(before).filter(k => before[k] !== after[k])
     expect(changed).toEqual(['fx', 'top'])
+  })
+
+  it('should be available bound to a catalog and engine through createPlanner', () => {
+    const planner = createPlanner({ effects }, { engine: ENGINE })
+    const direct = planRun({ recipe: effectRecipe('invert', { intensity: 0.5 }), inputs: [A], effects, engine: ENGINE })
+    expect(planner.planEffect('invert', A, { intensity: 0.5 })).toEqual(direct)
+    expect(planner.validate(effectRecipe('nope'))).toEqual([
+      { path: 'dag.nodes[1].config.effect', code: 'unknown-effect', message: 'unknown effect "nope"' }
+    ])
+    expect(createPlanner({ effects }).engine).toMatch(/^artdag-l1\//)
   })
 })
