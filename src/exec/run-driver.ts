@@ -58,7 +58,7 @@ export class RunDriver {
       if (step.inputs.length === 0) launch(step)
     }
     while (running.size > 0) await Promise.race(running)
-    if (failure != null) throw failure
+    if (failure != null) throw failure instanceof Error ? failure : new Error(String(failure))
     this.hooks.signal.throwIfAborted()
     if (this.outputs.size !== this.plan.steps.length) {
       throw new Error(`plan ${this.plan.id} has steps that can never start`)

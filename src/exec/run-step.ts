@@ -47,7 +47,7 @@ export class StepRunner {
   }
 
   async obtain (data: StepJobData, options: ObtainOptions = {}): Promise<StepJobResult> {
-    const { cacheIndex, claims } = this.components
+    const { claims } = this.components
     const cacheId = data.step.cacheId
     const started = Date.now()
     const done = (cid: Cid, source: StepJobResult['source']): StepJobResult => {

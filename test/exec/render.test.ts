@@ -13,11 +13,11 @@ describe('render', () => {
     expect(done.status).toBe('completed')
     expect(done.outputCid).toMatch(/^baf/)
     expect(done.provenanceCid).toMatch(/^bagu/)
-    const provenance = await t.node.store.getJson<Record<string, any>>(done.provenanceCid as never)
+    const provenance = await t.node.store.getJson<{ run: string, output: { cid: string }, steps: Array<{ type: string, effect: { name: string } | null }> }>(done.provenanceCid as never)
     expect(provenance.run).toBe(run.id)
     expect(provenance.output.cid).toBe(done.outputCid)
     expect(provenance.steps.map((s: { type: string }) => s.type)).toEqual(['SOURCE', 'EFFECT'])
-    expect(provenance.steps[1].effect.name).toBe('dog')
+    expect(provenance.steps[1]?.effect?.name).toBe('dog')
     const out = []
     for await (const chunk of t.node.store.get(done.outputCid as never)) out.push(chunk)
     await (await import('node:fs/promises')).writeFile('test-results/dog-on-cat.png', Buffer.concat(out))

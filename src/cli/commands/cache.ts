@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { Command } from 'commander'
 import type { ApiClient } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
@@ -20,7 +21,7 @@ export async function downloadTo (client: ApiClient, cid: string, file: string, 
   const temp = `${file}.part-${process.pid}`
   try {
     if (res.body == null) throw new Error('empty response')
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, createWriteStream(temp))
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream), counter, createWriteStream(temp))
     await rename(temp, file)
   } catch (err) {
     await rm(temp, { force: true })
