@@ -1,9 +1,10 @@
 import { STILL_DURATION_S, STILL_FPS } from './constants.js'
 import {
-  GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, type FfmpegCommand, type ProbedInput
+  GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, seedFromCacheId, type FfmpegCommand, type ProbedInput
 } from './encode.js'
 import { InvalidStepInputError } from './errors.js'
-import type { RegisteredEffect } from './registry.js'
+import { probeMedia } from './probe.js'
+import type { EffectRegistry, RegisteredEffect } from './registry.js'
 import { renderTemplate, type ResolvedParams } from './spec.js'
 
 export interface EffectCommandInit {
@@ -53,4 +54,29 @@ export function buildEffectCommand (init: EffectCommandInit): FfmpegCommand {
   if (audio !== 'none') args.push('-map', '0:a:0')
   args.push(...outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: kind === 'image' ? 0 : still ? STILL_DURATION_S : info.duration }
+}
+
+export interface PrepareEffectCommandInit {
+  workDir: string
+  /** the step's cache id (the seed is derived from it, as the executor does) or a seed */
+  cacheId?: string
+  seed?: number
+  signal?: AbortSignal
+  ffprobePath?: string
+}
+
+/**
+ * Probe + validate + build: the command the executor would run for `effect(params)` on a file
+ * (for benchmarks that compare an EFFECT step with the same ffmpeg command run directly).
+ * Returns undefined for a pass-through effect (identity), which runs nothing.
+ */
+export async function prepareEffectCommand (
+  registry: EffectRegistry, name: string, params: unknown, inputPath: string, init: PrepareEffectCommandInit
+): Promise<FfmpegCommand | undefined> {
+  const effect = registry.require(name)
+  const resolved = registry.resolveParams(name, params)
+  if (effect.spec.passthrough === true) return undefined
+  const info = await probeMedia(inputPath, { signal: init.signal, ffprobePath: init.ffprobePath })
+  const seed = init.seed ?? (init.cacheId != null ? seedFromCacheId(init.cacheId) : 0)
+  return buildEffectCommand({ effect, params: resolved, input: { path: inputPath, info }, workDir: init.workDir, seed })
 }

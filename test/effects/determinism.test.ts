@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CacheId } from '../../src/dag/ids.js'
-import { createEffectRegistry, createStepExecutor, type StepSpec } from '../../src/effects/index.js'
+import { createEffectRegistry, createStepExecutor, prepareEffectCommand, runFfmpeg, type StepSpec } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
 import { inParallel, media, stepOf, workDir } from './helpers.js'
 
@@ -47,5 +47,15 @@ describe('determinism', () => {
     const b: StepSpec = { ...a, cacheId: 'f'.repeat(64) as CacheId }
     const [ha, hb] = await Promise.all([render(a, [m.image], 'seed-a'), render(b, [m.image], 'seed-b')])
     expect(ha).not.toBe(hb)
+  })
+
+  it('should run the same command as prepareEffectCommand builds, byte for byte', async () => {
+    const step = effectStep('film_grain', { intensity: 0.7 })
+    const viaStep = await render(step, [m.clip], 'bench-step')
+    const dir = await workDir(m.dir, 'bench-direct')
+    const command = await prepareEffectCommand(registry, 'film_grain', { intensity: 0.7 }, m.clip, { workDir: dir, cacheId: step.cacheId })
+    await runFfmpeg(command!.args)
+    expect(createHash('sha256').update(await readFile(command!.outputPath)).digest('hex')).toBe(viaStep)
+    await expect(prepareEffectCommand(registry, 'identity', {}, m.clip, { workDir: dir })).resolves.toBeUndefined()
   })
 })
