@@ -55,7 +55,7 @@
             cell.appendChild(a)
           }
         }
-        if (e.error) {
+        if (e.error && !el.querySelector('.error-text')) {
           var err = document.createElement('span')
           err.className = 'error-text'
           err.textContent = e.error
