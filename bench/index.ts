@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, totalmem, release } from 'node:os'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+
+/** One measured goal, as shown in the README table */
+export interface GoalRow {
+  name: string
+  value: number
+  unit: string
+  goal?: string
+  met?: boolean
+  note?: string
+}
+
+export interface BenchResult {
+  rows: GoalRow[]
+  raw: Record<string, unknown>
+}
+
+type Bench = () => Promise<BenchResult>
+
+/** benchmark name -> module in bench/ exporting the named function */
+const BENCHES: Record<string, string> = {
+  store: 'runStoreBench',
+  claims: 'runClaimsBench',
+  exec: 'runExecBench',
+  api: 'runApiBench',
+  mesh: 'runMeshBench'
+}
+
+async function load (name: string): Promise<Bench> {
+  const fn = BENCHES[name]
+  if (fn == null) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`)
+  const mod = await import(`./${name}.js`) as Record<string, unknown>
+  const bench = mod[fn]
+  if (typeof bench !== 'function') throw new Error(`bench/${name} does not export ${fn}()`)
+  return bench as Bench
+}
+
+function machine (): Record<string, unknown> {
+  let ffmpeg = 'unknown'
+  try { ffmpeg = execFileSync('ffmpeg', ['-version']).toString().split('\n')[0] ?? ffmpeg } catch {}
+  return { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, ffmpeg }
+}
+
+function table (results: Record<string, BenchResult>): string {
+  const lines = ['| benchmark | measured | goal | met |', '|---|---|---|---|']
+  for (const [bench, result] of Object.entries(results)) {
+    for (const row of result.rows) {
+      const value = `${Number.isInteger(row.value) ? row.value : row.value.toFixed(2)} ${row.unit}${row.note != null ? ` (${row.note})` : ''}`
+      lines.push(`| ${bench}: ${row.name} | ${value} | ${row.goal ?? '-'} | ${row.met == null ? '-' : row.met ? 'yes' : 'no'} |`)
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+async function main (): Promise<void> {
+  const wanted = process.argv.slice(2)
+  const names = wanted.length > 0 ? wanted : Object.keys(BENCHES)
+  const results: Record<string, BenchResult> = {}
+  const errors: Record<string, string> = {}
+  for (const name of names) {
+    process.stderr.write(`bench: ${name}...\n`)
+    try {
+      results[name] = await (await load(name))()
+    } catch (err) {
+      errors[name] = err instanceof Error ? err.stack ?? err.message : String(err)
+      process.stderr.write(`bench: ${name} failed: ${errors[name]}\n`)
+    }
+  }
+  const out = { date: new Date().toISOString(), machine: machine(), results, errors }
+  await mkdir('bench-results', { recursive: true })
+  await writeFile(join('bench-results', 'all.json'), JSON.stringify(out, null, 2) + '\n')
+  const md = table(results)
+  await writeFile(join('bench-results', 'table.md'), md)
+  process.stdout.write(md)
+  if (Object.keys(errors).length > 0) process.exitCode = 1
+}
+
+main().catch((err: unknown) => { process.stderr.write(`${String(err)}\n`); process.exitCode = 1 })
