@@ -64,7 +64,7 @@ describe('cache, recipe and plan ids (properties)', () => {
       // parsing normalises once and for all: validating the parsed recipe again changes nothing
       expect(plan(original.recipe, inputs).recipeId).toBe(original.recipeId)
       expect(validateRecipe(original.recipe, { effects })).toEqual([])
-    }), { numRuns: 150 })
+    }), { numRuns: 100 })
   })
 
   it('should change exactly the edited step and its dependents when a config value changes', () => {
