@@ -15,3 +15,5 @@ export const RAW_CODE = 0x55
 export const DAG_PB_CODE = 0x70
 export const SHA2_256_CODE = 0x12
 export const IDENTITY_CODE = 0x00
+/** Sibling blocks read ahead of the consumer by a get (bounds memory: ~READ_AHEAD_BLOCKS MiB per read) */
+export const READ_AHEAD_BLOCKS = 4

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { unixfs, type UnixFS } from '@helia/unixfs'
 import * as dagJson from '@ipld/dag-json'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -14,6 +13,7 @@ import { InvalidCidError, InvalidRangeError, NotAFileError } from './errors.js'
 import { collectGarbage } from './gc.js'
 import { checkFile } from './import.js'
 import { checkReason, ReasonPins } from './pins.js'
+import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
@@ -42,7 +42,6 @@ export class HeliaContentStore implements ContentStore {
   private readonly helia: StoreHelia
   private readonly log: Logger
   private readonly verified: VerifyingBlocks
-  private readonly fs: UnixFS
   private readonly pins: ReasonPins
   private readonly inflight = new InflightBlocks()
   private readonly pending = { bytes: 0 }
@@ -52,7 +51,6 @@ export class HeliaContentStore implements ContentStore {
     this.helia = init.helia
     this.log = init.logger.child({ component: 'store' })
     this.verified = new VerifyingBlocks(this.helia.blockstore)
-    this.fs = unixfs({ blockstore: this.verified })
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
   }
@@ -90,9 +88,12 @@ export class HeliaContentStore implements ContentStore {
     if (parsed.code !== RAW_CODE && parsed.code !== DAG_PB_CODE) {
       throw new NotAFileError(`CID ${cid} is not a file (codec 0x${parsed.code.toString(16)})`)
     }
-    return withDeadline((signal) => this.fs.cat(parsed, { offset: options.offset, length: options.length, signal }), {
-      signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}`
-    })
+    const start = options.offset ?? 0
+    const end = options.length != null ? start + options.length : Infinity
+    const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
+    return withDeadline(async function * (signal: AbortSignal) {
+      yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
+    }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
   }
 
   async exportToFile (cid: Cid, path: string, options: GetOptions = {}): Promise<void> {
@@ -114,15 +115,13 @@ export class HeliaContentStore implements ContentStore {
   async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
-    const timeoutMs = options.timeoutMs ?? this.fetchTimeoutMs
-    const stats = withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
-      yield await this.fs.stat(parsed, { signal })
-    }.bind(this), { signal: options.signal, timeoutMs, what: `content ${cid}` })
-    for await (const s of stats) {
-      if (s.type === 'directory') throw new NotAFileError(`CID ${cid} is a directory, not a file`)
-      return { cid, size: Number(s.size), local: await this.isLocal(parsed, options) }
-    }
-    throw new NotAFileError(`CID ${cid} has no file stats`)
+    const roots = withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+      yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
+    }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
+    let root: FileNode | undefined
+    for await (const r of roots) root = r
+    if (root == null) throw new NotAFileError(`CID ${cid} has no root block`)
+    return { cid, size: root.size, local: await this.isLocal(parsed, options) }
   }
 
   /** true when every block of the DAG is in the local blockstore (reads only local blocks) */

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMeshNode, LAN_DHT_PROTOCOL, type MeshNode } from '../../src/mesh/index.js'
 import { silentLogger } from '../../src/util/logger.js'
-import { tempDir } from '../fixtures/helia.js'
+import { createContentStore } from '../../src/store/index.js'
+import { readAll, tempDir, testBytes } from '../fixtures/helia.js'
 
 describe('mesh node', () => {
   const started: MeshNode[] = []
@@ -42,6 +43,26 @@ describe('mesh node', () => {
     expect(second.peerId).toBe(id)
     const other = await node()
     expect(other.peerId).not.toBe(id)
+  })
+
+  it('should keep content and PeerId with the LevelDB backend', async () => {
+    const dataDir = await tempDir('artdag-test-mesh-')
+    dirs.push(dataDir)
+    const first = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: 'level' })
+    started.push(first)
+    const store = createContentStore({ helia: first.helia, dataDir, logger: silentLogger() })
+    const bytes = testBytes(1.5 * 1024 * 1024, 3)
+    const { cid } = await store.addBytes(bytes)
+    await store.pin(cid, 'upload')
+    const id = first.peerId
+    await first.stop()
+    const second = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: 'level' })
+    started.push(second)
+    const again = createContentStore({ helia: second.helia, dataDir, logger: silentLogger() })
+    expect(second.peerId).toBe(id)
+    expect(await again.pinReasons(cid)).toEqual(['upload'])
+    expect(Buffer.compare(await readAll(again.get(cid)), bytes)).toBe(0)
+    expect(await again.size()).toBeGreaterThan(0)
   })
 
   it('should dial a peer and report it connected', async () => {

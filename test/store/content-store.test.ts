@@ -26,6 +26,12 @@ describe('content store', () => {
     expect(Buffer.compare(range, bytes.subarray(MiB - 10, MiB + 10))).toBe(0)
     const tail = await readAll(t.store.get(cid, { offset: 2 * MiB }))
     expect(tail.length).toBe(MiB / 2)
+    expect((await readAll(t.store.get(cid, { offset: bytes.length }))).length).toBe(0)
+    expect((await readAll(t.store.get(cid, { offset: 5, length: 0 }))).length).toBe(0)
+    const over = await readAll(t.store.get(cid, { offset: bytes.length - 3, length: 100 }))
+    expect(Buffer.compare(over, bytes.subarray(bytes.length - 3))).toBe(0)
+    await expect(readAll(t.store.get(cid, { offset: bytes.length + 1 }))).rejects.toThrow(
+      `offset ${bytes.length + 1} is past the end of the content (${bytes.length} bytes)`)
   })
 
   it('should add a Readable and a file and give the same CID as the bytes', async () => {
@@ -120,6 +126,17 @@ describe('content store', () => {
     await expect(t.store.gc({ signal })).rejects.toMatchObject(abortError)
     await expect(t.store.putJson({ a: 1 }, { signal })).rejects.toMatchObject(abortError)
     await expect(t.store.getJson(cid, { signal })).rejects.toMatchObject(abortError)
+  })
+
+  it('should not count the time a slow consumer holds a piece against the fetch deadline', async () => {
+    const bytes = testBytes(3 * MiB, 21)
+    const { cid } = await t.store.addBytes(bytes)
+    const parts: Uint8Array[] = []
+    for await (const part of t.store.get(cid, { timeoutMs: 100 })) {
+      parts.push(part)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+    }
+    expect(Buffer.compare(Buffer.concat(parts), bytes)).toBe(0)
   })
 
   it('should stop a get of unknown content when the caller aborts mid-wait', async () => {
