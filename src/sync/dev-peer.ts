@@ -2,7 +2,7 @@
  * A standalone sync peer for multi-process tests and the mesh bench: a mesh node, content store,
  * Redis cache index, state sync and CAR server in one process, driven by JSON lines on stdin
  * (`{id, op, ...args}`) and answering JSON lines on stdout (`{id, ok, result | error}`).
- * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, clusterKey?, intervalMs?}.
+ * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, clusterKey?, intervalMs?, storeBackend?}.
  * Run: node dist/src/sync/dev-peer.js
  */
 import { randomBytes } from 'node:crypto'
@@ -16,7 +16,7 @@ import { createContentStore } from '../store/index.js'
 import { createLogger } from '../util/logger.js'
 import { createStateSync } from './index.js'
 
-interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, clusterKey?: string, intervalMs?: number, logLevel?: string }
+interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, clusterKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level' }
 
 function send (value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n')
@@ -27,7 +27,7 @@ async function main (): Promise<void> {
   const logger = createLogger({ level: config.logLevel ?? 'warn' })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
   const keys = createRedisKeys(config.prefix)
-  const mesh = await createMeshNode({ dataDir: config.dataDir, logger, listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const mesh = await createMeshNode({ dataDir: config.dataDir, logger, listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: config.storeBackend })
   const store = createContentStore({ helia: mesh.helia, logger })
   const index = createCacheIndex({ redis, keys })
   const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger }, {

@@ -67,14 +67,18 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
 
 async function readLocal (helia: CarBlockSource, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
   checkSupported(cid)
-  if (!(await helia.blockstore.has(cid, { signal }))) {
-    throw new CarBlockMissingError(`block ${cid.toString()} is not in the local blockstore`)
-  }
   const parts: Uint8Array[] = []
   let total = 0
-  for await (const part of helia.blockstore.get(cid, { offline: true, signal })) {
-    parts.push(part)
-    total += part.byteLength
+  try {
+    for await (const part of helia.blockstore.get(cid, { offline: true, signal })) {
+      parts.push(part)
+      total += part.byteLength
+    }
+  } catch (err) {
+    if ((err as Error).name === 'BlockNotFoundWhileOfflineError' || (err as Error).name === 'NotFoundError') {
+      throw new CarBlockMissingError(`block ${cid.toString()} is not in the local blockstore`)
+    }
+    throw err
   }
   if (parts.length === 1) return parts[0] as Uint8Array
   const out = new Uint8Array(total)

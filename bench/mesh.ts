@@ -1,0 +1,198 @@
+/**
+ * Mesh bench: 256 MiB node to node by bitswap, by the CAR bulk path and by raw TCP on loopback (same
+ * run, A in its own process), gossip visibility latency (p50 over >= 20 announcements) and IPNS
+ * catch-up time of a peer that was away. `node dist/bench/mesh.js` writes bench-results/mesh.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { unixfs } from '@helia/unixfs'
+import { CID } from 'multiformats/cid'
+import { asCacheId, asCid, sha3Hex, type Cid } from '../src/dag/ids.js'
+import { createMeshNode, type MeshNode } from '../src/mesh/index.js'
+import { createCacheIndex, createRedisConnection, createRedisKeys, startManagedRedis } from '../src/state/index.js'
+import { pullCar } from '../src/store/car/index.js'
+import { createContentStore } from '../src/store/index.js'
+import { createStateSync, type StateSync } from '../src/sync/index.js'
+import { silentLogger } from '../src/util/logger.js'
+import type { BenchResult } from './index.js'
+
+export interface MeshBenchInit {
+  /** @default 256 MiB */
+  bytes?: number
+  /** @default 25 */
+  announcements?: number
+  /** sync interval of both nodes @default 2000 */
+  intervalMs?: number
+  /** blockstore/datastore of both nodes @default 'fs' (the node's default) */
+  storeBackend?: 'fs' | 'level'
+}
+
+const MiB = 1024 * 1024
+const DEV_PEER = fileURLToPath(new URL('../src/sync/dev-peer.js', import.meta.url))
+
+interface Peer { peerId: string, addrs: string[], child: ChildProcess, call: <T>(op: string, args?: Record<string, unknown>) => Promise<T> }
+
+async function startPeer (config: Record<string, unknown>): Promise<Peer> {
+  const child = spawn(process.execPath, [DEV_PEER], { env: { ...process.env, ARTDAG_DEV_PEER: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
+  const waiting = new Map<number, (msg: { ok: boolean, result?: unknown, error?: { message: string } }) => void>()
+  let id = 0
+  const ready = await new Promise<{ peerId: string, addrs: string[] }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`dev-peer exited with ${String(code)}`)))
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const msg = JSON.parse(line) as { event?: string, id?: number, ok: boolean, peerId: string, addrs: string[] }
+      if (msg.event === 'ready') resolve(msg)
+      else waiting.get(msg.id as number)?.(msg)
+    })
+  })
+  return {
+    ...ready,
+    child,
+    call: async <T>(op: string, args: Record<string, unknown> = {}) => await new Promise<T>((resolve, reject) => {
+      const n = ++id
+      waiting.set(n, (msg) => { waiting.delete(n); if (msg.ok) resolve(msg.result as T); else reject(new Error(msg.error?.message)) })
+      child.stdin?.write(JSON.stringify({ id: n, op, ...args }) + '\n')
+    })
+  }
+}
+
+/** a TCP server in its own process that writes `bytes` bytes to the first client */
+async function rawTcp (bytes: number): Promise<number> {
+  const script = `const s=require('net').createServer(c=>{const b=Buffer.alloc(${MiB},7);let left=${bytes};const w=()=>{while(left>0){left-=b.length;if(!c.write(b))return c.once('drain',w)}c.end()};w()}).listen(0,'127.0.0.1',()=>console.log(s.address().port))`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))))
+    const t0 = performance.now()
+    let got = 0
+    await new Promise<void>((resolve, reject) => {
+      const sock = connect(port, '127.0.0.1')
+      sock.on('data', (d: Buffer) => { got += d.byteLength })
+      sock.on('end', () => resolve())
+      sock.on('error', reject)
+    })
+    if (got !== bytes) throw new Error(`raw TCP got ${got} of ${bytes} bytes`)
+    return performance.now() - t0
+  } finally {
+    child.kill()
+  }
+}
+
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN
+const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000)
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+async function until<T> (fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(2)
+  }
+}
+
+export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResult> {
+  const bytes = init.bytes ?? 256 * MiB
+  const announcements = init.announcements ?? 25
+  const intervalMs = init.intervalMs ?? 2000
+  const storeBackend = init.storeBackend ?? 'fs'
+  const root = await mkdtemp(join(tmpdir(), 'artdag-bench-mesh-'))
+  const managed = await startManagedRedis({ dataDir: join(root, 'redis') })
+  const redis = await createRedisConnection(managed.url, 5)
+  const keys = createRedisKeys(`benchmesh${Date.now()}:`)
+  let a: Peer | undefined
+  let b: MeshNode | undefined
+  let sync: StateSync | undefined
+  try {
+    a = await startPeer({ dataDir: join(root, 'a'), redisUrl: managed.url, prefix: `${keys.prefix}a:`, intervalMs, storeBackend, logLevel: 'error' })
+    b = await createMeshNode({ dataDir: join(root, 'b'), logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend })
+    const store = createContentStore({ helia: b.helia, logger: silentLogger() })
+    const index = createCacheIndex({ redis, keys })
+    const makeSync = (): StateSync => createStateSync({ helia: (b as MeshNode).helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { intervalMs })
+    sync = makeSync()
+    await sync.start()
+    await b.dial(a.addrs[0] as string)
+
+    // throughput: two distinct random files so neither path finds blocks already local
+    const cidBitswap = CID.parse(await a.call<string>('addRandom', { bytes }))
+    const cidCar = CID.parse(await a.call<string>('addRandom', { bytes }))
+    let t0 = performance.now()
+    let got = 0
+    for await (const chunk of unixfs(b.helia).cat(cidBitswap, { signal: AbortSignal.timeout(600_000) })) got += chunk.byteLength
+    const bitswapMs = performance.now() - t0
+    if (got !== bytes) throw new Error(`bitswap got ${got} of ${bytes} bytes`)
+    t0 = performance.now()
+    const car = await pullCar(b.helia, a.peerId, cidCar, { timeoutMs: 30_000 })
+    const carMs = performance.now() - t0
+    const tcpMs = await rawTcp(bytes)
+
+    // gossip: announce on A, poll B's remote index
+    await until(async () => (await (a as Peer).call<{ recipients: number }>('announce', { cacheId: sha3Hex('warm'), cid: cidCar.toString() })).recipients > 0 ? true : undefined, 10_000, 'gossip mesh')
+    const gossipMs: number[] = []
+    for (let i = 0; i < announcements; i++) {
+      const cacheId = asCacheId(sha3Hex(`bench-gossip-${Date.now()}-${i}`))
+      const start = performance.now()
+      await a.call('announce', { cacheId, cid: cidCar.toString() })
+      await until(async () => await (sync as StateSync).lookup(cacheId), 5000, 'gossiped hint')
+      gossipMs.push(performance.now() - start)
+    }
+
+    // IPNS catch-up: B goes away, A records 20 results and publishes alone, B comes back
+    await sync.stop()
+    await b.libp2p.hangUp(b.libp2p.getPeers()[0] as never)
+    await sleep(200)
+    const missed: Array<[string, Cid]> = []
+    for (let i = 0; i < 20; i++) missed.push([sha3Hex(`bench-missed-${Date.now()}-${i}`), asCid(cidBitswap.toString())])
+    for (const [cacheId, cid] of missed) await a.call('setLocal', { cacheId, cid })
+    const lonely = await a.call<{ reached: boolean }>('publish')
+    sync = makeSync()
+    await sync.start()
+    const catchStart = performance.now()
+    await b.dial(a.addrs[0] as string)
+    const last = asCacheId((missed.at(-1) as [string, Cid])[0])
+    await until(async () => await (sync as StateSync).lookup(last), intervalMs + 10_000, 'IPNS catch-up')
+    const catchUpMs = performance.now() - catchStart
+
+    const raw = {
+      storeBackend,
+      loadavg: loadavg(),
+      bytes, bitswapMs, carMs, tcpMs, carBlocks: car.blocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
+      note: 'A is a separate process (dist/src/sync/dev-peer.js), B the bench process; fs blockstores; TCP+noise+yamux'
+    }
+    return {
+      rows: [
+        { name: `bitswap fetch ${bytes / MiB} MiB`, value: mbps(bytes, bitswapMs), unit: 'MB/s' },
+        { name: `CAR pull ${bytes / MiB} MiB (verified, stored)`, value: mbps(bytes, carMs), unit: 'MB/s', goal: '>= 300 MB/s', met: mbps(bytes, carMs) >= 300 },
+        { name: `raw TCP ${bytes / MiB} MiB`, value: mbps(bytes, tcpMs), unit: 'MB/s' },
+        { name: 'gossip visibility p50', value: pct(gossipMs, 0.5), unit: 'ms', goal: '<= 1000 ms', met: pct(gossipMs, 0.5) <= 1000, note: `p95 ${pct(gossipMs, 0.95).toFixed(1)} ms, n=${gossipMs.length}` },
+        { name: 'IPNS catch-up after reconnect', value: catchUpMs, unit: 'ms', goal: `<= ${intervalMs + 5000} ms`, met: catchUpMs <= intervalMs + 5000 }
+      ],
+      raw
+    }
+  } finally {
+    await sync?.stop().catch(() => {})
+    if (a != null) {
+      a.child.stdin?.end()
+      await Promise.race([new Promise((resolve) => a?.child.once('exit', resolve)), sleep(5000)])
+      a.child.kill('SIGKILL')
+    }
+    await b?.stop().catch(() => {})
+    await redis.quit()
+    await managed.stop()
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] != null && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const mib = Number(process.env.MESH_BENCH_MIB ?? 256)
+  const storeBackend = process.env.MESH_BENCH_STORE === 'level' ? 'level' : 'fs'
+  runMeshBench({ bytes: mib * MiB, storeBackend }).then(async (result) => {
+    await mkdir('bench-results', { recursive: true })
+    await writeFile(join('bench-results', 'mesh.json'), JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2) + '\n')
+    process.stdout.write(JSON.stringify(result.rows, null, 2) + '\n')
+  }).catch((err: Error) => { process.stderr.write(`${err.stack ?? err.message}\n`); process.exitCode = 1 })
+}
