@@ -1,6 +1,7 @@
 import type { Context } from 'koa'
 import { parseRecipe, RecipeValidationError } from '../../dag/index.js'
 import type { StoredRecipe } from '../../state/types.js'
+import { MAX_FORM_BYTES } from '../constants.js'
 import { FormError } from '../errors.js'
 import { readForm } from '../form.js'
 import { html } from '../html.js'
@@ -45,7 +46,7 @@ ${csrfField(token)}
 /** POST /recipes: a YAML file or pasted YAML; problems are listed on the page */
 export async function uploadRecipe (deps: WebDeps, ctx: Context): Promise<void> {
   const user = requireWriter(ctx)
-  const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: 0, textFiles: true })
+  const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: MAX_FORM_BYTES, textFiles: true })
   const fromFile = form.fields.get('file') ?? ''
   const yaml = fromFile.trim() !== '' ? fromFile : (form.fields.get('yaml') ?? '')
   try {
