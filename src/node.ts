@@ -17,6 +17,7 @@ import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { VERSION } from './version.js'
 import { registerSampleAssets } from './assets.js'
+import { createNodeApi, type NodeApi } from './api/index.js'
 
 
 export interface L1NodeInit {
@@ -43,6 +44,10 @@ export class L1Node {
   workers!: StepWorkerPool
   runService!: RunService
   state!: ReturnType<L1Node['createState']>
+  /** the HTTP API (role 'serve'): the Koa app, content library and auth; `adminToken` is set on a first local-mode start */
+  http?: NodeApi
+  /** base URL the API listens on, once started */
+  apiUrl?: string
   private managedRedis?: ManagedRedis
   private server?: Server
   private readonly stopTasks: Array<() => Promise<unknown>> = []
@@ -129,6 +134,9 @@ export class L1Node {
       await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
       const resumed = await this.orchestrator.resumeInterrupted()
       if (resumed > 0) log.info({ resumed }, 'resumed interrupted runs')
+      this.http = await createNodeApi(this)
+      this.stopTasks.push(async () => { await this.http?.api.stop() })
+      this.apiUrl = (await this.http.api.listen({ port: config.port, host: config.host })).url
     }
     log.info({ peerId: this.mesh.peerId, role: this.role, workers: config.workers || availableParallelism() }, 'node started')
   }
