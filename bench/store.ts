@@ -51,7 +51,7 @@ async function withStore<T> (root: string, backend: StoreBackend, fn: (store: Re
     return await fn(createContentStore({ helia: node.helia, dataDir, logger }))
   } finally {
     await node.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   }
 }
 
@@ -117,7 +117,7 @@ export async function runStoreBench (init: StoreBenchInit = {}): Promise<BenchRe
     rows.push({ name: `RSS growth adding and reading ${rssBytes / MiB} MiB`, value: peakMiB, unit: 'MiB', goal: '<= 128', met: peakMiB <= 128 })
     return { rows, raw }
   } finally {
-    await rm(root, { recursive: true, force: true })
+    await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   }
 }
 

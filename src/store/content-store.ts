@@ -142,9 +142,19 @@ export class HeliaContentStore implements ContentStore {
     return await this.helia.blockstore.has(parseCid(cid))
   }
 
-  async pin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+  /** fetches the CID's DAG from peers first when it is not all local (a file: every block, with deadlines) */
+  async pin (cid: Cid, reason: PinReason, options: GetOptions = {}): Promise<void> {
     options.signal?.throwIfAborted()
-    await this.pins.pin(parseCid(cid), checkReason(reason), options)
+    const parsed = parseCid(cid)
+    checkReason(reason)
+    if (!await this.helia.blockstore.has(parsed) || ((parsed.code === DAG_PB_CODE) && !await this.isLocal(parsed, options))) {
+      if (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE) {
+        for await (const chunk of this.get(cid, options)) void chunk
+      } else {
+        await this.getJson(cid, options)
+      }
+    }
+    await this.pins.pin(parsed, reason as PinReason, options)
   }
 
   async unpin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {

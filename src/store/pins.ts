@@ -1,6 +1,6 @@
 import { Key } from 'interface-datastore'
 import { PIN_REASONS, PIN_REASONS_PREFIX } from './constants.js'
-import { InvalidPinReasonError } from './errors.js'
+import { ContentNotFoundError, InvalidPinReasonError } from './errors.js'
 import type { AbortOptions, PinReason } from './types.js'
 import type { Helia } from '@helia/interface'
 import type { CID } from 'multiformats/cid'
@@ -67,8 +67,13 @@ export class ReasonPins {
       const reasons = await this.reasons(cid, options)
       if (reasons.includes(reason)) return
       if (reasons.length === 0 && !await this.isPinned(cid, options)) {
-        // walks the whole DAG: every block must be local or fetchable (the caller's signal bounds it)
-        await drain(this.helia.pins.add(cid, { signal: options.signal }))
+        // offline: the store fetched the DAG first (with deadlines); a walk here must never wait on peers
+        try {
+          await drain(this.helia.pins.add(cid, { signal: options.signal, offline: true } as AbortOptions))
+        } catch (err) {
+          if ((err as Error).name !== 'BlockNotFoundWhileOfflineError') throw err
+          throw new ContentNotFoundError(`cannot pin ${cid.toString()}: part of its DAG is not in the local blockstore`)
+        }
       }
       await this.save(cid, [...reasons, reason].sort(), options)
     })
@@ -80,7 +85,10 @@ export class ReasonPins {
       if (!reasons.includes(reason)) return
       const rest = reasons.filter((r) => r !== reason)
       if (rest.length === 0 && await this.isPinned(cid, options)) {
-        await drain(this.helia.pins.rm(cid, { signal: options.signal }))
+        await drain(this.helia.pins.rm(cid, { signal: options.signal, offline: true } as AbortOptions)).catch((err: unknown) => {
+          // a block of the DAG went missing (corruption, manual deletion): the pin record is gone anyway
+          if ((err as Error).name !== 'BlockNotFoundWhileOfflineError') throw err
+        })
       }
       await this.save(cid, rest, options)
     })

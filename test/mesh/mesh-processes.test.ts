@@ -79,6 +79,12 @@ describe('mesh node across processes', () => {
     const got = await readAll(c.store.get(cid, { timeoutMs: 15_000 }))
     expect(Buffer.compare(got, bytes)).toBe(0)
     expect(await b.store.has(cid)).toBe(false)
+    // pinning content only A has fetches all of it first
+    const more = testBytes(2 * MiB + 5, 15)
+    const second = await a.call<{ cid: Cid }>('addBytes', { base64: Buffer.from(more).toString('base64') })
+    await c.store.pin(second.cid, 'run-input', { timeoutMs: 15_000 })
+    expect((await c.store.stat(second.cid)).local).toBe(true)
+    expect(await c.store.pinReasons(second.cid)).toEqual(['run-input'])
   })
 
   it('should re-dial a bootstrap peer that went away and came back', async () => {

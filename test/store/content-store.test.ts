@@ -90,6 +90,12 @@ describe('content store', () => {
     await expect(t.store.getJson('bagaaieraunknownunknownunknownunknownunknownunknownunknow' as Cid)).rejects.toMatchObject({ name: 'InvalidCidError' })
   })
 
+  it('should fail to pin content that is neither local nor on a peer within the deadline', async () => {
+    await expect(t.store.pin(UNKNOWN, 'cache', { timeoutMs: 300 })).rejects.toThrow(
+      `content ${UNKNOWN} was not found locally or on any connected peer within 300 ms`)
+    expect(await t.store.pinReasons(UNKNOWN)).toEqual([])
+  })
+
   it('should use the store fetch timeout when none is given', async () => {
     const started = Date.now()
     await expect(readAll(t.store.get(UNKNOWN))).rejects.toMatchObject({ name: 'ContentNotFoundError' })
