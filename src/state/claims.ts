@@ -111,6 +111,12 @@ class RedisClaims implements Claims {
       this.unheld.delete(cacheId)
     }
 
+    if (options.signal?.aborted === true) {
+      // aborted while the claim was being taken: give it back at once rather than start the work
+      await this.release(cacheId)
+      throw options.signal.reason
+    }
+
     const lost = new AbortController()
     const signal = options.signal == null ? lost.signal : AbortSignal.any([options.signal, lost.signal])
     let finished = false
@@ -168,10 +174,16 @@ class RedisClaims implements Claims {
     options.signal?.throwIfAborted()
     this.checkRunning()
     const signal = options.signal == null ? this.stopping.signal : AbortSignal.any([options.signal, this.stopping.signal])
-    return await waitForStepResult({
-      redis: this.redis, keys: this.keys, subscriber: this.subscriber, cacheId, signal,
-      pollMs: Math.max(10, Math.floor((options.leaseMs ?? this.leaseMs) / 4))
-    })
+    try {
+      return await waitForStepResult({
+        redis: this.redis, keys: this.keys, subscriber: this.subscriber, cacheId, signal,
+        pollMs: Math.max(10, Math.floor((options.leaseMs ?? this.leaseMs) / 4))
+      })
+    } catch (err) {
+      // stop() closes the subscriber connection: whatever broke, the reason is the stop
+      if (this.stopping.signal.aborted) throw this.stopping.signal.reason
+      throw err
+    }
   }
 
   async stop (): Promise<void> {

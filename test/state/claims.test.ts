@@ -6,7 +6,8 @@ import { cacheId, testState, type TestState } from './helpers.js'
 describe('claims', () => {
   let state: TestState
   const started: Claims[] = []
-  const claims = (workerId: string, leaseMs = 300): Claims => {
+  // long by default so a loaded machine cannot expire a claim mid-test; expiry tests pass a short one
+  const claims = (workerId: string, leaseMs = 10_000): Claims => {
     const c = createClaims({ redis: state.redis, keys: state.keys, workerId, leaseMs })
     started.push(c)
     return c
@@ -51,10 +52,10 @@ describe('claims', () => {
 
   it('should keep a held claim alive past three leases and release it at the end', async () => {
     const id = cacheId()
-    const a = claims('a', 300)
-    const b = claims('b', 300)
+    const a = claims('a', 500)
+    const b = claims('b', 500)
     const result = await a.hold(id, async (signal) => {
-      await sleep(1_000)
+      await sleep(1_600)
       expect(signal.aborted).toBe(false)
       expect(await b.claim(id)).toBe(false)
       return 42
@@ -123,12 +124,28 @@ describe('claims', () => {
     const id = cacheId()
     const a = claims('a')
     const controller = new AbortController()
+    let running = (): void => {}
+    const started = new Promise<void>((resolve) => { running = resolve })
     const held = a.hold(id, async (signal) => {
+      running()
       await new Promise((_resolve, reject) => { signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true }) })
     }, { signal: controller.signal })
-    await sleep(20)
+    await started
     controller.abort(new Error('shutting down'))
     await expect(held).rejects.toThrow('shutting down')
+    expect(await a.owner(id)).toBeUndefined()
+  })
+
+  it('should give the claim back when aborted while taking it', async () => {
+    const id = cacheId()
+    const a = claims('a')
+    const controller = new AbortController()
+    let ran = false
+    const held = a.hold(id, async () => { ran = true }, { signal: controller.signal })
+    // the abort lands while the claim's round trip is in flight
+    controller.abort(new Error('shutting down'))
+    await expect(held).rejects.toThrow('shutting down')
+    expect(ran).toBe(false)
     expect(await a.owner(id)).toBeUndefined()
   })
 

@@ -80,9 +80,11 @@ describe('managed redis', () => {
     const launcher = spawn('sh', ['-c', `redis-server "${join(dataDir, 'redis', 'redis.conf')}" >/dev/null 2>&1 &`], { stdio: 'ignore' })
     await new Promise((resolve) => launcher.once('exit', resolve))
     let orphan = 0
-    for (let i = 0; i < 200 && orphan === 0; i++) {
-      orphan = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => '0'), 10)
-      if (orphan === 0) await sleep(20)
+    for (let i = 0; i < 500 && orphan === 0; i++) {
+      // the pidfile may be seen empty for a moment after its creation
+      const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10)
+      if (Number.isInteger(pid) && pid > 0) orphan = pid
+      else await sleep(20)
     }
     expect(alive(orphan)).toBe(true)
     const second = await start()

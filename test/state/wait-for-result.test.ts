@@ -10,7 +10,8 @@ describe('claims.waitForResult', () => {
 
   beforeEach(() => {
     state = testState()
-    owner = createClaims({ redis: state.redis, keys: state.keys, workerId: 'owner', leaseMs: 200 })
+    // a long lease unless a test is about expiry: a loaded machine must not turn a slow test into an orphan
+    owner = createClaims({ redis: state.redis, keys: state.keys, workerId: 'owner', leaseMs: 10_000 })
     waiter = createClaims({ redis: state.redis, keys: state.keys, workerId: 'waiter', leaseMs: 200 })
   })
   afterEach(async () => {
@@ -34,14 +35,19 @@ describe('claims.waitForResult', () => {
     const id = cacheId()
     await owner.claim(id)
     const waits = Array.from({ length: 20 }, async () => await waiter.waitForResult(id))
-    await sleep(50)
     const subscribers = async (): Promise<unknown> => (await state.redis.pubsub('NUMSUB', state.keys.stepResult(id)) as unknown[])[1]
+    const until = async (count: number): Promise<unknown> => {
+      for (let i = 0; i < 100 && await subscribers() !== count; i++) await sleep(20)
+      return await subscribers()
+    }
+    expect(await until(1)).toBe(1)
+    await sleep(30)
+    // 20 waiters, still one subscription
     expect(await subscribers()).toBe(1)
     await owner.publishResult(id, { cid: CID_A })
     const results = await Promise.all(waits)
     expect(results.every((r) => r.kind === 'result' && r.cid === CID_A)).toBe(true)
-    await sleep(20)
-    expect(await subscribers()).toBe(0)
+    expect(await until(0)).toBe(0)
   })
 
   it('should return a result that was already in the index', async () => {
@@ -76,7 +82,8 @@ describe('claims.waitForResult', () => {
 
   it('should report orphaned when the owner\'s claim expires without a result', async () => {
     const id = cacheId()
-    await owner.claim(id)
+    const crashing = createClaims({ redis: state.redis, keys: state.keys, workerId: 'crashing', leaseMs: 200 })
+    await crashing.claim(id)
     const started = Date.now()
     // the owner "crashes": nobody renews, the 200 ms lease runs out
     expect(await waiter.waitForResult(id)).toEqual({ kind: 'orphaned' })
@@ -84,6 +91,7 @@ describe('claims.waitForResult', () => {
     expect(waited).toBeGreaterThanOrEqual(150)
     expect(waited).toBeLessThan(2_000)
     expect(await waiter.claim(id)).toBe(true)
+    await crashing.stop()
   })
 
   it('should report orphaned at once when nobody holds the claim', async () => {
@@ -92,13 +100,15 @@ describe('claims.waitForResult', () => {
 
   it('should keep waiting while the owner holds and renews the claim', async () => {
     const id = cacheId()
-    const held = owner.hold(id, async () => {
+    const renewing = createClaims({ redis: state.redis, keys: state.keys, workerId: 'renewing', leaseMs: 200 })
+    const held = renewing.hold(id, async () => {
       await sleep(700)
-      await owner.publishResult(id, { cid: CID_A })
+      await renewing.publishResult(id, { cid: CID_A })
     })
     await sleep(20)
     expect(await waiter.waitForResult(id)).toEqual({ kind: 'result', cid: CID_A })
     await held
+    await renewing.stop()
   })
 
   it('should abort when passed an aborted signal', async () => {
