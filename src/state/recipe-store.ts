@@ -35,6 +35,8 @@ class RedisRecipeStore implements RecipeStore {
     if (stored !== 'OK') {
       const existing = await this.get(recipe.id)
       if (existing != null) return { created: false, recipe: existing }
+      // deleted between the two calls: store it after all, never index a record that is not there
+      await this.redis.set(this.keys.recipe(recipe.id), JSON.stringify(recipe))
     }
     await this.redis.multi()
       .zadd(this.keys.recipes(), score, recipe.id)
