@@ -33,7 +33,7 @@ async function rawBullmq (connection: Record<string, unknown>, prefix: string, r
     for (let r = 0; r < rounds; r++) {
       const started = performance.now()
       for (let i = 0; i < STEPS; i++) {
-        const job = await queue.add('j', { i }, { removeOnComplete: true })
+        const job = await queue.add('j', { i }, { removeOnComplete: { count: 1000 } })
         await job.waitUntilFinished(events)
       }
       perJob.push((performance.now() - started) / STEPS)
@@ -136,7 +136,7 @@ async function effectVsDirect (node: L1Node, dir: string): Promise<{ step: numbe
     directMs.push(performance.now() - started)
     await rm(workDir, { recursive: true, force: true })
 
-    await node.state.cacheIndex.delete(step.cacheId)
+    await node.orchestrator.forgetStep(step.cacheId)
     await node.state.runs.delete(plan.id)
     started = performance.now()
     const done = await node.orchestrator.waitFor((await node.orchestrator.submit(plan)).id)

@@ -53,6 +53,11 @@ class FfmpegStepExecutor implements StepExecutor {
     this.registry = init.registry ?? createEffectRegistry()
   }
 
+  passthroughInput (step: StepSpec): number | undefined {
+    if (step.type !== 'EFFECT' || step.effect == null) return undefined
+    return this.registry.get(step.effect.name) != null && this.registry.require(step.effect.name).spec.passthrough === true ? 0 : undefined
+  }
+
   async execute (step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput> {
     init.signal?.throwIfAborted()
     if (step.type === 'SOURCE') {
@@ -67,6 +72,9 @@ class FfmpegStepExecutor implements StepExecutor {
       const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`
       throw new InvalidStepInputError(`${step.type} step "${step.id}" takes ${wanted} input${min === 1 && max === 1 ? '' : 's'}, got ${inputs.length}`)
     }
+    // a pass-through effect (identity) returns its input's bytes as they are: nothing to probe or run
+    const passthrough = this.passthroughInput(step)
+    if (passthrough != null) return { kind: 'input', index: passthrough }
     const probed: ProbedInput[] = await Promise.all(inputs.map(async (input, i) => {
       try {
         return { path: input.path, info: await this.probe(input.path, init.signal) }

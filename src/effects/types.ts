@@ -68,4 +68,9 @@ export type StepOutput =
 /** Runs one plan step on local files */
 export interface StepExecutor {
   execute(step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput>
+  /**
+   * The index of the input a step returns unchanged without looking at it (identity), so the caller
+   * need not even materialise the input files; undefined for every step that does real work
+   */
+  passthroughInput?(step: StepSpec): number | undefined
 }

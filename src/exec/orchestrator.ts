@@ -160,6 +160,15 @@ export class Orchestrator {
     return await this.finish(id, 'cancelled', 'cancelled by a user') ?? run
   }
 
+  /**
+   * Forgets a step's result so the next run computes it again: the index entry and the kept job
+   * (whose return value would otherwise answer a new job of the same id). Used when content is deleted.
+   */
+  async forgetStep (cacheId: PlanStep['cacheId']): Promise<void> {
+    await this.components.cacheIndex.delete(cacheId)
+    await this.queue?.remove(cacheId).catch(() => 0)
+  }
+
   isActive (id: PlanId): boolean {
     return this.active.has(id)
   }
@@ -224,8 +233,10 @@ export class Orchestrator {
       const result = await Promise.race([finished, aborted])
       try {
         // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
-        await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
-        await this.components.store.pin(result.cid, 'cache', { signal })
+        if (!await this.components.store.has(result.cid)) {
+          await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
+          await this.components.store.pin(result.cid, 'cache', { signal })
+        }
       } catch (err) {
         if (signal.aborted || attempt >= 2) throw err
         // a kept job result whose bytes are gone everywhere: compute it again

@@ -87,7 +87,6 @@ export class RunDriver {
       if (cid == null) throw new StepFailedError(step.id, `input "${id}" has no output`)
       return cid
     })
-    await this.hooks.onStep(step.id, { status: 'pending', startedAt })
     try {
       const result = await this.hooks.runStep(step, inputs, signal)
       this.outputs.set(step.id, result.cid)
@@ -99,6 +98,7 @@ export class RunDriver {
         cid: result.cid,
         ...(!ours ? { source } : {}),
         worker: result.worker,
+        startedAt,
         finishedAt: result.finishedAt,
         durationMs: Date.parse(result.finishedAt) - Date.parse(startedAt)
       })

@@ -127,6 +127,16 @@ export class StepRunner {
     const already = await this.lookupLocal(cacheId, signal)
     if (already != null) return { cid: already, source: 'local' }
 
+    const passthrough = executor.passthroughInput?.(data.step)
+    const same = passthrough == null ? undefined : data.inputs[passthrough]
+    if (same != null) {
+      // identity: the output is the input, by CID; no bytes to move
+      await cacheIndex.set(cacheId, same)
+      await claims.publishResult(cacheId, { cid: same })
+      this.components.onResult?.(cacheId, same)
+      return { cid: same, source: 'executed' }
+    }
+
     await mkdir(this.init.workRoot, { recursive: true })
     const workDir = await mkdtemp(join(this.init.workRoot, `${cacheId.slice(0, 16)}-`))
     try {
