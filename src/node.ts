@@ -13,6 +13,8 @@ import {
 } from './state/index.js'
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
+import { createStateSync, type StateSync } from './sync/index.js'
+import type { CacheId } from './dag/ids.js'
 import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { VERSION } from './version.js'
@@ -43,6 +45,7 @@ export class L1Node {
   orchestrator!: Orchestrator
   workers!: StepWorkerPool
   runService!: RunService
+  sync!: StateSync
   state!: ReturnType<L1Node['createState']>
   /** the HTTP API (role 'serve'): the Koa app, content library and auth; `adminToken` is set on a first local-mode start */
   http?: NodeApi
@@ -85,7 +88,24 @@ export class L1Node {
     })
 
     this.state = this.createState()
+    this.stopTasks.push(async () => { await this.state.claims.stop() })
     this.effects = createEffectRegistry()
+
+    this.sync = createStateSync({
+      helia: this.mesh.helia,
+      store: this.store,
+      localIndex: this.state.cacheIndex,
+      remoteIndex: this.state.cacheIndex,
+      redis: this.redis,
+      keys: this.keys,
+      logger
+    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey })
+    await this.sync.start()
+    this.stopTasks.push(async () => { await this.sync.stop() })
+    const sync = this.sync
+    const remoteIndex = config.syncEnabled
+      ? sync
+      : { lookup: async (cacheId: CacheId) => await this.state.cacheIndex.getRemote(cacheId) }
     const connection = redisConnectionOptions(redisUrl, config.redisDb)
     const workerId = `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
 
@@ -94,7 +114,12 @@ export class L1Node {
       cacheIndex: this.state.cacheIndex,
       claims: this.state.claims,
       executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
-      logger
+      remoteIndex,
+      logger,
+      onResult: (cacheId, cid) => {
+        if (!config.syncEnabled) return
+        sync.announce(cacheId, cid).catch((err: unknown) => { log.warn({ err, cacheId }, 'announce failed') })
+      }
     }, {
       workerId,
       workRoot: join(config.dataDir, 'work'),
