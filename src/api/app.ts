@@ -35,6 +35,7 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
     }
   })
   app.use(components.auth.middleware())
+  for (const middleware of init.beforeRoutes ?? []) app.use(middleware)
   const authRouter = components.auth.router()
   // one router for every resource, so a wrong method on any path is a 405 with the right Allow
   const router = new Router()

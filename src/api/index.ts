@@ -14,7 +14,9 @@ export { openApiSpec } from './docs/openapi.js'
 export interface ApiInit {
   /** trust X-Forwarded-* (behind a reverse proxy) @default false */
   proxy?: boolean
-  /** middleware mounted after the API's routes (the web UI's pages), before the JSON 404 */
+  /** middleware mounted after auth and before the API's routes: the web UI's pages that share paths with the API (`/runs` for browsers) */
+  beforeRoutes?: Middleware[]
+  /** middleware mounted after the API's routes, before the JSON 404 */
   extraMiddleware?: Middleware[]
 }
 

@@ -9,11 +9,25 @@ import { buildApi } from './app.js'
 import type { Api } from './index.js'
 import type { ApiComponents } from './ports.js'
 
+/** BullMQ's queue of steps (src/exec/queue.ts STEP_QUEUE) and the keys where its jobs wait or run */
+const STEP_QUEUE = 'steps'
+
+/** steps waiting, delayed (retry backoff), prioritized or running, read from BullMQ's keys in one round trip */
+async function stepQueueDepth (node: Pick<NodeApiParts, 'redis' | 'keys'>): Promise<number> {
+  const base = `${node.keys.queuePrefix()}:${STEP_QUEUE}`
+  const counts = await Promise.all([
+    node.redis.llen(`${base}:wait`), node.redis.llen(`${base}:active`),
+    node.redis.zcard(`${base}:delayed`), node.redis.zcard(`${base}:prioritized`)
+  ])
+  return counts.reduce((a, b) => a + b, 0)
+}
+
 /** The parts of a started L1Node the API is built from (src/node.ts passes `this`) */
 export interface NodeApiParts {
   config: NodeConfig
   logger: Logger
-  redis: Pick<Redis, 'ping'>
+  redis: Pick<Redis, 'ping' | 'llen' | 'zcard'>
+  keys: { queuePrefix(): string }
   store: ApiComponents['store'] & ContentLibraryComponents['store'] & Pick<ContentStore, 'addFile'>
   mesh: ApiComponents['mesh']
   state: {
@@ -32,7 +46,9 @@ export interface NodeApiParts {
 export interface NodeApiInit {
   /** the web UI's home page for browsers */
   renderHome?: (ctx: Context) => Promise<void>
-  /** the web UI's routes, mounted after the API's */
+  /** the web UI's pages that share paths with the API, mounted after auth and before the API's routes */
+  beforeRoutes?: Middleware[]
+  /** more routes, mounted after the API's */
   extraMiddleware?: Middleware[]
   queueDepth?: () => Promise<number>
 }
@@ -87,8 +103,11 @@ export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {})
     auth,
     redis: node.redis,
     mesh: node.mesh,
-    ...(init.queueDepth != null ? { queueDepth: init.queueDepth } : {}),
+    queueDepth: init.queueDepth ?? (async () => await stepQueueDepth(node)),
     ...(init.renderHome != null ? { renderHome: init.renderHome } : {})
-  }, init.extraMiddleware != null ? { extraMiddleware: init.extraMiddleware } : {})
+  }, {
+    ...(init.beforeRoutes != null ? { beforeRoutes: init.beforeRoutes } : {}),
+    ...(init.extraMiddleware != null ? { extraMiddleware: init.extraMiddleware } : {})
+  })
   return { api, library, auth, ...(l2 != null ? { l2 } : {}), ...(adminToken != null ? { adminToken } : {}) }
 }
