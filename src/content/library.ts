@@ -53,6 +53,7 @@ export class DefaultContentLibrary implements ContentLibrary {
   }
 
   async importPath (path: string, options: LibraryOptions = {}): Promise<StoredContent> {
+    options.signal?.throwIfAborted()
     const { importFile, store, content } = this.components
     if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
     const added = await importFile(path, { signal: options.signal })
@@ -64,6 +65,7 @@ export class DefaultContentLibrary implements ContentLibrary {
   }
 
   async recordOutput (run: RunRecord, options: LibraryOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
     const cid = run.outputCid
     if (cid == null || await this.components.content.meta(cid) != null) return
     const { size } = await this.components.store.stat(cid, { signal: options.signal })

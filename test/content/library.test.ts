@@ -37,6 +37,16 @@ describe('content library deletion rules (through the API, with L2)', () => {
     await media?.cleanup()
   })
 
+  it('should abort library operations when passed an aborted signal', async () => {
+    const signal = AbortSignal.abort(new Error('stop now'))
+    const cid = await upload(Buffer.from('abort me'))
+    await expect(t.library.deleteContent(cid as never, { signal })).rejects.toThrow('stop now')
+    await expect(t.library.discardRun('0'.repeat(64) as never, { signal })).rejects.toThrow('stop now')
+    await expect(t.library.upload([Buffer.from('x')], { signal })).rejects.toThrow('stop now')
+    await expect(t.library.importPath('/tmp/x', { signal })).rejects.toThrow('stop now')
+    expect(await t.node.store.has(cid as never)).toBe(true)
+  })
+
   it('should always discard a failed run', async () => {
     const notMedia = await upload(Buffer.from('this is not an image at all'), 'note.txt')
     const run = await post('/runs?wait=60', { recipe: 'invert', inputs: [notMedia] })
