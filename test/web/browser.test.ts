@@ -83,6 +83,15 @@ describe('web UI in a browser', () => {
     const output = await page.locator('#run-output img.preview').evaluate((img) => (img as HTMLImageElement).naturalWidth)
     expect(output).toBeGreaterThan(0)
     await shot(page, 'run-completed')
+    // the same page on a phone, in dark mode: one column, nothing wider than the screen
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.reload()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 18, 22)')
+    await shot(page, 'run-completed-phone-dark')
+    await page.setViewportSize({ width: 1200, height: 800 })
+    await page.emulateMedia({ colorScheme: 'light' })
 
     // the image is an input of a run now: deleting it is refused, and the page says why
     await page.goto(`${n.url}/media`)
