@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEffectRegistry, createStepExecutor, probeMedia } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
-import { inParallel, media, stepOf, workDir } from './helpers.js'
+import { inParallel, media, PARALLEL, SLOW_TEST_TIMEOUT_MS, stepOf, workDir } from './helpers.js'
 
 const registry = createEffectRegistry()
 const executor = createStepExecutor({ registry })
@@ -38,8 +38,8 @@ describe('built-in effects', () => {
         failures.push(`${def.name} on ${source}: ${(err as Error).message}`)
       }
     }))
-    await inParallel(2, cases)
+    await inParallel(PARALLEL, cases)
     expect(failures).toEqual([])
     expect(effects.length * 2).toBe(60)
-  }, 180_000)
+  }, SLOW_TEST_TIMEOUT_MS)
 })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CacheId } from '../../src/dag/ids.js'
 import { createEffectRegistry, createStepExecutor, prepareEffectCommand, runFfmpeg, type StepSpec } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
-import { inParallel, media, stepOf, workDir } from './helpers.js'
+import { inParallel, media, PARALLEL, SLOW_TEST_TIMEOUT_MS, stepOf, workDir } from './helpers.js'
 
 const registry = createEffectRegistry()
 const executor = createStepExecutor({ registry })
@@ -34,13 +34,13 @@ describe('determinism', () => {
       ['SEQUENCE crossfade with audio', stepOf('SEQUENCE', { transition: { type: 'crossfade', duration: 0.4 } }), () => [m.clip, m.silentClip]],
       ['TRANSFORM speed (audio re-encoded)', stepOf('TRANSFORM', { effects: { speed: 1.5 } }), () => [m.clip]]
     ]
-    const hashes = await inParallel(2, cases.flatMap(([label, step, inputs]) => [0, 1].map((run) => async () => ({
+    const hashes = await inParallel(PARALLEL, cases.flatMap(([label, step, inputs]) => [0, 1].map((run) => async () => ({
       label, hash: await render(step, inputs(), `${label.split(' ')[0]!}-${run}`)
     }))))
     for (let i = 0; i < hashes.length; i += 2) {
       expect({ label: hashes[i]!.label, same: hashes[i]!.hash === hashes[i + 1]!.hash }).toEqual({ label: hashes[i]!.label, same: true })
     }
-  }, 120_000)
+  }, SLOW_TEST_TIMEOUT_MS)
 
   it('should seed randomness from the cache id: another cache id gives other noise', async () => {
     const a = effectStep('noise')

@@ -65,7 +65,8 @@ describe('step executor errors', () => {
       [effect('rotate', { fill: 'red;drawtext' }), 'effect "rotate": param "fill" must be a colour (#rrggbb, 0xrrggbb or a name), got "red;drawtext"'],
       [effect('edge_detect', { low: 0.5, high: 0.2 }), 'effect "edge_detect": param "low" (0.5) must not exceed param "high" (0.2)'],
       [effect('invert', [1]), 'effect "invert": params must be an object, got [1]'],
-      [stepOf('EFFECT', {}), 'EFFECT step "effect-1" names no effect (step.effect.name or config.effect), got nothing']
+      [stepOf('EFFECT', {}), 'EFFECT step "effect-1" names no effect (step.effect.name or config.effect), got nothing'],
+      [stepOf('EFFECT', { effect: 'invert', intensity: -1 }), 'effect "invert": param "intensity" must be between 0 and 1, got -1']
     ]
     for (const [step, message] of cases) {
       const err = await failure(step, [m.image])

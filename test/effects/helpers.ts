@@ -32,3 +32,11 @@ export async function inParallel<T> (limit: number, tasks: Array<() => Promise<T
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane))
   return results
 }
+
+/**
+ * ffmpeg and ffprobe cost ~0.2 s of CPU each just to start (200+ shared libraries); most of a test's
+ * wall time is waiting for that on a shared 2-core machine. A few renders in flight keep the cores busy
+ * without flooding them; the generous timeout is for a machine loaded by other suites.
+ */
+export const PARALLEL = 3
+export const SLOW_TEST_TIMEOUT_MS = 480_000

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStepExecutor, probeMedia, type MediaInfo } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
-import { inParallel, media, stepOf, workDir } from './helpers.js'
+import { inParallel, media, PARALLEL, SLOW_TEST_TIMEOUT_MS, stepOf, workDir } from './helpers.js'
 
 const executor = createStepExecutor()
 let m: TestMedia
@@ -41,7 +41,7 @@ const CASES: Case[] = [
 describe('step executor primitives', () => {
   it('should render every primitive case with the right kind, size and duration', async () => {
     const failures: string[] = []
-    await inParallel(2, CASES.map((c) => async () => {
+    await inParallel(PARALLEL, CASES.map((c) => async () => {
       try {
         const dir = await workDir(m.dir, c.type)
         const out = await executor.execute(stepOf(c.type, c.config), media(...c.inputs()), { workDir: dir })
@@ -58,7 +58,7 @@ describe('step executor primitives', () => {
       }
     }))
     expect(failures).toEqual([])
-  }, 180_000)
+  }, SLOW_TEST_TIMEOUT_MS)
 
   it('should return input 0 for TRANSFORM without adjustments and for the identity effect', async () => {
     const dir = await workDir(m.dir, 'passthrough')

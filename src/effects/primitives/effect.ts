@@ -5,6 +5,7 @@ import { describe } from './context.js'
 
 /**
  * EFFECT: a registry effect by `step.effect.name` (or `config.effect`), params in `config.params`.
+ * Params given flat in config (the later upstream form) are accepted when there is no `params`.
  * A pinned version/hash on the step that differs from the registry's fails: the step's cache id was
  * computed for another definition of the effect.
  */
@@ -21,9 +22,16 @@ export function buildEffect (ctx: StepContext): StepPlan {
       `but this worker has version ${effect.definition.version} (hash ${effect.definition.hash.slice(0, 12)})`
     )
   }
-  const params = ctx.registry.resolveParams(name, step.config.params)
+  const params = ctx.registry.resolveParams(name, step.config.params ?? flatParams(step.config))
   if (effect.spec.passthrough === true) return { kind: 'input', index: 0 }
   const input = ctx.inputs[0]
   if (input == null) throw new InvalidStepConfigError(`EFFECT step "${step.id}" has no input`)
   return buildEffectCommand({ effect, params, input, workDir: ctx.workDir, seed: ctx.seed })
+}
+
+/** config keys that are not effect params in the flat form */
+const RESERVED = new Set(['effect', 'cid', 'hash', 'url', 'params'])
+
+function flatParams (config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !RESERVED.has(key)))
 }
