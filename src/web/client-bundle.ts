@@ -23,7 +23,7 @@ export function clientEntry (root = projectRoot()): string | undefined {
  * one CommonJS file that runs on plain Node >= 20. esbuild runs at most once per process, on the
  * first download. The version module is replaced by a constant: the bundle has no package.json.
  */
-export async function buildClientBundle (entry = clientEntry()): Promise<ClientBundle> {
+export async function buildClientBundle (entry: string | null = clientEntry() ?? null): Promise<ClientBundle> {
   if (entry == null) throw new ClientBundleError('The CLI client cannot be built: its sources (src/cli/client-main.ts) are missing on this node.')
   const started = performance.now()
   let output: Uint8Array | undefined

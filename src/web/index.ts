@@ -50,7 +50,7 @@ export function createWebUi (components: WebUiComponents, init: WebUiInit = {}):
   const statics = new StaticFiles(init.staticDir ?? staticDir())
   let bundle: Promise<ClientBundle> | undefined
   const clientBundle = async (): Promise<ClientBundle> => {
-    bundle ??= buildClientBundle(init.clientEntry ?? clientEntry())
+    bundle ??= buildClientBundle(init.clientEntry ?? clientEntry() ?? null)
     try {
       return await bundle
     } catch (err) {
