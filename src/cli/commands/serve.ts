@@ -34,6 +34,16 @@ function flagsToConfig (flags: NodeFlags): NodeConfigInit {
 /** Runs a node in this process until SIGINT/SIGTERM, then stops it in order */
 async function runUntilSignal (node: L1Node): Promise<void> {
   await node.start()
+  if (node.apiUrl != null) {
+    process.stdout.write(`artdag: node ${node.mesh.peerId} serving ${node.apiUrl}\n`)
+    for (const addr of node.mesh.multiaddrs()) process.stdout.write(`artdag: libp2p ${addr}\n`)
+  }
+  const token = node.http?.adminToken
+  if (token != null) {
+    // printed once, like a notebook server: only its hash is stored
+    process.stdout.write(`artdag: admin token (shown once; save it with \`artdag login <token>\`):\n  ${token}\n`)
+    if (node.apiUrl != null) process.stdout.write(`artdag: open ${node.apiUrl}/auth?token=${token} to log in the browser\n`)
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop)
