@@ -53,9 +53,21 @@ class FfmpegStepExecutor implements StepExecutor {
     this.registry = init.registry ?? createEffectRegistry()
   }
 
+  /**
+   * 0 for an identity EFFECT step that would succeed (known effect, same version and hash, valid params);
+   * undefined otherwise, so execute() still reports a bad step with its proper error
+   */
   passthroughInput (step: StepSpec): number | undefined {
     if (step.type !== 'EFFECT' || step.effect == null) return undefined
-    return this.registry.get(step.effect.name) != null && this.registry.require(step.effect.name).spec.passthrough === true ? 0 : undefined
+    const def = this.registry.get(step.effect.name)
+    if (def == null || def.version !== step.effect.version || def.hash !== step.effect.hash) return undefined
+    if (this.registry.require(step.effect.name).spec.passthrough !== true) return undefined
+    try {
+      this.registry.resolveParams(step.effect.name, step.config.params ?? {})
+    } catch {
+      return undefined
+    }
+    return 0
   }
 
   async execute (step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput> {

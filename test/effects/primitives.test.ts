@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStepExecutor, probeMedia, type MediaInfo } from '../../src/effects/index.js'
+import { createEffectRegistry, createStepExecutor, probeMedia, type MediaInfo } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
 import { inParallel, media, PARALLEL, SLOW_TEST_TIMEOUT_MS, stepOf, workDir } from './helpers.js'
 
-const executor = createStepExecutor()
+const registry = createEffectRegistry()
+const executor = createStepExecutor({ registry })
 let m: TestMedia
 
 beforeAll(async () => { m = await makeTestMedia() })
@@ -65,6 +66,16 @@ describe('step executor primitives', () => {
     await expect(executor.execute(stepOf('TRANSFORM', { effects: {} }), media(m.clip), { workDir: dir })).resolves.toEqual({ kind: 'input', index: 0 })
     await expect(executor.execute(stepOf('TRANSFORM', { effects: { speed: 2 } }), media(m.image), { workDir: dir })).resolves.toEqual({ kind: 'input', index: 0 })
     await expect(executor.execute(stepOf('EFFECT', { effect: 'identity', params: {} }), media(m.image), { workDir: dir })).resolves.toEqual({ kind: 'input', index: 0 })
+  })
+
+  it('should tell which steps pass their input through without looking at it', () => {
+    const def = registry.get('identity')!
+    const pinned = { name: 'identity', version: def.version, hash: def.hash }
+    expect(executor.passthroughInput!(stepOf('EFFECT', { effect: 'identity', params: {} }, pinned))).toBe(0)
+    expect(executor.passthroughInput!(stepOf('EFFECT', { effect: 'identity', params: { x: 1 } }, pinned))).toBeUndefined()
+    expect(executor.passthroughInput!(stepOf('EFFECT', { effect: 'identity', params: {} }, { ...pinned, hash: 'b'.repeat(64) }))).toBeUndefined()
+    const invert = registry.get('invert')!
+    expect(executor.passthroughInput!(stepOf('EFFECT', { effect: 'invert', params: {} }, { name: 'invert', version: invert.version, hash: invert.hash }))).toBeUndefined()
   })
 
   it('should report progress from 0 to 1 while rendering a clip', async () => {
