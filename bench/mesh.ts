@@ -28,6 +28,8 @@ export interface MeshBenchInit {
   announcements?: number
   /** sync interval of both nodes @default 2000 */
   intervalMs?: number
+  /** cap of the bitswap fetch @default 300_000 */
+  bitswapTimeoutMs?: number
   /** blockstore/datastore of both nodes @default 'fs' (the node's default) */
   storeBackend?: 'fs' | 'level'
 }
@@ -121,14 +123,19 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
     const cidBitswap = CID.parse(await a.call<string>('addRandom', { bytes }))
     const cidCar = CID.parse(await a.call<string>('addRandom', { bytes }))
     let t0 = performance.now()
-    let got = 0
-    for await (const chunk of unixfs(b.helia).cat(cidBitswap, { signal: AbortSignal.timeout(600_000) })) got += chunk.byteLength
-    const bitswapMs = performance.now() - t0
-    if (got !== bytes) throw new Error(`bitswap got ${got} of ${bytes} bytes`)
-    t0 = performance.now()
     const car = await pullCar(b.helia, a.peerId, cidCar, { timeoutMs: 30_000 })
     const carMs = performance.now() - t0
     const tcpMs = await rawTcp(bytes)
+    // bitswap last: it is the slow path, and it sometimes never delivers (stack.md section 2), so it is capped
+    t0 = performance.now()
+    let got = 0
+    let bitswapError: string | undefined
+    try {
+      for await (const chunk of unixfs(b.helia).cat(cidBitswap, { signal: AbortSignal.timeout(init.bitswapTimeoutMs ?? 300_000) })) got += chunk.byteLength
+    } catch (err) {
+      bitswapError = `${(err as Error).name}: ${(err as Error).message} after ${got} bytes`
+    }
+    const bitswapMs = performance.now() - t0
 
     // gossip: announce on A, poll B's remote index
     await until(async () => (await (a as Peer).call<{ recipients: number }>('announce', { cacheId: sha3Hex('warm'), cid: cidCar.toString() })).recipients > 0 ? true : undefined, 10_000, 'gossip mesh')
@@ -160,12 +167,12 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
     const raw = {
       storeBackend,
       loadavg: loadavg(),
-      bytes, bitswapMs, carMs, tcpMs, carBlocks: car.blocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
+      bytes, bitswapMs, bitswapBytes: got, bitswapError, carMs, tcpMs, carBlocks: car.blocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
       note: 'A is a separate process (dist/src/sync/dev-peer.js), B the bench process; fs blockstores; TCP+noise+yamux'
     }
     return {
       rows: [
-        { name: `bitswap fetch ${bytes / MiB} MiB`, value: mbps(bytes, bitswapMs), unit: 'MB/s' },
+        { name: `bitswap fetch ${bytes / MiB} MiB`, value: mbps(got, bitswapMs), unit: 'MB/s', ...(bitswapError != null ? { note: `failed: ${bitswapError}` } : {}) },
         { name: `CAR pull ${bytes / MiB} MiB (verified, stored)`, value: mbps(bytes, carMs), unit: 'MB/s', goal: '>= 300 MB/s', met: mbps(bytes, carMs) >= 300 },
         { name: `raw TCP ${bytes / MiB} MiB`, value: mbps(bytes, tcpMs), unit: 'MB/s' },
         { name: 'gossip visibility p50', value: pct(gossipMs, 0.5), unit: 'ms', goal: '<= 1000 ms', met: pct(gossipMs, 0.5) <= 1000, note: `p95 ${pct(gossipMs, 0.95).toFixed(1)} ms, n=${gossipMs.length}` },

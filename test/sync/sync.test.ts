@@ -4,6 +4,7 @@ import { testRedis } from '../fixtures/redis.js'
 import { createTestMesh, waitFor, type TestMesh } from './mesh-fixture.js'
 import { cacheIdFor, cidFor, startSync, waitSubscribed, type SyncNode } from './sync-fixture.js'
 import { createRedisKeys } from '../../src/state/index.js'
+import type { CacheId, Cid } from '../../src/dag/ids.js'
 import type { MeshNode } from '../../src/mesh/index.js'
 
 describe('sync', () => {
@@ -56,7 +57,7 @@ describe('sync', () => {
     expect(report).toMatchObject({ seq: 3, added: 4100, peers: 1, reached: true }) // 2000 + 2000 + 100
     const first = await b.sync.resolvePeer(a.mesh.peerId)
     expect(first).toMatchObject({ peer: a.mesh.peerId, manifest: report.manifest, seq: 3, merged: 4100 })
-    const [someId, someCid] = entries[1234] as readonly [never, string]
+    const [someId, someCid] = entries[1234] as readonly [CacheId, Cid]
     expect(await b.sync.lookup(someId)).toEqual({ cid: someCid, peer: a.mesh.peerId })
     expect(await b.index.getRemote(someId)).toEqual({ cid: someCid, peer: a.mesh.peerId, seq: expect.any(Number) })
 
@@ -96,7 +97,7 @@ describe('sync', () => {
     syncs.push(b2)
     const t0 = performance.now()
     await mesh.connect(mb, a.mesh)
-    const [lastId, lastCid] = missed[9] as readonly [never, string]
+    const [lastId, lastCid] = missed[9] as readonly [CacheId, Cid]
     await waitFor(async () => await b2.sync.lookup(lastId), intervalMs + 5000, 'catch-up through IPNS')
     const catchUpMs = performance.now() - t0
     for (const [cacheId, cid] of missed) expect(await b2.sync.lookup(cacheId)).toEqual({ cid, peer: a.mesh.peerId })
