@@ -17,6 +17,25 @@ export interface OpenedStores {
   close(): Promise<void>
 }
 
+/**
+ * A datastore that ignores writes once closed. libp2p's peer store may still save a peer record a
+ * moment after stop() returned; without this guard such a late write lands in (or recreates) a data
+ * dir that the owner already considers closed, moved or deleted.
+ */
+function closable (datastore: Datastore): { datastore: Datastore, close(): void } {
+  let closed = false
+  const proxy = new Proxy(datastore, {
+    get (target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver)
+      if (typeof value !== 'function') return value
+      if (closed && (prop === 'put' || prop === 'delete')) return async (key: unknown) => key
+      if (closed && (prop === 'putMany' || prop === 'deleteMany')) return async function * () {}
+      return (value as (...args: unknown[]) => unknown).bind(target)
+    }
+  })
+  return { datastore: proxy, close: () => { closed = true } }
+}
+
 /** Opens the persistent blockstore + datastore under `<heliaDir>/{blocks,data}` */
 export async function openStores (heliaDir: string, backend: StoreBackend): Promise<OpenedStores> {
   const blocksDir = join(heliaDir, 'blocks')
@@ -31,11 +50,13 @@ export async function openStores (heliaDir: string, backend: StoreBackend): Prom
     const datastore = new LevelDatastore(dataDir)
     await blockstore.open()
     await datastore.open()
-    return { blockstore, datastore, blocksDir, close: async () => { await blockstore.close(); await datastore.close() } }
+    const guard = closable(datastore)
+    return { blockstore, datastore: guard.datastore, blocksDir, close: async () => { guard.close(); await blockstore.close(); await datastore.close() } }
   }
   const blockstore = new FsBlockstore(blocksDir)
   const datastore = new FsDatastore(dataDir)
   await blockstore.open()
   await datastore.open()
-  return { blockstore, datastore, blocksDir, close: async () => { await blockstore.close(); await datastore.close() } }
+  const guard = closable(datastore)
+  return { blockstore, datastore: guard.datastore, blocksDir, close: async () => { guard.close(); await blockstore.close(); await datastore.close() } }
 }

@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMeshNode, LAN_DHT_PROTOCOL, type MeshNode } from '../../src/mesh/index.js'
 import { silentLogger } from '../../src/util/logger.js'
 import { createContentStore } from '../../src/store/index.js'
-import { readAll, tempDir, testBytes } from '../fixtures/helia.js'
+import { readAll, tempDir, testBytes, removeDir } from '../fixtures/helia.js'
 
 describe('mesh node', () => {
   const started: MeshNode[] = []
@@ -17,7 +16,7 @@ describe('mesh node', () => {
   }
   afterEach(async () => {
     await Promise.all(started.splice(0).map(async (n) => { await n.stop() }))
-    await Promise.all(dirs.splice(0).map(async (d) => { await rm(d, { recursive: true, force: true }) }))
+    await Promise.all(dirs.splice(0).map(async (d) => { await removeDir(d) }))
   })
 
   it('should listen on loopback only and speak the LAN DHT, gossipsub, fetch and bitswap, nothing public', async () => {

@@ -1,8 +1,7 @@
-import { rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildStoreDist } from '../fixtures/store-build.js'
 import { startChildNode, type ChildNode } from '../fixtures/store-node-process.js'
-import { readAll, startTestNode, tempDir, testBytes, type TestNode } from '../fixtures/helia.js'
+import { readAll, startTestNode, tempDir, testBytes, type TestNode, removeDir } from '../fixtures/helia.js'
 import type { Cid } from '../../src/dag/ids.js'
 
 const MiB = 1024 * 1024
@@ -35,7 +34,7 @@ describe('mesh node across processes', () => {
   afterAll(async () => {
     await Promise.all(children.map(async (c) => { await c.stop().catch(() => { c.kill() }) }))
     await Promise.all(nodes.map(async (n) => { await n.cleanup() }))
-    await rm(dirA, { recursive: true, force: true })
+    await removeDir(dirA)
     await dist.cleanup()
   })
 

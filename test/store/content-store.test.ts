@@ -51,7 +51,7 @@ describe('content store', () => {
     expect(await t.store.has(cid)).toBe(true)
     const started = Date.now()
     expect(await t.store.has(UNKNOWN)).toBe(false)
-    expect(Date.now() - started).toBeLessThan(500)
+    expect(Date.now() - started).toBeLessThan(1500)
   })
 
   it('should export to a file without leaving temp files', async () => {
@@ -135,12 +135,13 @@ describe('content store', () => {
   })
 
   it('should not count the time a slow consumer holds a piece against the fetch deadline', async () => {
-    const bytes = testBytes(3 * MiB, 21)
+    const bytes = testBytes(2 * MiB, 21)
     const { cid } = await t.store.addBytes(bytes)
     const parts: Uint8Array[] = []
-    for await (const part of t.store.get(cid, { timeoutMs: 100 })) {
+    // a local block arrives in well under 1 s even on a loaded machine; the consumer holds each for longer
+    for await (const part of t.store.get(cid, { timeoutMs: 1000 })) {
       parts.push(part)
-      await new Promise((resolve) => setTimeout(resolve, 150))
+      await new Promise((resolve) => setTimeout(resolve, 1300))
     }
     expect(Buffer.compare(Buffer.concat(parts), bytes)).toBe(0)
   })

@@ -1,8 +1,8 @@
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFile, resolveImportPath } from '../../src/store/index.js'
-import { startTestNode, tempDir, testBytes, type TestNode } from '../fixtures/helia.js'
+import { startTestNode, tempDir, testBytes, type TestNode, removeDir } from '../fixtures/helia.js'
 
 describe('importFile', () => {
   let t: TestNode
@@ -24,7 +24,7 @@ describe('importFile', () => {
   })
   afterAll(async () => {
     await t.cleanup()
-    await rm(root, { recursive: true, force: true })
+    await removeDir(root)
   })
 
   it('should import a file inside an import directory, also through an inner symlink', async () => {
