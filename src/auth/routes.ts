@@ -110,6 +110,11 @@ export function authRouter (deps: RouteDeps): Router {
     ctx.set('Cache-Control', 'no-store')
     ctx.redirect('/')
   }
+  /** who the caller is, for `artdag login` and scripts: never fails, null when anonymous */
+  router.get('/auth/whoami', async (ctx) => {
+    const user = currentUser(ctx)
+    ctx.body = { user: user?.name ?? null, via: user?.via ?? null, admin: user?.admin ?? false, mode: deps.mode }
+  })
   router.get('/logout', logout)
   router.post('/logout', logout)
   return router

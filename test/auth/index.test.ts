@@ -32,6 +32,14 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
     redis.disconnect()
   })
 
+  it('should say who the caller is at /auth/whoami, null when anonymous', async () => {
+    const token = await auth.ensureAdminToken()
+    expect(await json(await app.get('/auth/whoami'))).toEqual({ user: null, via: null, admin: false, mode: 'local' })
+    const me = await json(await app.get('/auth/whoami', bearer(token ?? '')))
+    expect(me).toMatchObject({ via: 'bearer', admin: true, mode: 'local' })
+    expect(typeof me.user).toBe('string')
+  })
+
   it('should create the admin token once, storing only its hash', async () => {
     const token = await auth.ensureAdminToken()
     expect(token).toMatch(/^artdag_[A-Za-z0-9_-]{43}$/)
