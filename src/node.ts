@@ -20,6 +20,8 @@ import { createLogger, type Logger } from './util/logger.js'
 import { VERSION } from './version.js'
 import { registerSampleAssets } from './assets.js'
 import { createNodeApi, type NodeApi } from './api/index.js'
+import type { Middleware } from 'koa'
+import { createWebUi, type WebUi } from './web/index.js'
 
 
 export interface L1NodeInit {
@@ -159,7 +161,30 @@ export class L1Node {
       await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
       const resumed = await this.orchestrator.resumeInterrupted()
       if (resumed > 0) log.info({ resumed }, 'resumed interrupted runs')
-      this.http = await createNodeApi(this)
+      // the web UI needs the API's library and auth, the API needs the UI's pages: tie them lazily
+      let web: WebUi | undefined
+      let webRoutes: Middleware | undefined
+      const pages: Middleware = async (ctx, next) => { await (webRoutes != null ? webRoutes(ctx, next) : next()) }
+      this.http = await createNodeApi(this, {
+        beforeRoutes: [pages],
+        renderHome: async (ctx) => { await web?.renderHome(ctx) }
+      })
+      const http = this.http
+      web = createWebUi({
+        config: { authMode: config.authMode, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl, l2Server: config.l2Server },
+        logger,
+        runs: this.state.runs,
+        recipes: this.state.recipes,
+        assets: this.state.assets,
+        content: this.state.content,
+        runService: this.runService,
+        orchestrator: this.orchestrator,
+        library: http.library,
+        effects: this.effects,
+        auth: http.auth,
+        mesh: this.mesh
+      })
+      webRoutes = web.router().routes() as unknown as Middleware
       this.stopTasks.push(async () => { await this.http?.api.stop() })
       this.apiUrl = (await this.http.api.listen({ port: config.port, host: config.host })).url
     }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { configFromEnv, loadConfig, type NodeConfigInit } from '../../config/index.js'
-import { L1Node } from '../../node.js'
+import type { L1Node } from '../../node.js'
 
 interface NodeFlags {
   port?: string
@@ -72,6 +72,7 @@ export function registerServeCommands (program: Command): void {
     .option('--auth <mode>', 'l2 | local | none (ARTDAG_AUTH, default local)')
     .action(async (flags: NodeFlags) => {
       const config = loadConfig(configFromEnv(process.env), flagsToConfig(flags))
+      const { L1Node } = await import('../../node.js')
       await runUntilSignal(new L1Node({ config, role: 'serve' }))
     })
   nodeOptions(program.command('worker').description('run extra step workers against a node\'s Redis, joined to its mesh'))
@@ -81,6 +82,7 @@ export function registerServeCommands (program: Command): void {
       if (config.redisUrl == null) {
         throw new Error('worker needs --redis <url> (or REDIS_URL): the Redis of the node it works for')
       }
+      const { L1Node } = await import('../../node.js')
       await runUntilSignal(new L1Node({ config, role: 'worker' }))
     })
 }
