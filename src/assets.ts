@@ -15,7 +15,7 @@ export const SAMPLE_ASSETS: ReadonlyArray<{ name: string, file: string, mediaTyp
 export interface SampleAssetComponents {
   store: Pick<ContentStore, 'addFile' | 'pin'>
   assets: { get(name: string): Promise<AssetRecord | undefined>, put(asset: AssetRecord): Promise<void> }
-  content: { add(cid: Cid, meta: { size: number, mediaType?: string, name?: string, addedAt: string }): Promise<void> }
+  content: { add(cid: Cid, meta: { size: number, mediaType: string, name?: string, addedAt?: string }): Promise<unknown> }
   logger: Logger
 }
 
