@@ -46,3 +46,22 @@ export function cacheIdFor (label: string): CacheId {
 export async function cidFor (label: string): Promise<Cid> {
   return cidToString(CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(label))))
 }
+
+/** announces from a until gossipsub has an outbound stream to b and b stored the hint (subscriptions can arrive first) */
+export async function warmUp (a: SyncNode, b: SyncNode, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const cacheId = cacheIdFor('warm-up')
+  const cid = await cidFor('warm-up')
+  for (;;) {
+    const { recipients } = await a.sync.announce(cacheId, cid)
+    if (recipients > 0) {
+      while (await b.sync.lookup(cacheId) == null) {
+        if (Date.now() > deadline) throw new Error('warm-up announcement never arrived')
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      return
+    }
+    if (Date.now() > deadline) throw new Error('gossip never reached the peer')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

@@ -9,7 +9,7 @@ export const SHA2_256_CODE = 0x12
 /** Largest block accepted in a CAR (bitswap's hard limit is 2 MiB; UnixFS chunks are 1 MiB) */
 export const MAX_BLOCK_BYTES = 2 * 1024 * 1024 + 1024
 /** Blocks read ahead of the writer while exporting */
-export const DEFAULT_EXPORT_READ_AHEAD = 8
+export const DEFAULT_EXPORT_READ_AHEAD = 32
 /** Max ms without a byte from the peer (and for the dial) in fetchCar */
 export const DEFAULT_CAR_TIMEOUT_MS = 30_000
 /** Response status bytes of the protocol */

@@ -7,7 +7,7 @@ import type { Helia } from '@helia/interface'
 
 export interface ExportCarOptions {
   signal?: AbortSignal
-  /** blocks read ahead of the consumer @default 8 */
+  /** blocks read ahead of the consumer @default 32 */
   readAhead?: number
 }
 

@@ -34,6 +34,8 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   const root = typeof expectedRoot === 'string' ? CID.parse(expectedRoot) : expectedRoot
   checkSupported(root)
   const iterator = source[Symbol.asyncIterator]()
+  // one write in flight while the next batch arrives from the network
+  let writing: Promise<void> = Promise.resolve()
   try {
     const reader = new CarReader(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES)
     const { roots } = await reader.readHeader()
@@ -47,13 +49,18 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
     let batchBytes = 0
     let blocks = 0
     let bytes = 0
+    const write = async (pairs: Array<{ cid: CID, bytes: Uint8Array }>): Promise<void> => {
+      // drain putMany's generator; it yields the CIDs written
+      for await (const written of helia.blockstore.putMany(pairs, { signal: options.signal })) void written
+    }
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return
       const pairs = batch
       batch = []
       batchBytes = 0
-      // drain putMany's generator; it yields the CIDs written
-      for await (const written of helia.blockstore.putMany(pairs, { signal: options.signal })) void written
+      await writing
+      writing = write(pairs)
+      writing.catch(() => {}) // awaited by the next flush or at the end; this only avoids an unhandled rejection meanwhile
     }
     for (;;) {
       options.signal?.throwIfAborted()
@@ -84,11 +91,13 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
       throw new CarTruncatedError(`CAR stream ended before the DAG of ${root.toString()} was complete: ${missing} of ${expected.size} blocks missing`)
     }
     await flush()
+    await writing
     options.signal?.throwIfAborted()
     await helia.blockstore.put(root, rootBytes, { signal: options.signal })
     return { root, blocks, bytes }
   } finally {
-    // stop the producer (a network stream) when we bail out early
+    // never return while a write of this import is still running; stop the producer (a network stream)
+    await writing.catch(() => {})
     await iterator.return?.()
   }
 }
