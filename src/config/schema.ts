@@ -28,7 +28,7 @@ export const configSchema = z.object({
   p2pListen: list.default([C.DEFAULT_P2P_LISTEN]),
   bootstrap: list.default([]),
   workers: int(0, 256).default(availableParallelism()),
-  claimLeaseMs: int(1000).default(C.DEFAULT_CLAIM_LEASE_MS),
+  claimLeaseMs: int(200).default(C.DEFAULT_CLAIM_LEASE_MS),
   stepTimeoutMs: int(1000).default(C.DEFAULT_STEP_TIMEOUT_MS),
   fetchTimeoutMs: int(100).default(C.DEFAULT_FETCH_TIMEOUT_MS),
   importDirs: list.default([]),

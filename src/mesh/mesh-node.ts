@@ -101,6 +101,9 @@ export class MeshNodeImpl implements MeshNode {
       streamMuxers: [yamux()],
       // nothing public: no bootstrap lists, mDNS, delegated routing, UPnP or autoNAT
       peerDiscovery: [],
+      // a saturated connection (a long bulk or bitswap transfer) answers pings late; libp2p's monitor
+      // would then abort the whole connection mid-transfer. Keep measuring, never abort for that.
+      connectionMonitor: { abortConnectionOnPingFailure: false },
       services: meshServices()
     })) as MeshHelia
     try {

@@ -7,14 +7,15 @@ describe('api system routes', () => {
   beforeAll(async () => { t = await startTestNode({ authMode: 'local' }) })
   afterAll(async () => { await t?.stop() })
 
-  it('should describe the server at / as JSON, also for browsers without a web UI', async () => {
+  it('should describe the server at / as JSON to API clients and as the home page to browsers', async () => {
     const res = await call(`${t.url}/`)
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ name: 'artdag-l1', peerId: t.node.mesh.peerId, auth: 'local', docs: '/docs' })
     expect((res.body.listen as string[])[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
     expect((res.body.counts as Json).content).toBeGreaterThanOrEqual(3)
-    const html = await call(`${t.url}/`, { headers: { accept: 'text/html' } })
-    expect(html.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    const page = await fetch(`${t.url}/`, { headers: { accept: 'text/html' } })
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await page.text()).toContain(t.node.mesh.peerId)
   })
 
   it('should report health and metrics', async () => {
