@@ -14,7 +14,6 @@ import {
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
 import { createStateSync, type StateSync } from './sync/index.js'
-import type { CacheId } from './dag/ids.js'
 import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { VERSION } from './version.js'
@@ -105,9 +104,8 @@ export class L1Node {
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
     const sync = this.sync
-    const remoteIndex = config.syncEnabled
-      ? sync
-      : { lookup: async (cacheId: CacheId) => await this.state.cacheIndex.getRemote(cacheId) }
+    // peers' results are known only through sync: without it there is nothing to look up
+    const remoteIndex = config.syncEnabled ? sync : undefined
     const connection = redisConnectionOptions(redisUrl, config.redisDb)
     const workerId = `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
 
@@ -116,7 +114,7 @@ export class L1Node {
       cacheIndex: this.state.cacheIndex,
       claims: this.state.claims,
       executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
-      remoteIndex,
+      ...(remoteIndex != null ? { remoteIndex } : {}),
       logger,
       onResult: (cacheId, cid) => {
         if (!config.syncEnabled) return

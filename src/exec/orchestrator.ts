@@ -212,8 +212,6 @@ export class Orchestrator {
         const now = new Date().toISOString()
         return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
       }
-      const existing = await queue.getJob(step.cacheId)
-      if (existing != null && (await existing.getState()) === 'failed') await existing.remove()
       const job = await queue.add(step.id, {
         step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
         inputs,
@@ -225,7 +223,11 @@ export class Orchestrator {
         removeOnComplete: { age: 600, count: 5000 },
         removeOnFail: { age: 600, count: 5000 }
       })
-      const finished = job.waitUntilFinished(queueEvents) as Promise<StepJobResult>
+      const finished = (job.waitUntilFinished(queueEvents) as Promise<StepJobResult>).catch(async (err: unknown) => {
+        // a failed job is kept briefly for its other waiters; the next submission must run it afresh
+        await queue.remove(step.cacheId).catch(() => 0)
+        throw err
+      })
       const aborted = new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
       })

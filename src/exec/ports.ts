@@ -13,6 +13,7 @@ export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: 
 export interface ClaimsPort {
   claim(cacheId: CacheId): Promise<boolean>
   hold<T>(cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
+  /** a CID goes into the cache index and to every waiter in one step; an error only to waiters */
   publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
   waitForResult(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<StepResult>
 }

@@ -64,16 +64,17 @@ export class StepRunner {
 
     for (;;) {
       options.signal?.throwIfAborted()
-      const local = await this.lookupLocal(cacheId, options.signal)
-      if (local != null) return done(local, 'local')
-
+      // the local index is read once the claim is held (executeClaimed): the orchestrator looked it up
+      // just before queueing the step, so a second look here would almost always miss
       const remote = await this.fetchFromPeers(cacheId, options.signal)
       if (remote != null) return done(remote, 'peer')
 
-      if (await claims.claim(cacheId)) {
-        options.onProgress?.({ phase: 'claimed', worker: this.init.workerId })
+      try {
+        // hold() takes the claim itself and renews it while the step runs
         const result = await claims.hold(cacheId, async (signal) => await this.executeClaimed(data, signal, options), { signal: options.signal })
         return done(result.cid, result.source)
+      } catch (err) {
+        if ((err as Error).name !== 'ClaimNotAcquiredError') throw err
       }
 
       options.onProgress?.({ phase: 'waiting', worker: this.init.workerId })
@@ -121,7 +122,7 @@ export class StepRunner {
   }
 
   private async executeClaimed (data: StepJobData, signal: AbortSignal, options: ObtainOptions): Promise<{ cid: Cid, source: StepJobResult['source'] }> {
-    const { store, cacheIndex, claims, executor } = this.components
+    const { store, claims, executor } = this.components
     const cacheId = data.step.cacheId
     // someone may have finished between our lookup and our claim
     const already = await this.lookupLocal(cacheId, signal)
@@ -130,8 +131,7 @@ export class StepRunner {
     const passthrough = executor.passthroughInput?.(data.step)
     const same = passthrough == null ? undefined : data.inputs[passthrough]
     if (same != null) {
-      // identity: the output is the input, by CID; no bytes to move
-      await cacheIndex.set(cacheId, same)
+      // identity: the output is the input, by CID; no bytes to move (publishResult writes the index)
       await claims.publishResult(cacheId, { cid: same })
       this.components.onResult?.(cacheId, same)
       return { cid: same, source: 'executed' }
@@ -161,8 +161,7 @@ export class StepRunner {
         cid = (await store.addFile(output.path, { signal })).cid
       }
       await store.pin(cid, 'cache', { signal })
-      // the index is written only after the bytes are stored and pinned
-      await cacheIndex.set(cacheId, cid)
+      // the index (written by publishResult with the announcement) points only at stored, pinned bytes
       await claims.publishResult(cacheId, { cid })
       this.components.onResult?.(cacheId, cid)
       return { cid, source: 'executed' }
