@@ -13,6 +13,7 @@ import {
 } from './state/index.js'
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
+import { createCarServer } from './store/car/index.js'
 import { createStateSync, type StateSync } from './sync/index.js'
 import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
@@ -87,6 +88,11 @@ export class L1Node {
       helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs,
       ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {})
     })
+
+    // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
+    const carServer = createCarServer({ helia: this.mesh.helia, libp2p: this.mesh.libp2p, logger })
+    await carServer.start()
+    this.stopTasks.push(async () => { await carServer.stop() })
 
     this.state = this.createState()
     this.stopTasks.push(async () => { await this.state.claims.stop() })

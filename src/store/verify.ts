@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { IDENTITY_CODE, SHA2_256_CODE } from './constants.js'
 import { CorruptContentError, InvalidCidError } from './errors.js'
 import type { Blocks } from '@helia/interface'
+import { concatBytes } from '../util/bytes.js'
 import type { AbortOptions } from './types.js'
 import type { CID } from 'multiformats/cid'
 
@@ -12,19 +13,8 @@ function equals (a: Uint8Array, b: Uint8Array): boolean {
 /** Joins the chunks of one block (a block is at most ~1 MiB, so this is bounded) */
 export async function collect (chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
-  let total = 0
-  for await (const part of chunks) {
-    parts.push(part)
-    total += part.byteLength
-  }
-  if (parts.length === 1 && parts[0] != null) return parts[0]
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.byteLength
-  }
-  return out
+  for await (const part of chunks) parts.push(part)
+  return concatBytes(parts)
 }
 
 /** Throws CorruptContentError unless the bytes hash to the CID's multihash */

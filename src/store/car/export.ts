@@ -3,6 +3,7 @@ import { encodeHeader, encodeSection } from './car-format.js'
 import { checkSupported, linksOf } from './codecs.js'
 import { DEFAULT_EXPORT_READ_AHEAD } from './constants.js'
 import { CarBlockMissingError } from './errors.js'
+import { concatBytes } from '../../util/bytes.js'
 import type { Helia } from '@helia/interface'
 
 export interface ExportCarOptions {
@@ -68,24 +69,13 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
 async function readLocal (helia: CarBlockSource, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
   checkSupported(cid)
   const parts: Uint8Array[] = []
-  let total = 0
   try {
-    for await (const part of helia.blockstore.get(cid, { offline: true, signal })) {
-      parts.push(part)
-      total += part.byteLength
-    }
+    for await (const part of helia.blockstore.get(cid, { offline: true, signal })) parts.push(part)
   } catch (err) {
     if ((err as Error).name === 'BlockNotFoundWhileOfflineError' || (err as Error).name === 'NotFoundError') {
       throw new CarBlockMissingError(`block ${cid.toString()} is not in the local blockstore`)
     }
     throw err
   }
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
+  return concatBytes(parts)
 }

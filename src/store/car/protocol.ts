@@ -4,6 +4,7 @@ import { CID } from 'multiformats/cid'
 import { CAR_PROTOCOL, DEFAULT_CAR_TIMEOUT_MS, MAX_REQUEST_BYTES, STATUS_ERROR, STATUS_OK } from './constants.js'
 import { CarRemoteError, CarRequestError, CarTransferError } from './errors.js'
 import { exportCar, type CarBlockSource } from './export.js'
+import { concatBytes } from '../../util/bytes.js'
 import type { Logger } from '../../util/logger.js'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -101,7 +102,7 @@ async function readRequest (stream: Stream): Promise<CID> {
     total += bytes.byteLength
     if (total > MAX_REQUEST_BYTES) throw new CarRequestError(`CAR request is larger than ${MAX_REQUEST_BYTES} bytes`)
     parts.push(bytes)
-    const all = concat(parts, total)
+    const all = concatBytes(parts)
     try {
       const [len, l] = varint.decode(all)
       if (all.byteLength >= l + len) return CID.decode(all.subarray(l, l + len))
@@ -168,7 +169,7 @@ export async function * fetchCar (libp2p: Pick<Libp2p, 'dialProtocol'>, peer: Pe
     options.signal?.throwIfAborted()
     if (status == null) throw new CarTransferError(`peer ${peerId.toString()} closed the CAR stream without answering`)
     if (status !== STATUS_OK) {
-      const message = new TextDecoder().decode(concat(errorParts, errorParts.reduce((n, p) => n + p.byteLength, 0)))
+      const message = new TextDecoder().decode(concatBytes(errorParts))
       throw new CarRemoteError(`peer ${peerId.toString()} could not send ${rootCid.toString()}: ${message}`)
     }
     finished = true
@@ -182,13 +183,3 @@ function toBytes (chunk: Uint8Array | Uint8ArrayList): Uint8Array {
   return chunk instanceof Uint8Array ? chunk : chunk.subarray()
 }
 
-function concat (parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
