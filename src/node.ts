@@ -1,6 +1,5 @@
-import { availableParallelism, hostname } from 'node:os'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
-import type { Server } from 'node:http'
 import type { Redis } from 'ioredis'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
 import { ENGINE_SALT } from './config/constants.js'
@@ -54,7 +53,6 @@ export class L1Node {
   /** base URL the API listens on, once started */
   apiUrl?: string
   private managedRedis?: ManagedRedis
-  private server?: Server
   private readonly stopTasks: Array<() => Promise<unknown>> = []
   private started = false
 
@@ -68,9 +66,20 @@ export class L1Node {
   async start (): Promise<void> {
     if (this.started) return
     this.started = true
-    const { config, logger } = this
-    const log = logger.child({ component: 'node' })
+    const redisUrl = await this.startStorage()
+    await this.startSync()
+    const connection = redisConnectionOptions(redisUrl, this.config.redisDb)
+    await this.startWorkers(connection)
+    if (this.role === 'serve') {
+      await this.startOrchestration(connection)
+      await this.startHttp()
+    }
+    this.logger.child({ component: 'node' }).info({ peerId: this.mesh.peerId, role: this.role, workers: this.config.workers }, 'node started')
+  }
 
+  /** Redis (managed or external), Helia + libp2p, the content store, the CAR server and the state stores */
+  private async startStorage (): Promise<string> {
+    const { config, logger } = this
     let redisUrl = config.redisUrl
     if (redisUrl == null) {
       this.managedRedis = await startManagedRedis({ dataDir: config.dataDir, logger })
@@ -80,15 +89,12 @@ export class L1Node {
     this.redis = await createRedisConnection(redisUrl, config.redisDb)
     this.stopTasks.push(async () => { this.redis.disconnect() })
 
-    this.mesh = await createMeshNode({
-      dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger
-    })
+    this.mesh = await createMeshNode({ dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger })
     this.stopTasks.push(async () => { await this.mesh.stop() })
     this.store = createContentStore({
       helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs,
       ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {})
     })
-
     // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
     const carServer = createCarServer({ helia: this.mesh.helia, libp2p: this.mesh.libp2p, logger })
     await carServer.start()
@@ -97,7 +103,12 @@ export class L1Node {
     this.state = this.createState()
     this.stopTasks.push(async () => { await this.state.claims.stop() })
     this.effects = createEffectRegistry()
+    return redisUrl
+  }
 
+  /** IPNS manifests + gossip: peers' results become hints in the remote index */
+  private async startSync (): Promise<void> {
+    const { config } = this
     this.sync = createStateSync({
       helia: this.mesh.helia,
       store: this.store,
@@ -105,29 +116,29 @@ export class L1Node {
       remoteIndex: this.state.cacheIndex,
       redis: this.redis,
       keys: this.keys,
-      logger
+      logger: this.logger
     }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey })
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
-    const sync = this.sync
-    // peers' results are known only through sync: without it there is nothing to look up
-    const remoteIndex = config.syncEnabled ? sync : undefined
-    const connection = redisConnectionOptions(redisUrl, config.redisDb)
-    const workerId = `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
+  }
 
+  private async startWorkers (connection: RedisConnection): Promise<void> {
+    const { config, logger, sync } = this
+    const log = logger.child({ component: 'node' })
     this.workers = createStepWorkerPool({
       store: this.store,
       cacheIndex: this.state.cacheIndex,
       claims: this.state.claims,
       executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
-      ...(remoteIndex != null ? { remoteIndex } : {}),
+      // peers' results are known only through sync: without it there is nothing to look up
+      ...(config.syncEnabled ? { remoteIndex: sync } : {}),
       logger,
       onResult: (cacheId, cid) => {
         if (!config.syncEnabled) return
         sync.announce(cacheId, cid).catch((err: unknown) => { log.warn({ err, cacheId }, 'announce failed') })
       }
     }, {
-      workerId,
+      workerId: `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`,
       workRoot: join(config.dataDir, 'work'),
       fetchTimeoutMs: config.fetchTimeoutMs,
       connection,
@@ -138,61 +149,67 @@ export class L1Node {
     })
     await this.workers.start()
     this.stopTasks.push(async () => { await this.workers.stop() })
+  }
 
-    if (this.role === 'serve') {
-      this.orchestrator = createOrchestrator({
-        runs: this.state.runs,
-        plans: this.state.runs,
-        cacheIndex: this.state.cacheIndex,
-        store: this.store,
-        contentRefs: this.state.content,
-        logger
-      }, {
-        connection,
-        prefix: this.keys.queuePrefix(),
-        fetchTimeoutMs: config.fetchTimeoutMs,
-        software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
-      })
-      await this.orchestrator.start()
-      this.stopTasks.push(async () => { await this.orchestrator.stop() })
-      this.runService = new RunService({
-        orchestrator: this.orchestrator,
-        recipes: this.state.recipes,
-        assets: this.state.assets,
-        effects: this.effects,
-        engine: ENGINE_SALT
-      })
-      await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
-      const resumed = await this.orchestrator.resumeInterrupted()
-      if (resumed > 0) log.info({ resumed }, 'resumed interrupted runs')
-      // the web UI needs the API's library and auth, the API needs the UI's pages: tie them lazily
-      let web: WebUi | undefined
-      let webRoutes: Middleware | undefined
-      const pages: Middleware = async (ctx, next) => { await (webRoutes != null ? webRoutes(ctx, next) : next()) }
-      this.http = await createNodeApi(this, {
-        beforeRoutes: [pages],
-        renderHome: async (ctx) => { await web?.renderHome(ctx) }
-      })
-      const http = this.http
-      web = createWebUi({
-        config: { authMode: config.authMode, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl, l2Server: config.l2Server },
-        logger,
-        runs: this.state.runs,
-        recipes: this.state.recipes,
-        assets: this.state.assets,
-        content: this.state.content,
-        runService: this.runService,
-        orchestrator: this.orchestrator,
-        library: http.library,
-        effects: this.effects,
-        auth: http.auth,
-        mesh: this.mesh
-      })
-      webRoutes = web.router().routes() as unknown as Middleware
-      this.stopTasks.push(async () => { await this.http?.api.stop() })
-      this.apiUrl = (await this.http.api.listen({ port: config.port, host: config.host })).url
-    }
-    log.info({ peerId: this.mesh.peerId, role: this.role, workers: config.workers || availableParallelism() }, 'node started')
+  /** the orchestrator drives runs; interrupted runs of a previous process are resumed */
+  private async startOrchestration (connection: RedisConnection): Promise<void> {
+    const { config, logger } = this
+    this.orchestrator = createOrchestrator({
+      runs: this.state.runs,
+      plans: this.state.runs,
+      cacheIndex: this.state.cacheIndex,
+      store: this.store,
+      contentRefs: this.state.content,
+      logger
+    }, {
+      connection,
+      prefix: this.keys.queuePrefix(),
+      fetchTimeoutMs: config.fetchTimeoutMs,
+      software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
+    })
+    await this.orchestrator.start()
+    this.stopTasks.push(async () => { await this.orchestrator.stop() })
+    this.runService = new RunService({
+      orchestrator: this.orchestrator,
+      recipes: this.state.recipes,
+      assets: this.state.assets,
+      effects: this.effects,
+      engine: ENGINE_SALT
+    })
+    await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
+    const resumed = await this.orchestrator.resumeInterrupted()
+    if (resumed > 0) logger.child({ component: 'node' }).info({ resumed }, 'resumed interrupted runs')
+  }
+
+  /** the API and the web UI on one Koa app; the UI's pages answer browsers before the API's routes */
+  private async startHttp (): Promise<void> {
+    const { config, logger } = this
+    // the web UI needs the API's library and auth, the API needs the UI's pages: tie them lazily
+    const ui: { web?: WebUi, routes?: Middleware } = {}
+    const pages: Middleware = async (ctx, next) => { await (ui.routes != null ? ui.routes(ctx, next) : next()) }
+    const http = await createNodeApi(this, {
+      beforeRoutes: [pages],
+      renderHome: async (ctx) => { await ui.web?.renderHome(ctx) }
+    })
+    this.http = http
+    const web = createWebUi({
+      config: { authMode: config.authMode, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl, l2Server: config.l2Server },
+      logger,
+      runs: this.state.runs,
+      recipes: this.state.recipes,
+      assets: this.state.assets,
+      content: this.state.content,
+      runService: this.runService,
+      orchestrator: this.orchestrator,
+      library: http.library,
+      effects: this.effects,
+      auth: http.auth,
+      mesh: this.mesh
+    })
+    ui.web = web
+    ui.routes = web.router().routes() as unknown as Middleware
+    this.stopTasks.push(async () => { await http.api.stop() })
+    this.apiUrl = (await http.api.listen({ port: config.port, host: config.host })).url
   }
 
   private createState () {
@@ -219,6 +236,9 @@ export class L1Node {
 }
 
 /** BullMQ wants connection options, not a shared client: it opens its own blocking connections */
+/** what BullMQ connects with */
+type RedisConnection = ReturnType<typeof redisConnectionOptions>
+
 function redisConnectionOptions (url: string, db: number): { host: string, port: number, db: number, password?: string, username?: string, maxRetriesPerRequest: null } {
   const u = new URL(url)
   const pathDb = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : db

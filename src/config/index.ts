@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { parse as parseDotenv } from 'dotenv'
 import { readFileSync } from 'node:fs'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './schema.js'
 
 export { configSchema, type NodeConfig, type NodeConfigInit }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testRedis } from '../fixtures/redis.js'
 import { createTestMesh, waitFor, type TestMesh } from './mesh-fixture.js'

@@ -4,8 +4,6 @@ import { configPath } from '../../src/util/paths.js'
 import { startWebNode, type WebNode } from '../fixtures/web-node.js'
 import { noticeOf, PageClient, problemsOf } from './helpers.js'
 
-const HTML = 'text/html,application/xhtml+xml,*/*;q=0.8'
-
 async function contentTotal (n: WebNode): Promise<number> {
   return (await n.node.state.content.list({ offset: 0, limit: 1 })).total
 }
