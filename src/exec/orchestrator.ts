@@ -266,19 +266,22 @@ export class Orchestrator {
   }
 
   private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
-    const { store, contentRefs } = this.components
+    const { store, contentRefs, runs } = this.components
     const outputCid = outputs.get(plan.outputStep)
     if (outputCid == null) throw new Error(`output step ${plan.outputStep} produced nothing`)
-    await store.pin(outputCid, 'run-output')
-    for (const input of plan.inputs) await store.pin(input.cid, 'run-input')
-    for (const cid of new Set([outputCid, ...plan.inputs.map((i) => i.cid)])) await contentRefs.addRef(cid)
-    const finishedAt = new Date().toISOString()
-    const run = await this.components.runs.update(plan.id, (r) => ({ ...r, outputCid, finishedAt }))
+    const inputs = plan.inputs.map((i) => i.cid)
+    await Promise.all([
+      store.pin(outputCid, 'run-output'),
+      ...inputs.map(async (cid) => { await store.pin(cid, 'run-input') }),
+      ...[...new Set([outputCid, ...inputs])].map(async (cid) => { await contentRefs.addRef(cid) })
+    ])
+    const run = await runs.get(plan.id)
     if (run == null) return
-    const provenanceCid = await store.putJson(buildProvenance(run, plan, this.init.software))
+    const finishedAt = new Date().toISOString()
+    const provenanceCid = await store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, this.init.software))
     await store.pin(provenanceCid, 'provenance')
-    await this.components.runs.update(plan.id, (r) => ({ ...r, provenanceCid }))
-    await this.finish(plan.id, 'completed')
+    // output, provenance and the final status land in one write: a reader never sees a half-finished run
+    await this.finish(plan.id, 'completed', undefined, { outputCid, provenanceCid, finishedAt })
   }
 
   private async updateStep (runId: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<void> {
@@ -293,10 +296,10 @@ export class Orchestrator {
     this.emit({ type: 'render:run:status', runId: id, status })
   }
 
-  private async finish (id: PlanId, status: 'completed' | 'failed' | 'cancelled', error?: string): Promise<RunRecord | undefined> {
+  private async finish (id: PlanId, status: 'completed' | 'failed' | 'cancelled', error?: string, patch: Partial<RunRecord> = {}): Promise<RunRecord | undefined> {
     const now = new Date().toISOString()
     const run = await this.components.runs.update(id, (r) => ({
-      ...r, status, updatedAt: now, finishedAt: r.finishedAt ?? now, ...(error != null ? { error } : {})
+      ...r, ...patch, status, updatedAt: now, finishedAt: patch.finishedAt ?? r.finishedAt ?? now, ...(error != null ? { error } : {})
     }))
     this.emit({ type: 'render:run:status', runId: id, status, error, outputCid: run?.outputCid })
     return run
