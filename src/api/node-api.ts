@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa'
 import type { Redis } from 'ioredis'
+import type { CacheId } from '../dag/ids.js'
 import { createAuth, createL2Client, type Auth, type L2Client, type TokenStorePort } from '../auth/index.js'
 import type { NodeConfig } from '../config/index.js'
 import { createContentLibrary, type ContentLibrary, type ContentLibraryComponents } from '../content/index.js'
@@ -39,7 +40,7 @@ export interface NodeApiParts {
     tokens: TokenStorePort
   }
   runService: ApiComponents['runService']
-  orchestrator: ApiComponents['orchestrator']
+  orchestrator: ApiComponents['orchestrator'] & { forgetStep(cacheId: CacheId): Promise<void> }
   effects: ApiComponents['effects']
 }
 
@@ -73,7 +74,11 @@ export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {})
     store,
     content: state.content,
     runs: state.runs,
-    cacheIndex: state.cacheIndex,
+    // forgetting a step also drops its kept BullMQ job, whose old answer would point at deleted bytes
+    cacheIndex: {
+      entries: async (cursor, count) => await state.cacheIndex.entries(cursor, count),
+      delete: async (cacheId) => { await node.orchestrator.forgetStep(cacheId) }
+    },
     ...(l2 != null ? { l2 } : {}),
     importFile: async (path, options) => await importFile(path, { importDirs: config.importDirs, store, ...options }),
     logger
