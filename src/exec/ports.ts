@@ -11,7 +11,7 @@ import type { RunRecord, StepRecord } from '../state/types.js'
 export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
 
 export interface ClaimsPort {
-  claim(cacheId: CacheId): Promise<boolean>
+  /** claims the step and renews the claim while fn runs; an error named ClaimNotAcquiredError when another worker owns it */
   hold<T>(cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
   /** a CID goes into the cache index and to every waiter in one step; an error only to waiters */
   publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
