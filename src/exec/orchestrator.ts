@@ -62,6 +62,9 @@ export class Orchestrator {
     this.queueEvents = new QueueEvents(STEP_QUEUE, opts)
     this.queueEvents.on('progress', ({ jobId, data }) => { this.onJobProgress(jobId, data as StepJobProgress) })
     this.queueEvents.on('error', (err) => { this.log.error({ err }, 'queue events error') })
+    // every step being waited on adds (and later removes) a listener to both: hundreds are normal
+    this.queue.setMaxListeners(0)
+    this.queueEvents.setMaxListeners(0)
     await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()])
     this.stopped = false
   }
