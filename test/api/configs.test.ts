@@ -26,7 +26,7 @@ describe('api /configs', () => {
   beforeAll(async () => { t = await startTestNode() })
   afterAll(async () => { await t?.stop() })
 
-  const upload = async (body: BodyInit, type: string) => await call(`${t.url}/configs/upload`, { method: 'POST', headers: { 'content-type': type }, body })
+  const upload = async (body: RequestInit['body'], type: string) => await call(`${t.url}/configs/upload`, { method: 'POST', headers: { 'content-type': type }, body })
 
   it('should store a recipe from YAML, JSON or multipart, idempotently, and list and read it', async () => {
     const first = await upload(RECIPE, 'text/yaml')

@@ -42,7 +42,7 @@ describe('content library deletion rules (through the API, with L2)', () => {
     const cid = await upload(Buffer.from('abort me'))
     await expect(t.library.deleteContent(cid as never, { signal })).rejects.toThrow('stop now')
     await expect(t.library.discardRun('0'.repeat(64) as never, { signal })).rejects.toThrow('stop now')
-    await expect(t.library.upload([Buffer.from('x')], { signal })).rejects.toThrow('stop now')
+    await expect(t.library.upload((async function * () { yield Buffer.from('x') })(), { signal })).rejects.toThrow('stop now')
     await expect(t.library.importPath('/tmp/x', { signal })).rejects.toThrow('stop now')
     expect(await t.node.store.has(cid as never)).toBe(true)
   })
