@@ -10,25 +10,11 @@ import { buildApi } from './app.js'
 import type { Api } from './index.js'
 import type { ApiComponents } from './ports.js'
 
-/** BullMQ's queue of steps (src/exec/queue.ts STEP_QUEUE) and the keys where its jobs wait or run */
-const STEP_QUEUE = 'steps'
-
-/** steps waiting, delayed (retry backoff), prioritized or running, read from BullMQ's keys in one round trip */
-async function stepQueueDepth (node: Pick<NodeApiParts, 'redis' | 'keys'>): Promise<number> {
-  const base = `${node.keys.queuePrefix()}:${STEP_QUEUE}`
-  const counts = await Promise.all([
-    node.redis.llen(`${base}:wait`), node.redis.llen(`${base}:active`),
-    node.redis.zcard(`${base}:delayed`), node.redis.zcard(`${base}:prioritized`)
-  ])
-  return counts.reduce((a, b) => a + b, 0)
-}
-
 /** The parts of a started L1Node the API is built from (src/node.ts passes `this`) */
 export interface NodeApiParts {
   config: NodeConfig
   logger: Logger
-  redis: Pick<Redis, 'ping' | 'llen' | 'zcard'>
-  keys: { queuePrefix(): string }
+  redis: Pick<Redis, 'ping'>
   store: ApiComponents['store'] & ContentLibraryComponents['store'] & Pick<ContentStore, 'addFile'>
   mesh: ApiComponents['mesh']
   state: {
@@ -40,7 +26,7 @@ export interface NodeApiParts {
     tokens: TokenStorePort
   }
   runService: ApiComponents['runService']
-  orchestrator: ApiComponents['orchestrator'] & { forgetStep(cacheId: CacheId): Promise<void> }
+  orchestrator: ApiComponents['orchestrator'] & { forgetStep(cacheId: CacheId): Promise<void>, queueDepth(): Promise<number> }
   effects: ApiComponents['effects']
 }
 
@@ -108,7 +94,7 @@ export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {})
     auth,
     redis: node.redis,
     mesh: node.mesh,
-    queueDepth: init.queueDepth ?? (async () => await stepQueueDepth(node)),
+    queueDepth: init.queueDepth ?? (async () => await node.orchestrator.queueDepth()),
     ...(init.renderHome != null ? { renderHome: init.renderHome } : {})
   }, {
     ...(init.beforeRoutes != null ? { beforeRoutes: init.beforeRoutes } : {}),

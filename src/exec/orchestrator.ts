@@ -172,6 +172,12 @@ export class Orchestrator {
     await this.queue?.remove(cacheId).catch(() => 0)
   }
 
+  /** step jobs waiting, delayed (retry backoff), prioritized or running, for /metrics */
+  async queueDepth (): Promise<number> {
+    const counts = await this.queue?.getJobCounts('wait', 'active', 'delayed', 'prioritized') ?? {}
+    return Object.values(counts).reduce((a, b) => a + b, 0)
+  }
+
   isActive (id: PlanId): boolean {
     return this.active.has(id)
   }
