@@ -13,6 +13,7 @@ import {
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
 import { createCarServer } from './store/car/index.js'
+import { createRemoteFetcher } from './store/remote/index.js'
 import { createStateSync, type StateSync } from './sync/index.js'
 import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
@@ -91,8 +92,11 @@ export class L1Node {
 
     this.mesh = await createMeshNode({ dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger })
     this.stopTasks.push(async () => { await this.mesh.stop() })
+    // content this node lacks comes in bulk from a peer that has it (HTTP CAR, then libp2p CAR), bitswap last
+    const hints = (): StateSync | undefined => this.sync as StateSync | undefined
+    const remote = createRemoteFetcher({ helia: this.mesh.helia, logger, peers: { peerUrl: async (peer, o) => await hints()?.peerUrl(peer, o), providersOf: (cid) => hints()?.providersOf(cid) ?? [] } }, { timeoutMs: config.fetchTimeoutMs })
     this.store = createContentStore({
-      helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs,
+      helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs, remote,
       ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {})
     })
     // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
@@ -117,7 +121,7 @@ export class L1Node {
       redis: this.redis,
       keys: this.keys,
       logger: this.logger
-    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey })
+    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey, httpUrl: () => config.publicUrl ?? this.apiUrl })
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
   }

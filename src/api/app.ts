@@ -8,6 +8,7 @@ import { cacheRouter } from './cache/index.js'
 import { configsRouter } from './configs/index.js'
 import { docsRouter } from './docs/index.js'
 import { errorMiddleware } from './error-middleware.js'
+import { ipfsRouter } from './ipfs/index.js'
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js'
 import type { Api, ApiInit } from './index.js'
 import { createApiMetrics } from './metrics.js'
@@ -45,6 +46,7 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
   cacheRouter(components, router)
   assetsRouter(components, router)
   configsRouter(components, router)
+  ipfsRouter(components, router)
   for (const r of [authRouter, router]) {
     app.use(r.routes())
     app.use(r.allowedMethods())

@@ -6,6 +6,7 @@ import type { RenderEvent } from '../exec/events.js'
 import type { ContentLibrary, ContentMetaRecord } from '../content/index.js'
 import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/types.js'
 import type { ContentStore } from '../store/types.js'
+import type { CarBlockSource } from '../store/car/index.js'
 import type { Logger } from '../util/logger.js'
 
 /**
@@ -42,7 +43,7 @@ export interface ApiComponents {
   library: ContentLibrary
   auth: ApiAuth
   redis: { ping(): Promise<string> }
-  mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[] }
+  mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[], readonly helia?: CarBlockSource }
   /** steps waiting or running in the step queue, for /metrics */
   queueDepth?: () => Promise<number>
   /** the web UI's home page, called for `GET /` when the client asks for text/html */

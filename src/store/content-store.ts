@@ -16,6 +16,7 @@ import { checkReason, ReasonPins } from './pins.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
+import { bulkFirst } from './remote/index.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
 import type { AbortOptions, AddResult, ContentStore, GetOptions, PinReason, StatResult } from './types.js'
 import type { Logger } from '../util/logger.js'
@@ -91,9 +92,9 @@ export class HeliaContentStore implements ContentStore {
     const start = options.offset ?? 0
     const end = options.length != null ? start + options.length : Infinity
     const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
-    return withDeadline(async function * (signal: AbortSignal) {
+    return bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
       yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
-    }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
+    }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
   }
 
   async exportToFile (cid: Cid, path: string, options: GetOptions = {}): Promise<void> {
@@ -115,9 +116,9 @@ export class HeliaContentStore implements ContentStore {
   async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
-    const roots = withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+    const roots = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
       yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
-    }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
+    }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
     let root: FileNode | undefined
     for await (const r of roots) root = r
     if (root == null) throw new NotAFileError(`CID ${cid} has no root block`)

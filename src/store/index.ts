@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { HeliaContentStore } from './content-store.js'
 import type { ContentStore } from './types.js'
+import type { BulkFetchPort } from './remote/index.js'
 import type { Logger } from '../util/logger.js'
 import type { Helia } from '@helia/interface'
 
@@ -21,6 +22,8 @@ export interface ContentStoreInit {
   fetchTimeoutMs?: number
   /** quota of the blockstore in bytes; an add that would pass it fails with StoreFullError @default unlimited */
   maxBytes?: number
+  /** the bulk path (src/store/remote): content whose root is not local is fetched through it before bitswap @default bitswap only */
+  remote?: BulkFetchPort
 }
 
 export function createContentStore (init: ContentStoreInit): ContentStore {

@@ -1,6 +1,7 @@
 import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
 import { MAX_ANNOUNCEMENT_BYTES } from './constants.js'
 import { InvalidAnnouncementError } from './errors.js'
+import { parsePeerUrl } from './peer-directory.js'
 
 /** A completed step, gossiped to the cluster: `{cacheId, cid, peer, seq}` as compact JSON */
 export interface Announcement {
@@ -10,13 +11,15 @@ export interface Announcement {
   peer: string
   /** the manifest seq that will carry this entry */
   seq: number
+  /** HTTP base URL of the announcing node (the bulk CAR path); older nodes leave it out */
+  url?: string
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeAnnouncement (a: Announcement): Uint8Array {
-  return encoder.encode(JSON.stringify({ cacheId: a.cacheId, cid: a.cid, peer: a.peer, seq: a.seq }))
+  return encoder.encode(JSON.stringify({ cacheId: a.cacheId, cid: a.cid, peer: a.peer, seq: a.seq, ...(a.url != null ? { url: a.url } : {}) }))
 }
 
 /**
@@ -53,5 +56,7 @@ export function decodeAnnouncement (data: Uint8Array, from: string): Announcemen
   if (typeof v.seq !== 'number' || !Number.isSafeInteger(v.seq) || v.seq < 0) {
     throw new InvalidAnnouncementError('announcement seq is not a non-negative integer')
   }
-  return { cacheId: v.cacheId as CacheId, cid, peer: from, seq: v.seq }
+  const url = v.url === undefined ? undefined : parsePeerUrl(v.url)
+  if (v.url !== undefined && url == null) throw new InvalidAnnouncementError('announcement url is not an http(s) URL')
+  return { cacheId: v.cacheId as CacheId, cid, peer: from, seq: v.seq, ...(url != null ? { url } : {}) }
 }

@@ -30,3 +30,11 @@ export const MANIFEST_TYPE = 'artdag/state'
 export const MANIFEST_VERSION = 1
 /** hints written to Redis at once while merging a batch */
 export const MERGE_CONCURRENCY = 256
+/** libp2p fetch key a node answers with its HTTP base URL (the bulk CAR path) */
+export const HTTP_URL_FETCH_KEY = '/artdag/http-url'
+/** max wait when asking a peer for its HTTP URL over libp2p fetch */
+export const HTTP_URL_LOOKUP_TIMEOUT_MS = 2_000
+/** longest advertised URL accepted */
+export const MAX_PEER_URL_LENGTH = 512
+/** CIDs whose holders are remembered (each with up to 8 peers) */
+export const MAX_PROVIDER_CIDS = 50_000

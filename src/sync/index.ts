@@ -17,10 +17,11 @@ import type { Redis } from 'ioredis'
  * merged into the remote index as hints.
  */
 export { InvalidSyncConfigError, InvalidAnnouncementError, InvalidManifestError, SyncNotStartedError, PublishUnreachedError, PeerResolveError } from './errors.js'
-export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_SYNC_INTERVAL_MS, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
+export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_SYNC_INTERVAL_MS, HTTP_URL_FETCH_KEY, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
 export { clusterKeyHash, clusterTopic } from './cluster.js'
 export { decodeAnnouncement, encodeAnnouncement, type Announcement } from './announcement.js'
 export { parseManifest, parseBatch, type StateManifest, type StateBatch } from './manifest.js'
+export { parsePeerUrl } from './peer-directory.js'
 export type { PublishReport, ResolveReport }
 
 /** The Helia parts sync uses: IPNS (datastore, routing, keychain, events) and libp2p with gossipsub + fetch */
@@ -58,6 +59,11 @@ export interface StateSyncInit {
   resolveTimeoutMs?: number
   /** per IPNS publish @default 10_000 */
   publishTimeoutMs?: number
+  /**
+   * this node's HTTP base URL (its API serves `GET /ipfs/{cid}?format=car`), advertised in the
+   * manifest, in announcements and on libp2p fetch; read on each use @default none advertised
+   */
+  httpUrl?: () => string | undefined
 }
 
 export interface SyncStatus {
@@ -100,6 +106,10 @@ export interface StateSync {
   /** resolvePeer for every connected peer (failures are logged and skipped) */
   resolveAll(options?: { signal?: AbortSignal }): Promise<ResolveReport[]>
   status(): SyncStatus
+  /** the HTTP base URL a peer advertises (manifest, gossip, or asked over libp2p fetch), if any */
+  peerUrl(peer: string, options?: { signal?: AbortSignal }): Promise<string | undefined>
+  /** peers whose announcements or manifests said they hold this CID, most recent first (hints) */
+  providersOf(cid: string): string[]
 }
 
 export function createStateSync (components: StateSyncComponents, init: StateSyncInit = {}): StateSync {

@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
 import { MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
 import { InvalidManifestError } from './errors.js'
+import { parsePeerUrl } from './peer-directory.js'
 
 /**
  * The state a node publishes under its IPNS name (DAG-JSON in Helia). Entries live in an
@@ -25,6 +26,8 @@ export interface StateManifest {
   /** CIDs this node published to L2 */
   published: Cid[]
   updatedAt: string
+  /** HTTP base URL of the publisher's API (the bulk CAR path); absent in older manifests */
+  url?: string
 }
 
 export interface StateBatch {
@@ -54,6 +57,8 @@ export function parseManifest (value: unknown, where: string): StateManifest {
   if (batches === undefined || (batches === null && v.seq !== 0)) fail('manifest batches is not a CID link', where)
   if (!isSeq(v.count)) fail('manifest count is not a non-negative integer', where)
   if (!Array.isArray(v.published) || v.published.some((p) => typeof p !== 'string')) fail('manifest published is not a list of CIDs', where)
+  const url = v.url === undefined ? undefined : parsePeerUrl(v.url)
+  if (v.url !== undefined && url == null) fail('manifest url is not an http(s) URL', where)
   return {
     type: MANIFEST_TYPE,
     version: MANIFEST_VERSION,
@@ -63,7 +68,8 @@ export function parseManifest (value: unknown, where: string): StateManifest {
     batches,
     count: v.count,
     published: v.published as Cid[],
-    updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : ''
+    updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : '',
+    ...(url != null ? { url } : {})
   }
 }
 

@@ -31,6 +31,8 @@ export interface PublisherDeps {
   peerId: string
   connectedPeers: () => number
   publishedItems: () => Promise<Cid[]>
+  /** this node's HTTP base URL, written into the manifest */
+  url: () => string | undefined
   clusterKeyHash: string
   publishTimeoutMs: number
   log: Logger
@@ -44,6 +46,8 @@ export class ManifestPublisher {
   private seq = 0
   private count = 0
   private manifest?: Cid
+  /** the URL the current manifest carries */
+  private url?: string
 
   constructor (private readonly deps: PublisherDeps) {}
 
@@ -60,6 +64,7 @@ export class ManifestPublisher {
     if (own.manifest == null) return
     try {
       const manifest = parseManifest(await this.deps.store.getJson(own.manifest, { signal, timeoutMs: 2_000 }), own.manifest)
+      this.url = manifest.url
       let next = manifest.batches
       while (next != null) {
         const batch: StateBatch = parseBatch(await this.deps.store.getJson(asCid(next.toString()), { signal, timeoutMs: 2_000 }), next.toString())
@@ -95,7 +100,7 @@ export class ManifestPublisher {
   async publish (signal?: AbortSignal): Promise<PublishReport> {
     const started = Date.now()
     const added = this.pending.size
-    if (added > 0 || this.manifest == null) await this.writeManifest(signal)
+    if (added > 0 || this.manifest == null || this.deps.url() !== this.url) await this.writeManifest(signal)
     const manifest = this.manifest as Cid
     const peers = this.deps.connectedPeers()
     let recipients = 0
@@ -123,6 +128,7 @@ export class ManifestPublisher {
 
   private async writeManifest (signal?: AbortSignal): Promise<void> {
     const entries = [...this.pending.entries()] as Array<[CacheId, Cid]>
+    const url = this.deps.url()
     let prev: CID | null = null
     if (this.manifest != null) {
       const current = parseManifest(await this.deps.store.getJson(this.manifest, { signal }), this.manifest)
@@ -142,7 +148,8 @@ export class ManifestPublisher {
       batches: prev,
       count: this.count + entries.length,
       published: await this.deps.publishedItems(),
-      updatedAt: new Date().toISOString()
+      updatedAt: new Date().toISOString(),
+      ...(url != null ? { url } : {})
     }
     const cid = await this.deps.store.putJson(manifest, { signal })
     await this.deps.store.pin(cid, 'manifest', { signal })
@@ -156,5 +163,6 @@ export class ManifestPublisher {
     this.seq = seq
     this.count = manifest.count
     this.manifest = cid
+    this.url = url
   }
 }

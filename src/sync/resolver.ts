@@ -16,6 +16,8 @@ export interface ResolveReport {
   seq: number
   /** entries merged by this resolve */
   merged: number
+  /** the HTTP base URL the peer advertises (bulk CAR path), when it does */
+  url?: string
   /** why nothing was fetched */
   skipped?: 'unchanged' | 'foreign'
 }
@@ -46,7 +48,7 @@ export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: Ab
   }
   const manifestCid = parseIpfsPath(value, peer)
   const cursor = await deps.state.getPeer(peer)
-  if (cursor.manifest === manifestCid) return { peer, manifest: manifestCid, seq: cursor.seq, merged: 0, skipped: 'unchanged' }
+  if (cursor.manifest === manifestCid) return { peer, manifest: manifestCid, seq: cursor.seq, merged: 0, skipped: 'unchanged', ...(cursor.url != null ? { url: cursor.url } : {}) }
 
   const manifest = parseManifest(await deps.store.getJson(manifestCid, { signal: timeout(), timeoutMs: deps.timeoutMs }), manifestCid)
   if (manifest.clusterKeyHash !== deps.clusterKeyHash) return { peer, manifest: manifestCid, seq: manifest.seq, merged: 0, skipped: 'foreign' }
@@ -73,8 +75,9 @@ export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: Ab
       merged += slice.length
     }
   }
-  await deps.state.setPeer(peer, { seq: manifest.seq, manifest: manifestCid })
-  return { peer, manifest: manifestCid, seq: manifest.seq, merged }
+  const url = manifest.url != null ? { url: manifest.url } : {}
+  await deps.state.setPeer(peer, { seq: manifest.seq, manifest: manifestCid, ...url })
+  return { peer, manifest: manifestCid, seq: manifest.seq, merged, ...url }
 }
 
 function parseIpfsPath (value: string | undefined, peer: string): Cid {

@@ -4,9 +4,10 @@ import { decodeAnnouncement, encodeAnnouncement } from './announcement.js'
 import { clusterKeyHash, clusterTopic } from './cluster.js'
 import {
   DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PUBLISH_DEBOUNCE_MS, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_RESOLVE_TIMEOUT_MS,
-  DEFAULT_SYNC_INTERVAL_MS, FOREIGN_PEER_SKIP_MS, PEER_CONNECT_RESOLVE_DELAY_MS, RESOLVE_CONCURRENCY
+  DEFAULT_SYNC_INTERVAL_MS, FOREIGN_PEER_SKIP_MS, HTTP_URL_FETCH_KEY, PEER_CONNECT_RESOLVE_DELAY_MS, RESOLVE_CONCURRENCY
 } from './constants.js'
 import { InvalidAnnouncementError, InvalidSyncConfigError, SyncNotStartedError } from './errors.js'
+import { PeerDirectory } from './peer-directory.js'
 import { ManifestPublisher, type PublishReport } from './publisher.js'
 import { resolvePeer, type ResolveReport } from './resolver.js'
 import { SyncStateStore } from './sync-state.js'
@@ -56,9 +57,22 @@ export class StateSyncImpl implements StateSync {
   private readonly foreign = new Map<string, number>()
   private readonly counters = { announced: 0, gossipReceived: 0, gossipRejected: 0, published: 0, publishUnreached: 0, resolved: 0, resolveFailed: 0, merged: 0 }
   private lastPublish?: PublishReport
+  private readonly directory: PeerDirectory
+  private readonly httpUrl: () => string | undefined
+  /** the remote index, noting which peer holds which CID on the way */
+  private readonly remoteIndex: StateSyncComponents['remoteIndex']
 
   constructor (private readonly c: StateSyncComponents, init: StateSyncInit = {}) {
     this.s = settings(init)
+    this.httpUrl = init.httpUrl ?? (() => undefined)
+    this.directory = new PeerDirectory(() => c.helia.libp2p.services.fetch, this.httpUrl)
+    this.remoteIndex = {
+      getRemote: async (cacheId) => await c.remoteIndex.getRemote(cacheId),
+      setRemote: async (cacheId, hint) => {
+        if (hint.peer != null) this.directory.addProvider(hint.cid, hint.peer)
+        await c.remoteIndex.setRemote(cacheId, hint)
+      }
+    }
     this.topic = this.s.topic
     this.log = c.logger.child({ component: 'sync' })
     this.state = new SyncStateStore(c.redis, c.keys)
@@ -70,6 +84,7 @@ export class StateSyncImpl implements StateSync {
       peerId: this.peerId,
       connectedPeers: () => c.helia.libp2p.getPeers().length,
       publishedItems: c.publishedItems ?? (async () => []),
+      url: this.httpUrl,
       clusterKeyHash: this.s.keyHash,
       publishTimeoutMs: this.s.publishTimeoutMs,
       log: this.log
@@ -91,6 +106,7 @@ export class StateSyncImpl implements StateSync {
     const pubsub = helia.libp2p.services.pubsub
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(this.topic)
+    helia.libp2p.services.fetch.registerLookupFunction(HTTP_URL_FETCH_KEY, this.directory.lookup)
     helia.libp2p.addEventListener('peer:connect', this.onPeerConnect)
     this.running = true
     // resolving our own name subscribes us to its pubsub topic, so peers get pushes and can fetch it
@@ -112,6 +128,7 @@ export class StateSyncImpl implements StateSync {
     try {
       helia.libp2p.services.pubsub.removeEventListener('message', this.onMessage)
       helia.libp2p.services.pubsub.unsubscribe(this.topic)
+      helia.libp2p.services.fetch.unregisterLookupFunction(HTTP_URL_FETCH_KEY, this.directory.lookup)
     } catch {} // libp2p may already be stopped
     await Promise.allSettled([this.publishing, ...this.resolving.values()])
     this.router?.stop?.()
@@ -132,13 +149,14 @@ export class StateSyncImpl implements StateSync {
     this.publisher.addPending(id, c)
     this.counters.announced++
     this.schedulePublish(false)
-    const data = encodeAnnouncement({ cacheId: id, cid: c, peer: this.peerId, seq: this.publisher.currentSeq + 1 })
+    const url = this.httpUrl()
+    const data = encodeAnnouncement({ cacheId: id, cid: c, peer: this.peerId, seq: this.publisher.currentSeq + 1, ...(url != null ? { url } : {}) })
     const result = await this.c.helia.libp2p.services.pubsub.publish(this.topic, data)
     return { recipients: result.recipients.length }
   }
 
   async lookup (cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined> {
-    const hint = await this.c.remoteIndex.getRemote(cacheId)
+    const hint = await this.remoteIndex.getRemote(cacheId)
     return hint == null ? undefined : { cid: hint.cid, peer: hint.peer }
   }
 
@@ -168,10 +186,11 @@ export class StateSyncImpl implements StateSync {
     options.signal?.throwIfAborted()
     this.assertRunning()
     const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
-    const deps = { store: this.c.store, remoteIndex: this.c.remoteIndex, state: this.state, ipns: () => this.ipns(), clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs }
+    const deps = { store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, ipns: () => this.ipns(), clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs }
     try {
       const report = await resolvePeer(deps, peer, signal)
       this.counters.resolved++
+      this.directory.setUrl(peer, report.url)
       this.counters.merged += report.merged
       if (report.skipped === 'foreign') this.foreign.set(peer, Date.now() + FOREIGN_PEER_SKIP_MS)
       if (report.merged > 0) this.log.info({ ...report }, 'merged peer state')
@@ -207,6 +226,15 @@ export class StateSyncImpl implements StateSync {
       lastPublish: this.lastPublish,
       ...this.counters
     }
+  }
+
+  async peerUrl (peer: string, options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+    options.signal?.throwIfAborted()
+    return await this.directory.urlOf(peer, options)
+  }
+
+  providersOf (cid: string): string[] {
+    return this.directory.providersOf(cid)
   }
 
   /** one resolve per peer at a time; failures are logged, not thrown (background use) */
@@ -251,7 +279,8 @@ export class StateSyncImpl implements StateSync {
       return
     }
     this.counters.gossipReceived++
-    this.c.remoteIndex.setRemote(announcement.cacheId, { cid: announcement.cid, peer: from, seq: announcement.seq })
+    this.directory.setUrl(from, announcement.url)
+    this.remoteIndex.setRemote(announcement.cacheId, { cid: announcement.cid, peer: from, seq: announcement.seq })
       .catch((err: Error) => this.log.error({ err: err.message }, 'could not store announced hint'))
   }
 

@@ -14,6 +14,8 @@ export interface PeerCursor {
   seq: number
   /** the peer's manifest last merged (skips refetching an unchanged one) */
   manifest?: string
+  /** the HTTP base URL the peer's manifest advertised */
+  url?: string
 }
 
 const OWN = 'own'

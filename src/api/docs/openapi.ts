@@ -57,6 +57,14 @@ export function openApiSpec (): Json {
       },
       '/cache/upload': { post: { summary: 'Upload a file (multipart/form-data with one file, or the raw bytes)', tags: ['cache'], security: secured, parameters: [q('name', { type: 'string' }, 'file name to record')], requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 413, 507) } } },
       '/cache/import': { post: { summary: 'Import a file from the server\'s disk (only from configured import directories)', tags: ['cache'], security: secured, parameters: [q('path', { type: 'string' }, 'absolute path of the file', true)], responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 403, 404) } } },
+      '/ipfs/{cid}': {
+        get: {
+          summary: 'A DAG as a verifiable CARv1 (IPIP-402 trustless gateway), or one raw block; local blocks only, never fetched from peers', tags: ['cache'],
+          parameters: [cid, q('format', { type: 'string', enum: ['car', 'raw'] }, 'response format; or Accept: application/vnd.ipld.car / application/vnd.ipld.raw'), { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
+          responses: { 200: { description: 'the CAR (order=dfs, dups=n, ETag "<cid>.car") or the block', content: { 'application/vnd.ipld.car': { schema: { type: 'string', format: 'binary' } }, 'application/vnd.ipld.raw': { schema: { type: 'string', format: 'binary' } } } }, 304: { description: 'not modified' }, ...errors(400, 404) }
+        },
+        head: { summary: 'Whether this node has the DAG (headers only)', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not in the local store' } } }
+      },
       '/assets': { get: { summary: 'Known named assets', tags: ['assets'], responses: ok('assets', { type: 'object', properties: { items: { type: 'array', items: ref('Asset') }, total: { type: 'integer' } } }) } },
       '/configs/upload': { post: { summary: 'Upload a recipe (YAML); every problem is listed in details', tags: ['configs'], security: secured, requestBody: { required: true, content: { 'text/yaml': { schema: { type: 'string' } }, 'application/json': { schema: body(configUploadJson) }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } }, responses: { ...ok('the same recipe existed', ref('Config')), ...ok('stored', ref('Config'), '201'), ...errors(400, 401, 413, 415) } } },
       '/configs': { get: { summary: 'List recipes', tags: ['configs'], parameters: page, responses: { ...ok('a page of recipes', pageOf('Config')), ...errors(400) } } },

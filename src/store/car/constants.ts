@@ -19,3 +19,7 @@ export const STATUS_ERROR = 1
 export const MAX_REQUEST_BYTES = 256
 /** Bytes of verified blocks buffered before one putMany into the blockstore */
 export const IMPORT_BATCH_BYTES = 8 * 1024 * 1024
+/** media type of a CARv1 response (IPIP-402 trustless gateway) */
+export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car; version=1; order=dfs; dups=n'
+/** media type of a single raw block (IPIP-402 `?format=raw`) */
+export const RAW_BLOCK_CONTENT_TYPE = 'application/vnd.ipld.raw'

@@ -47,3 +47,13 @@ export class CarTransferError extends Error {
 export class CarRequestError extends Error {
   override name = 'CarRequestError'
 }
+
+/** Thrown by the HTTP CAR client when the peer's HTTP server cannot be reached (refused, unknown host, reset before answering) */
+export class CarPeerUnreachableError extends Error {
+  override name = 'CarPeerUnreachableError'
+}
+
+/** Thrown by the HTTP CAR client when the peer does not answer, or sends no byte, within the timeout */
+export class CarTimeoutError extends Error {
+  override name = 'CarTimeoutError'
+}

@@ -1,5 +1,6 @@
 import { importCar, type CarBlockSink, type ImportCarResult } from './import.js'
 import { fetchCar, type FetchCarOptions } from './protocol.js'
+import { fetchCarHttp, type FetchCarHttpOptions } from './http-client.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -10,13 +11,20 @@ import type { CID } from 'multiformats/cid'
 export { exportCar, type ExportCarOptions, type CarBlockSource } from './export.js'
 export { importCar, type ImportCarOptions, type ImportCarResult, type CarBlockSink } from './import.js'
 export { createCarServer, fetchCar, type CarServer, type CarServerComponents, type CarServerInit, type FetchCarOptions } from './protocol.js'
-export { CAR_PROTOCOL, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES } from './constants.js'
+export { fetchCarHttp, carUrl, type FetchCarHttpOptions } from './http-client.js'
+export { CAR_PROTOCOL, CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES } from './constants.js'
+export { checkSupported } from './codecs.js'
 export {
   CarBlockMismatchError, CarUnsupportedCidError, CarHeaderError, CarUnexpectedBlockError, CarTruncatedError,
-  CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError
+  CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError, CarPeerUnreachableError, CarTimeoutError
 } from './errors.js'
 
 /** fetchCar piped into importCar: the DAG is local and verified when this resolves */
 export async function pullCar (helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol'> }, peer: PeerId | string, root: CID | string, options: FetchCarOptions = {}): Promise<ImportCarResult> {
   return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, { signal: options.signal })
+}
+
+/** fetchCarHttp piped into importCar: the DAG from a peer's HTTP API, local and verified when this resolves */
+export async function pullCarHttp (helia: CarBlockSink, baseUrl: string, root: CID | string, options: FetchCarHttpOptions = {}): Promise<ImportCarResult> {
+  return await importCar(helia, fetchCarHttp(baseUrl, root, options), root, { signal: options.signal })
 }

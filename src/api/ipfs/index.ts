@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream'
+import type Router from '@koa/router'
+import type { Context } from 'koa'
+import type { CID } from 'multiformats/cid'
+import { CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, exportCar, type CarBlockSource } from '../../store/car/index.js'
+import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
+import { flatQuery, requestSignal } from '../context.js'
+import type { ApiAuth } from '../ports.js'
+import { IpfsContentNotLocalError } from './errors.js'
+import { pathCid, responseFormat } from './format.js'
+
+export { InvalidIpfsCidError, UnknownIpfsFormatError, IpfsContentNotLocalError } from './errors.js'
+
+export interface IpfsRouteComponents {
+  auth: Pick<ApiAuth, 'requireRead'>
+  /** the node's blocks; the route reads only local ones (never a network fetch) */
+  mesh: { readonly helia?: CarBlockSource }
+}
+
+/**
+ * `GET|HEAD /ipfs/{cid}?format=car|raw` (or `Accept: application/vnd.ipld.car|raw`): an IPIP-402
+ * trustless-gateway answer from the local store only, so a peer can pull a whole DAG as one
+ * verifiable CARv1 stream (the bulk path). Reads follow the same policy as `GET /cache/{cid}`.
+ */
+export function ipfsRouter (components: IpfsRouteComponents, router: Router): Router {
+  const helia = components.mesh.helia
+  if (helia == null) return router
+  router.get('/ipfs/:cid', components.auth.requireRead, async (ctx) => {
+    const cid = pathCid(ctx.params.cid ?? '')
+    const format = responseFormat(flatQuery(ctx).format, ctx.get('accept'))
+    ctx.set('X-Content-Type-Options', 'nosniff')
+    ctx.set('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+    ctx.set('Vary', 'Accept')
+    if (format === 'raw') await serveRaw(ctx, helia, cid)
+    else await serveCar(ctx, helia, cid)
+  })
+  return router
+}
+
+const etagOf = (cid: CID, format: string): string => `"${cid.toString()}.${format}"`
+
+function notModified (ctx: Context, etag: string): boolean {
+  const header = ctx.get('if-none-match')
+  return header !== '' && header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((tag) => tag === etag || tag === '*')
+}
+
+async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise<void> {
+  const etag = etagOf(cid, 'car')
+  ctx.set('ETag', etag)
+  if (notModified(ctx, etag)) {
+    ctx.status = 304
+    return
+  }
+  const signal = requestSignal(ctx)
+  const car = exportCar(helia, cid, { signal })
+  // the root block is read before any header goes out: "not here" is a clean 404, not a broken stream
+  const first = await car.next().catch((err: Error) => err)
+  if (first instanceof Error) {
+    if (first.name === 'CarBlockMissingError') throw new IpfsContentNotLocalError(`${cid.toString()} is not in this node's store`)
+    throw first
+  }
+  ctx.status = 200
+  if (ctx.method === 'HEAD') {
+    await car.return(undefined)
+    ctx.set('Content-Type', CAR_CONTENT_TYPE)
+    return
+  }
+  ctx.body = Readable.from(rest(first.done === true ? undefined : first.value, car), { objectMode: false, highWaterMark: 4 * 1024 * 1024 })
+  // after the body: Koa's body setter would replace it with application/octet-stream
+  ctx.set('Content-Type', CAR_CONTENT_TYPE)
+}
+
+async function * rest (first: Uint8Array | undefined, car: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (first != null) yield first
+  yield * car
+}
+
+async function serveRaw (ctx: Context, helia: CarBlockSource, cid: CID): Promise<void> {
+  const etag = etagOf(cid, 'raw')
+  ctx.set('ETag', etag)
+  if (notModified(ctx, etag)) {
+    ctx.status = 304
+    return
+  }
+  const signal = requestSignal(ctx)
+  if (!await helia.blockstore.has(cid, { signal })) throw new IpfsContentNotLocalError(`${cid.toString()} is not in this node's store`)
+  const parts: Uint8Array[] = []
+  for await (const part of helia.blockstore.get(cid, { offline: true, signal })) parts.push(part)
+  const bytes = Buffer.concat(parts)
+  ctx.status = 200
+  ctx.set('Content-Length', String(bytes.byteLength))
+  if (ctx.method !== 'HEAD') ctx.body = bytes
+  ctx.set('Content-Type', RAW_BLOCK_CONTENT_TYPE)
+}

@@ -1,0 +1,91 @@
+import { CID } from 'multiformats/cid'
+import { pullCar, pullCarHttp, type ImportCarResult } from '../car/index.js'
+import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
+import { BulkFetchFailedError, NoBulkSourceError } from './errors.js'
+import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit } from './index.js'
+import type { Logger } from '../../util/logger.js'
+
+/** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
+const NOT_THERE = 'CarRemoteError'
+
+export class RemoteFetcherImpl implements RemoteFetcher {
+  readonly stats: BulkFetchStats = { http: 0, libp2p: 0, failed: 0 }
+  private readonly log: Logger
+  private readonly timeoutMs: number
+  private readonly maxCandidates: number
+  private readonly inflight = new Map<string, Promise<BulkFetchResult>>()
+
+  constructor (private readonly c: RemoteFetcherComponents, init: RemoteFetcherInit) {
+    this.log = c.logger.child({ component: 'store:remote' })
+    this.timeoutMs = init.timeoutMs ?? DEFAULT_BULK_TIMEOUT_MS
+    this.maxCandidates = init.maxCandidates ?? DEFAULT_MAX_CANDIDATES
+  }
+
+  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[] } = {}): Promise<BulkFetchResult> {
+    options.signal?.throwIfAborted()
+    const root = CID.parse(cid)
+    const key = root.toString()
+    // one transfer per CID; a caller that gives up does not abort the others' transfer
+    let shared = this.inflight.get(key)
+    if (shared == null) {
+      shared = this.run(root, options.peers ?? []).finally(() => this.inflight.delete(key))
+      this.inflight.set(key, shared)
+    }
+    if (options.signal == null) return await shared
+    const signal = options.signal
+    return await new Promise<BulkFetchResult>((resolve, reject) => {
+      const onAbort = (): void => { reject(signal.reason as Error) }
+      signal.addEventListener('abort', onAbort, { once: true })
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  private candidates (root: CID, hinted: string[]): string[] {
+    const connected = this.c.helia.libp2p.getPeers().map(String)
+    const all = [...hinted, ...this.c.peers.providersOf(root.toString()), ...connected]
+    return [...new Set(all)].slice(0, this.maxCandidates)
+  }
+
+  private async run (root: CID, hinted: string[]): Promise<BulkFetchResult> {
+    const peers = this.candidates(root, hinted)
+    if (peers.length === 0) {
+      this.stats.failed++
+      throw new NoBulkSourceError(`no peer to fetch ${root.toString()} from in bulk: none is connected or known to hold it`)
+    }
+    const reasons: string[] = []
+    const notThere = new Set<string>()
+    const started = performance.now()
+    const done = (path: BulkFetchResult['path'], peer: string, r: ImportCarResult, url?: string): BulkFetchResult => {
+      const ms = performance.now() - started
+      this.stats[path]++
+      const result: BulkFetchResult = { path, peer, blocks: r.blocks, bytes: r.bytes, ms, ...(url != null ? { url } : {}) }
+      this.log.info({ cid: root.toString(), ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
+      return result
+    }
+    // the shared transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
+    for (const peer of peers) {
+      const url = await this.c.peers.peerUrl(peer).catch(() => undefined)
+      if (url == null) continue
+      try {
+        return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
+      } catch (err) {
+        const e = err as Error
+        if (e.name === NOT_THERE) notThere.add(peer)
+        reasons.push(`http ${url}: ${e.name}: ${e.message}`)
+        this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
+      }
+    }
+    for (const peer of peers) {
+      if (notThere.has(peer)) continue
+      try {
+        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs }))
+      } catch (err) {
+        const e = err as Error
+        reasons.push(`libp2p ${peer}: ${e.name}: ${e.message}`)
+        this.log.debug({ cid: root.toString(), peer, err: e.message, name: e.name }, 'bulk libp2p CAR fetch failed')
+      }
+    }
+    this.stats.failed++
+    throw new BulkFetchFailedError(`could not fetch ${root.toString()} in bulk from ${peers.length} peer(s): ${reasons.join('; ')}`)
+  }
+}
