@@ -137,6 +137,9 @@ export function errorMiddleware (logger: Logger): Middleware {
       }
       if (described.status >= 500) log.warn({ err, path: ctx.path }, 'request failed')
       ctx.set(described.headers)
+      // a body the handler stopped reading (an upload over the limit) would stall the next request on this
+      // keep-alive connection behind its unread bytes: answer, then close the connection
+      if (!ctx.req.complete) ctx.set('Connection', 'close')
       ctx.status = described.status
       ctx.body = described.body
     }

@@ -46,7 +46,9 @@ export const configUploadJson = z.object({
 }).strict()
 
 export const importQuery = z.object({
+  // a NUL byte cannot be in a file name: refused here rather than as an unreadable file by the filesystem call
   path: z.string().min(1, 'is required').max(4096)
+    .refine((path) => !path.includes('\0'), 'must not contain a NUL byte')
 })
 
 export const uploadQuery = z.object({

@@ -5,7 +5,7 @@ import type { Logger } from '../util/logger.js'
 import { CACHE_SCAN_COUNT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PUBLISHED_TIMEOUT_MS } from './constants.js'
 import {
   ContentReferencedError, ImportUnavailableError, PublishedContentError, RunActiveError, RunPublishedError,
-  UnknownContentError, UnknownRunError
+  StoreQuotaExceededError, UnknownContentError, UnknownRunError
 } from './errors.js'
 import type { ContentLibraryComponents } from './ports.js'
 import { FALLBACK_MEDIA_TYPE, sniffMediaType } from './sniff.js'
@@ -40,10 +40,12 @@ export class DefaultContentLibrary implements ContentLibrary {
     let added
     try {
       added = await store.addStream(limitStream(source, this.maxUploadBytes, tally, init.signal), { signal: init.signal })
+      // the request failed while its last bytes were stored (a multipart body found broken after its file): keep nothing
+      init.signal?.throwIfAborted()
     } catch (err) {
       // blocks of the partial upload are unpinned: collect them so nothing of it is kept
       if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
-      throw err
+      throw quotaAsClientError(err)
     }
     const mediaType = sniffMediaType(tally.head) ?? usableType(init.declaredType) ?? FALLBACK_MEDIA_TYPE
     await store.pin(added.cid, 'upload')
@@ -56,7 +58,7 @@ export class DefaultContentLibrary implements ContentLibrary {
     options.signal?.throwIfAborted()
     const { importFile, store, content } = this.components
     if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
-    const added = await importFile(path, { signal: options.signal })
+    const added = await importFile(path, { signal: options.signal }).catch((err: unknown) => { throw quotaAsClientError(err) })
     const mediaType = await this.sniffStored(added.cid, options.signal)
     await store.pin(added.cid, 'upload')
     const name = path.split('/').pop()
@@ -180,6 +182,12 @@ export class DefaultContentLibrary implements ContentLibrary {
     this.gcChain = next.catch(() => undefined)
     return await next
   }
+}
+
+/** the store's StoreFullError, as the content's fault (413) rather than the node's */
+function quotaAsClientError (err: unknown): unknown {
+  if ((err as Error | null)?.name !== 'StoreFullError') return err
+  return new StoreQuotaExceededError((err as Error).message, { cause: err })
 }
 
 function usableType (declared: string | undefined): string | undefined {

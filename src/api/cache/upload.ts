@@ -32,20 +32,26 @@ async function uploadMultipart (ctx: Context, library: ContentLibrary, init: { m
   } catch (err) {
     throw new BadUploadError(`cannot read the multipart body: ${(err as Error).message}`)
   }
+  // a body found broken after its file part started stops that file's upload too, so nothing of it is kept
+  const stop = new AbortController()
+  const signal = AbortSignal.any([init.signal, stop.signal])
   return await new Promise<StoredContent>((resolve, reject) => {
     let upload: Promise<StoredContent> | undefined
     let failed = false
     const fail = (err: unknown): void => {
       if (failed) return
       failed = true
+      stop.abort(err)
       ctx.req.unpipe(parser)
       ctx.req.resume()
-      reject(err)
+      // answer once the upload has unwound (its partial blocks collected), not while it still writes
+      if (upload == null) reject(err)
+      else upload.then(() => { reject(err) }, () => { reject(err) })
     }
     parser.on('file', (_field: string, file: Readable, info: busboy.FileInfo) => {
       if (upload != null) { file.resume(); return }
       upload = library.upload(file, {
-        signal: init.signal,
+        signal,
         name: init.name ?? info.filename,
         ...(info.mimeType !== '' ? { declaredType: info.mimeType } : {})
       })
