@@ -22,6 +22,8 @@ import { registerSampleAssets } from './assets.js'
 import { createNodeApi, type NodeApi } from './api/index.js'
 import type { Middleware } from 'koa'
 import { createWebUi, type WebUi } from './web/index.js'
+import { createDamageHandler } from './content/index.js'
+import type { CacheId } from './dag/ids.js'
 
 
 export interface L1NodeInit {
@@ -97,7 +99,15 @@ export class L1Node {
     const remote = createRemoteFetcher({ helia: this.mesh.helia, logger, peers: { peerUrl: async (peer, o) => await hints()?.peerUrl(peer, o), providersOf: (cid) => hints()?.providersOf(cid) ?? [] } }, { timeoutMs: config.fetchTimeoutMs })
     this.store = createContentStore({
       helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs, remote,
-      ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {})
+      ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {}),
+      // damaged content: the steps that produced it are forgotten, so the next run renders them again
+      onCorrupt: async (event) => {
+        await createDamageHandler({
+          cacheIndex: this.state.cacheIndex,
+          ...(this.role === 'serve' ? { forgetStep: async (id: CacheId) => { await this.orchestrator.forgetStep(id) } } : {}),
+          logger
+        })(event)
+      }
     })
     // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
     const carServer = createCarServer({ helia: this.mesh.helia, libp2p: this.mesh.libp2p, logger })

@@ -62,3 +62,13 @@ export class ImportUnavailableError extends ContentLibraryError {
   readonly status = 403
   readonly code = 'import-disabled'
 }
+
+/**
+ * Thrown when an upload or import does not fit the store's quota (ARTDAG_STORE_MAX_BYTES); nothing of
+ * it is kept. A 4xx: the node is healthy, this content is too large for the space it has left.
+ */
+export class StoreQuotaExceededError extends ContentLibraryError {
+  override name = 'StoreQuotaExceededError'
+  readonly status = 413
+  readonly code = 'store-full'
+}

@@ -6,6 +6,7 @@ import type { ContentLibraryComponents } from './ports.js'
 export * from './errors.js'
 export type * from './ports.js'
 export { sniffMediaType, FALLBACK_MEDIA_TYPE } from './sniff.js'
+export { createDamageHandler, type DamagedContentComponents } from './damage.js'
 
 export interface ContentLibraryInit {
   /** largest upload @default 2 GiB (DEFAULT_MAX_UPLOAD_BYTES) */

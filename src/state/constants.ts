@@ -15,3 +15,7 @@ export const STEP_ERROR_TTL_MS = 10 * 60_000
 export const MANAGED_REDIS_READY_TIMEOUT_MS = 60_000
 /** how long a stale redis-server of a crashed run gets to shut down before SIGKILL */
 export const MANAGED_REDIS_STOP_TIMEOUT_MS = 15_000
+/** first wait before restarting a managed redis-server that died on its own (doubled per failed attempt) */
+export const MANAGED_REDIS_RESTART_DELAY_MS = 200
+/** longest wait between restart attempts of the managed redis-server */
+export const MANAGED_REDIS_RESTART_MAX_DELAY_MS = 10_000

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { silentLogger, type Logger } from '../util/logger.js'
-import { MANAGED_REDIS_READY_TIMEOUT_MS, MANAGED_REDIS_STOP_TIMEOUT_MS } from './constants.js'
+import { MANAGED_REDIS_READY_TIMEOUT_MS, MANAGED_REDIS_RESTART_DELAY_MS, MANAGED_REDIS_RESTART_MAX_DELAY_MS, MANAGED_REDIS_STOP_TIMEOUT_MS } from './constants.js'
 import { ManagedRedisStartError, RedisNotInstalledError } from './errors.js'
 import { clearStaleRedis } from './stale-redis.js'
 
@@ -17,6 +17,13 @@ export interface ManagedRedisInit {
   redisServerPath?: string
   /** @default 60000 */
   readyTimeoutMs?: number
+  /**
+   * when redis-server dies on its own (killed, crashed), start it again on the same port and password
+   * (AOF replayed), so every client reconnects to the same URL @default true
+   */
+  restart?: boolean
+  /** first wait before a restart; doubled after each failed attempt up to 10 s @default 200 */
+  restartDelayMs?: number
 }
 
 export interface ManagedRedis {
@@ -25,7 +32,10 @@ export interface ManagedRedis {
   readonly port: number
   /** `<dataDir>/redis` */
   readonly dir: string
+  /** pid of the current redis-server (changes when it is restarted) */
   readonly pid: number
+  /** how many times the server was restarted after dying on its own */
+  readonly restarts: number
   /** SIGTERM (Redis fsyncs the AOF), waits for the exit. Idempotent. */
   stop(): Promise<void>
 }
@@ -53,9 +63,10 @@ export async function startManagedRedis (init: ManagedRedisInit): Promise<Manage
     const confFile = join(dir, 'redis.conf')
     await writeFile(confFile, config({ dir, pidFile, port, password }), { mode: 0o600 })
     try {
+      const relaunch = async (): Promise<ChildProcess> => await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS)
       const child = await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS, init.signal)
       log.info({ port, dir, pid: child.pid }, 'managed redis-server is ready')
-      return handle(child, port, dir, password, log)
+      return new SupervisedRedis(child, { port, dir, password, log, relaunch, restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS })
     } catch (err) {
       if (err instanceof PortTakenError && attempt < BIND_ATTEMPTS) continue
       if (err instanceof PortTakenError) throw new ManagedRedisStartError(`redis-server could not bind a free port on 127.0.0.1 after ${BIND_ATTEMPTS} attempts`)
@@ -126,34 +137,104 @@ async function launch (binary: string, confFile: string, readyTimeoutMs: number,
   return child
 }
 
-function handle (child: ChildProcess, port: number, dir: string, password: string, log: Logger): ManagedRedis {
-  // if the node exits without stop() (an uncaught error), take the server down with it
-  const onExit = (): void => { child.kill('SIGTERM') }
-  process.once('exit', onExit)
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode != null || child.signalCode != null) resolve()
-    else child.once('exit', () => { resolve() })
-  })
-  let stopping: Promise<void> | undefined
-  exited.then(() => {
-    if (stopping == null) log.error({ pid: child.pid, code: child.exitCode, signal: child.signalCode }, 'managed redis-server exited unexpectedly')
-    else log.info({ pid: child.pid }, 'managed redis-server stopped')
-  }, () => {})
-  return {
-    url: `redis://:${password}@127.0.0.1:${port}`,
-    port,
-    dir,
-    pid: child.pid ?? 0,
-    async stop () {
-      stopping ??= (async () => {
-        process.off('exit', onExit)
-        if (child.exitCode == null && child.signalCode == null) child.kill('SIGTERM')
-        const timer = setTimeout(() => { child.kill('SIGKILL') }, MANAGED_REDIS_STOP_TIMEOUT_MS)
-        await exited
-        clearTimeout(timer)
-      })()
-      await stopping
+interface SupervisorInit {
+  port: number
+  dir: string
+  password: string
+  log: Logger
+  relaunch: () => Promise<ChildProcess>
+  restart: boolean
+  restartDelayMs: number
+}
+
+/**
+ * Owns the running redis-server. An exit that stop() did not ask for is a fault: the server is started
+ * again from the same config file (same port and password, so ioredis and BullMQ clients, remote
+ * workers included, reconnect by themselves; the AOF brings the data back), retrying with backoff
+ * until it is up or stop() is called.
+ */
+class SupervisedRedis implements ManagedRedis {
+  readonly url: string
+  readonly port: number
+  readonly dir: string
+  restarts = 0
+  private child: ChildProcess
+  private exited!: Promise<void>
+  private stopping?: Promise<void>
+  private restarting?: Promise<void>
+  /** ends the wait before the next restart attempt (stop() does not wait out a backoff) */
+  private wake?: () => void
+  private readonly onProcessExit = (): void => { this.child.kill('SIGTERM') }
+
+  constructor (child: ChildProcess, private readonly init: SupervisorInit) {
+    this.url = `redis://:${init.password}@127.0.0.1:${init.port}`
+    this.port = init.port
+    this.dir = init.dir
+    this.child = child
+    // if the node exits without stop() (an uncaught error), take the server down with it
+    process.once('exit', this.onProcessExit)
+    this.watch(child)
+  }
+
+  get pid (): number {
+    return this.child.pid ?? 0
+  }
+
+  private watch (child: ChildProcess): void {
+    this.exited = new Promise<void>((resolve) => {
+      if (child.exitCode != null || child.signalCode != null) resolve()
+      else child.once('exit', () => { resolve() })
+    })
+    this.exited.then(() => {
+      if (this.stopping != null) {
+        this.init.log.info({ pid: child.pid }, 'managed redis-server stopped')
+        return
+      }
+      this.init.log.error({ pid: child.pid, code: child.exitCode, signal: child.signalCode }, 'managed redis-server exited unexpectedly')
+      if (this.init.restart) {
+        this.restarting = this.restartLoop().catch((err: unknown) => { this.init.log.error({ err }, 'managed redis-server restart loop failed') })
+      }
+    }, () => {})
+  }
+
+  private async restartLoop (): Promise<void> {
+    let delay = this.init.restartDelayMs
+    while (this.stopping == null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.wake = undefined; resolve() }, delay)
+        this.wake = () => { clearTimeout(timer); resolve() }
+      })
+      if (this.stopping != null) return
+      try {
+        const child = await this.init.relaunch()
+        if (this.stopping != null) {
+          child.kill('SIGTERM')
+          return
+        }
+        this.child = child
+        this.restarts++
+        this.init.log.warn({ pid: child.pid, port: this.port, restarts: this.restarts }, 'managed redis-server restarted')
+        this.watch(child)
+        return
+      } catch (err) {
+        this.init.log.error({ err, port: this.port, retryInMs: delay * 2 }, 'managed redis-server did not come back; retrying')
+        delay = Math.min(delay * 2, MANAGED_REDIS_RESTART_MAX_DELAY_MS)
+      }
     }
+  }
+
+  async stop (): Promise<void> {
+    this.stopping ??= (async () => {
+      process.off('exit', this.onProcessExit)
+      this.wake?.()
+      await this.restarting
+      const child = this.child
+      if (child.exitCode == null && child.signalCode == null) child.kill('SIGTERM')
+      const timer = setTimeout(() => { child.kill('SIGKILL') }, MANAGED_REDIS_STOP_TIMEOUT_MS)
+      await this.exited
+      clearTimeout(timer)
+    })()
+    await this.stopping
   }
 }
 

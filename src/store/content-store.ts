@@ -9,7 +9,7 @@ import { cidToString, type Cid } from '../dag/ids.js'
 import { addContent, InflightBlocks } from './add.js'
 import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, RAW_CODE } from './constants.js'
 import { withDeadline } from './deadline.js'
-import { InvalidCidError, InvalidRangeError, NotAFileError } from './errors.js'
+import { InvalidCidError, InvalidRangeError, NotAFileError, type CorruptContentError } from './errors.js'
 import { collectGarbage } from './gc.js'
 import { checkFile } from './import.js'
 import { checkReason, ReasonPins } from './pins.js'
@@ -51,9 +51,38 @@ export class HeliaContentStore implements ContentStore {
   constructor (private readonly init: ContentStoreInit & { blocksDir?: string }) {
     this.helia = init.helia
     this.log = init.logger.child({ component: 'store' })
-    this.verified = new VerifyingBlocks(this.helia.blockstore)
+    this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) })
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
+  }
+
+  /**
+   * Deletes a damaged block. Below Helia's pin check (a pinned block cannot be deleted through
+   * `helia.blockstore`): the bytes are wrong whoever pinned them, and a pinned DAG with a missing block
+   * is fetched again from peers or re-rendered, where one with a wrong block would fail forever.
+   */
+  private async dropBlock (cid: CID): Promise<void> {
+    const outer = this.helia.blockstore as StoreHelia['blockstore'] & { unwrap?: () => Pick<StoreHelia['blockstore'], 'delete'> }
+    const raw = typeof outer.unwrap === 'function' ? outer.unwrap() : outer
+    try {
+      await raw.delete(cid)
+      this.log.error({ block: cid.toString() }, 'dropped a block whose bytes no longer match its CID')
+    } catch (err) {
+      this.log.error({ block: cid.toString(), err }, 'could not drop a corrupt block')
+    }
+  }
+
+  /** tells the owner (onCorrupt) which content a damaged block belonged to, then rethrows */
+  private async corrupted (cid: Cid, err: unknown): Promise<never> {
+    if ((err as Error | null)?.name === 'CorruptContentError') {
+      const block = (err as CorruptContentError).block ?? cid
+      try {
+        await this.init.onCorrupt?.({ cid, block })
+      } catch (hookErr) {
+        this.log.error({ err: hookErr, cid }, 'onCorrupt failed')
+      }
+    }
+    throw err
   }
 
   private async add (source: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<AddResult> {
@@ -92,9 +121,17 @@ export class HeliaContentStore implements ContentStore {
     const start = options.offset ?? 0
     const end = options.length != null ? start + options.length : Infinity
     const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
-    return bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
+    const bytes = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
       yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
     }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
+    const corrupted = this.corrupted.bind(this)
+    return (async function * () {
+      try {
+        yield * bytes
+      } catch (err) {
+        await corrupted(cid, err)
+      }
+    })()
   }
 
   async exportToFile (cid: Cid, path: string, options: GetOptions = {}): Promise<void> {
@@ -115,6 +152,14 @@ export class HeliaContentStore implements ContentStore {
 
   async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
     options.signal?.throwIfAborted()
+    try {
+      return await this.statOf(cid, options)
+    } catch (err) {
+      return await this.corrupted(cid, err)
+    }
+  }
+
+  private async statOf (cid: Cid, options: GetOptions): Promise<StatResult> {
     const parsed = parseCid(cid)
     const roots = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
       yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
@@ -148,7 +193,14 @@ export class HeliaContentStore implements ContentStore {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
     checkReason(reason)
-    if (!await this.helia.blockstore.has(parsed) || ((parsed.code === DAG_PB_CODE) && !await this.isLocal(parsed, options))) {
+    const complete = async (): Promise<boolean> => {
+      try {
+        return await this.helia.blockstore.has(parsed) && (parsed.code !== DAG_PB_CODE || await this.isLocal(parsed, options))
+      } catch (err) {
+        return await this.corrupted(cid, err)
+      }
+    }
+    if (!await complete()) {
       if (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE) {
         for await (const chunk of this.get(cid, options)) void chunk
       } else {
@@ -169,7 +221,12 @@ export class HeliaContentStore implements ContentStore {
 
   async gc (options: AbortOptions = {}): Promise<{ removed: number }> {
     return await collectGarbage({
-      helia: this.helia, verified: this.verified, roots: () => this.pins.roots(options), inflight: this.inflight, log: this.log
+      helia: this.helia,
+      verified: this.verified,
+      roots: () => this.pins.roots(options),
+      inflight: this.inflight,
+      log: this.log,
+      onCorrupt: async (root, err) => { await this.corrupted(cidToString(root), err).catch(() => { /* reported; gc goes on */ }) }
     }, options)
   }
 
@@ -188,7 +245,11 @@ export class HeliaContentStore implements ContentStore {
     const blocks = withDeadline((signal) => this.verified.get(parsed, { signal }), {
       signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `DAG-JSON ${cid}`
     })
-    for await (const bytes of blocks) return dagJson.decode<T>(bytes)
+    try {
+      for await (const bytes of blocks) return dagJson.decode<T>(bytes)
+    } catch (err) {
+      await this.corrupted(cid, err)
+    }
     throw new NotAFileError(`DAG-JSON ${cid} has no bytes`)
   }
 

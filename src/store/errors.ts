@@ -8,9 +8,25 @@ export class FetchTimeoutError extends Error {
   override name = 'FetchTimeoutError'
 }
 
-/** Thrown when a stored block's bytes no longer hash to its CID; such bytes are never returned */
+/**
+ * Thrown when a stored block's bytes no longer hash to its CID; such bytes are never returned, and the
+ * damaged block is dropped from the blockstore (a later read fetches it from a peer that has it)
+ */
 export class CorruptContentError extends Error {
   override name = 'CorruptContentError'
+  /**
+   * a step that reads it is not retried (src/exec `isDeterministic`): the block is dropped, so a retry
+   * would only wait out the fetch deadline; the step that produced the content must run again instead,
+   * which the next run does (its cache entry is forgotten, see ContentStoreInit.onCorrupt)
+   */
+  readonly deterministic = true
+  /** the CID of the damaged block */
+  readonly block?: string
+
+  constructor (message: string, options?: ErrorOptions & { block?: string }) {
+    super(message, options)
+    if (options?.block != null) this.block = options.block
+  }
 }
 
 /** Thrown when an add would grow the store past its `maxBytes` quota; nothing of the add is kept */

@@ -13,6 +13,8 @@ export interface GcContext {
   roots: () => AsyncIterable<CID>
   inflight: InflightBlocks
   log: Logger
+  /** a pinned DAG had a damaged block (already dropped): the walk goes on without what lies below it */
+  onCorrupt?: (root: CID, err: unknown) => Promise<void>
 }
 
 /**
@@ -26,7 +28,13 @@ export async function collectGarbage (ctx: GcContext, options: AbortOptions = {}
   options.signal?.throwIfAborted()
   const live = new Set<string>()
   for await (const root of ctx.roots()) {
-    await mark(root, live, ctx, options)
+    try {
+      await mark(root, live, ctx, options)
+    } catch (err) {
+      if ((err as Error).name !== 'CorruptContentError') throw err
+      ctx.log.error({ root: root.toString(), err }, 'gc found a damaged block under a pinned root')
+      await ctx.onCorrupt?.(root, err)
+    }
   }
   const doomed: CID[] = []
   for await (const { cid } of ctx.helia.blockstore.getAll({ signal: options.signal })) {

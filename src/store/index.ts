@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { HeliaContentStore } from './content-store.js'
 import type { ContentStore } from './types.js'
 import type { BulkFetchPort } from './remote/index.js'
+import type { Cid } from '../dag/ids.js'
 import type { Logger } from '../util/logger.js'
 import type { Helia } from '@helia/interface'
 
@@ -22,8 +23,20 @@ export interface ContentStoreInit {
   fetchTimeoutMs?: number
   /** quota of the blockstore in bytes; an add that would pass it fails with StoreFullError @default unlimited */
   maxBytes?: number
+  /**
+   * told when a read found a block of `cid` damaged on disk (the block is already dropped): the owner
+   * forgets what pointed at those bytes, e.g. the cache index entries of the steps that produced them
+   */
+  onCorrupt?: (event: CorruptContentEvent) => Promise<void> | void
   /** the bulk path (src/store/remote): content whose root is not local is fetched through it before bitswap @default bitswap only */
   remote?: BulkFetchPort
+}
+
+export interface CorruptContentEvent {
+  /** the content (file or DAG-JSON root) that was being read */
+  cid: Cid
+  /** the damaged block */
+  block: string
 }
 
 export function createContentStore (init: ContentStoreInit): ContentStore {

@@ -21,16 +21,18 @@ export async function collect (chunks: AsyncIterable<Uint8Array> | Iterable<Uint
 export function verifyBlock (cid: CID, bytes: Uint8Array): void {
   const code = cid.multihash.code
   if (code === IDENTITY_CODE) {
-    if (!equals(cid.multihash.digest, bytes)) throw new CorruptContentError(`block ${cid.toString()} is corrupt: its bytes do not match its CID`)
+    if (!equals(cid.multihash.digest, bytes)) throw corrupt(cid)
     return
   }
   if (code !== SHA2_256_CODE) {
     throw new InvalidCidError(`CID ${cid.toString()} uses multihash 0x${code.toString(16)}; only sha2-256 is supported`)
   }
   const digest = createHash('sha256').update(bytes).digest()
-  if (!equals(digest, cid.multihash.digest)) {
-    throw new CorruptContentError(`block ${cid.toString()} is corrupt: its bytes do not match its CID`)
-  }
+  if (!equals(digest, cid.multihash.digest)) throw corrupt(cid)
+}
+
+function corrupt (cid: CID): CorruptContentError {
+  return new CorruptContentError(`block ${cid.toString()} is corrupt: its bytes do not match its CID`, { block: cid.toString() })
 }
 
 /**
@@ -39,11 +41,20 @@ export function verifyBlock (cid: CID, bytes: Uint8Array): void {
  * file damaged on disk would otherwise be served as if it were the content.
  */
 export class VerifyingBlocks {
-  constructor (private readonly blocks: Pick<Blocks, 'get' | 'has'>) {}
+  /**
+   * @param drop removes a block that failed verification from the local blockstore; Helia checks blocks
+   * that come from peers, so a mismatch here is always damage on this node's disk
+   */
+  constructor (private readonly blocks: Pick<Blocks, 'get' | 'has'>, private readonly drop?: (cid: CID) => Promise<void>) {}
 
   async getBlock (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
     const bytes = await collect(this.blocks.get(cid, options))
-    verifyBlock(cid, bytes)
+    try {
+      verifyBlock(cid, bytes)
+    } catch (err) {
+      if ((err as Error).name === 'CorruptContentError') await this.drop?.(cid)
+      throw err
+    }
     return bytes
   }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -6,32 +6,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../../src/effects/index.js'
 import { projectRoot } from '../../src/util/paths.js'
-import { testRedisUrl } from '../fixtures/redis.js'
+import { startWorkerProcess } from '../fixtures/worker-process.js'
 import { startTestNode, type TestNode } from './harness.js'
 import { planYaml, sharedBlurRecipe } from './plans.js'
 
-const root = projectRoot()
-const cli = join(root, 'dist', 'src', 'cli', 'main.js')
-const node = join(root, 'node_modules', '.bin', 'node')
-
-/** `artdag worker` as a separate process, on the test node's Redis and joined to its mesh */
-async function startWorkerProcess (t: TestNode, dir: string): Promise<ChildProcess> {
-  const child = spawn(node, [cli, 'worker', '--redis', testRedisUrl()], {
-    env: {
-      ...process.env,
-      ARTDAG_DATA_DIR: dir,
-      ARTDAG_REDIS_PREFIX: t.node.config.redisPrefix,
-      ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
-      ARTDAG_BOOTSTRAP: t.node.mesh.multiaddrs()[0],
-      ARTDAG_WORKERS: '1',
-      ARTDAG_CLAIM_LEASE_MS: String(t.node.config.claimLeaseMs),
-      LOG_LEVEL: 'warn'
-    },
-    stdio: ['ignore', 'ignore', 'pipe']
-  })
-  child.stderr?.on('data', (d: Buffer) => { process.stderr.write(`[worker ${child.pid}] ${d.toString()}`) })
-  return child
-}
+const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js')
 
 describe('a worker killed mid-step', () => {
   let t: TestNode
@@ -57,7 +36,7 @@ describe('a worker killed mid-step', () => {
     const plan = planYaml(sharedBlurRecipe(7, 40), [clip], t.node.effects)
     const blurred = plan.steps.find((s) => s.id === 'blurred')!
 
-    const first = await startWorkerProcess(t, dirs[0]!)
+    const first = startWorkerProcess(t, dirs[0]!)
     children.push(first)
     const run = await t.node.orchestrator.submit(plan)
 
@@ -71,7 +50,7 @@ describe('a worker killed mid-step', () => {
     }
     first.kill('SIGKILL')
 
-    const second = await startWorkerProcess(t, dirs[1]!)
+    const second = startWorkerProcess(t, dirs[1]!)
     children.push(second)
     const done = await t.node.orchestrator.waitFor(run.id)
     expect(done.status, done.error).toBe('completed')
