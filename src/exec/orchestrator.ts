@@ -11,6 +11,7 @@ import { buildProvenance, type SoftwareInfo } from './provenance.js'
 import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
 import { RunDriver } from './run-driver.js'
 import { fetchAll } from './fetch-all.js'
+import { StepRecordWriter } from './step-records.js'
 
 export interface OrchestratorComponents {
   runs: RunStorePort
@@ -47,7 +48,7 @@ export class Orchestrator {
   private readonly log: Logger
   private queue?: Queue<StepJobData, StepJobResult>
   private queueEvents?: QueueEvents
-  private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void> }>()
+  private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void>, records: StepRecordWriter }>()
   /** cache id -> the (run, step) pairs waiting on it, for progress fan-out */
   private readonly waiters = new Map<string, Set<{ runId: PlanId, stepId: string }>>()
   private stopped = false
@@ -112,15 +113,17 @@ export class Orchestrator {
       createdAt: now,
       updatedAt: now
     }
-    await this.components.plans.putPlan(plan)
-    const { created, run } = await this.components.runs.create(fresh)
+    // sent together (one round trip): the plan is in place before anything can resume the run
+    const [, { created, run }] = await Promise.all([this.components.plans.putPlan(plan), this.components.runs.create(fresh)])
     if (!created) {
       const retry = (run.status === 'failed' || run.status === 'cancelled') && !this.active.has(run.id)
       if (!retry) return run
       await this.components.runs.update(run.id, () => ({ ...fresh, createdAt: run.createdAt }))
+      this.drive(plan)
+      return (await this.components.runs.get(plan.id)) ?? fresh
     }
     this.drive(plan)
-    return (await this.components.runs.get(plan.id)) ?? fresh
+    return fresh
   }
 
   /** Resolves when the run reaches a final status */
@@ -185,14 +188,19 @@ export class Orchestrator {
   private drive (plan: Plan): void {
     if (this.active.has(plan.id)) return
     const controller = new AbortController()
+    const records = new StepRecordWriter(this.components.runs, plan.id)
+    // the cache index entries of every step, read once when the run starts (the per-step fast path)
+    let indexed = new Map<string, Cid>()
     const driver = new RunDriver(plan, {
       signal: controller.signal,
-      runStep: async (step, inputs, signal) => await this.runStep(plan.id, step, inputs, signal),
+      runStep: async (step, inputs, signal) => await this.runStep(plan.id, step, inputs, signal, indexed.get(step.cacheId)),
       checkSource: async (cid, signal) => { await this.components.store.stat(cid, { signal, timeoutMs: this.init.fetchTimeoutMs }) },
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
     const done = (async () => {
-      await this.setStatus(plan.id, 'running')
+      const steps = plan.steps.filter((s) => s.type !== 'SOURCE')
+      const [known] = await Promise.all([this.components.cacheIndex.getMany(steps.map((s) => s.cacheId)), this.setStatus(plan.id, 'running')])
+      indexed = new Map(steps.flatMap((s, i) => { const cid = known[i]; return cid != null ? [[s.cacheId, cid] as const] : [] }))
       try {
         const outputs = await driver.run()
         await this.complete(plan, outputs)
@@ -203,10 +211,11 @@ export class Orchestrator {
       }
     })().catch((err: unknown) => { this.log.error({ err, runId: plan.id }, 'run driver crashed') })
       .finally(() => { this.active.delete(plan.id) })
-    this.active.set(plan.id, { controller, done })
+    this.active.set(plan.id, { controller, done, records })
   }
 
-  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, attempt = 0): Promise<StepJobResult> {
+  /** `indexed`: the step's cache index entry read when the run started (a recomputation reads it afresh) */
+  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, indexed?: Cid, attempt = 0): Promise<StepJobResult> {
     const queue = this.queue
     const queueEvents = this.queueEvents
     if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
@@ -216,7 +225,7 @@ export class Orchestrator {
     this.waiters.set(step.cacheId, set)
     try {
       // fast path: a result this node already holds needs no job at all
-      const known = await this.components.cacheIndex.get(step.cacheId)
+      const known = attempt === 0 ? indexed : await this.components.cacheIndex.get(step.cacheId)
       if (known != null && await this.components.store.has(known)) {
         const now = new Date().toISOString()
         return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
@@ -254,7 +263,7 @@ export class Orchestrator {
         this.log.warn({ cacheId: step.cacheId, cid: result.cid, err }, 'step result unavailable; recomputing')
         await queue.remove(step.cacheId).catch(() => 0)
         await this.components.cacheIndex.delete(step.cacheId)
-        return await this.runStep(runId, step, inputs, signal, attempt + 1)
+        return await this.runStep(runId, step, inputs, signal, undefined, attempt + 1)
       }
       return result
     } finally {
@@ -279,23 +288,32 @@ export class Orchestrator {
     const outputCid = outputs.get(plan.outputStep)
     if (outputCid == null) throw new Error(`output step ${plan.outputStep} produced nothing`)
     const inputs = plan.inputs.map((i) => i.cid)
-    await Promise.all([
-      store.pin(outputCid, 'run-output'),
-      ...inputs.map(async (cid) => { await store.pin(cid, 'run-input') }),
-      ...[...new Set([outputCid, ...inputs])].map(async (cid) => { await contentRefs.addRef(cid) })
-    ])
-    const run = await runs.get(plan.id)
-    if (run == null) return
     const finishedAt = new Date().toISOString()
-    const provenanceCid = await store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, this.init.software))
-    await store.pin(provenanceCid, 'provenance')
+    // pins, references and the provenance record are independent: all of them at once
+    const [, provenanceCid] = await Promise.all([
+      Promise.all([
+        store.pin(outputCid, 'run-output'),
+        ...inputs.map(async (cid) => { await store.pin(cid, 'run-input') }),
+        ...[...new Set([outputCid, ...inputs])].map(async (cid) => { await contentRefs.addRef(cid) })
+      ]),
+      (async () => {
+        const run = await runs.get(plan.id)
+        if (run == null) return undefined
+        const cid = await store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, this.init.software))
+        await store.pin(cid, 'provenance')
+        return cid
+      })()
+    ])
+    if (provenanceCid == null) return
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
     await this.finish(plan.id, 'completed', undefined, { outputCid, provenanceCid, finishedAt })
   }
 
   private async updateStep (runId: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<void> {
-    const run = await this.components.runs.updateStep(runId, stepId, patch)
-    const step = run?.steps.find((s) => s.id === stepId)
+    const records = this.active.get(runId)?.records
+    const step = records != null
+      ? await records.patch(stepId, patch)
+      : (await this.components.runs.updateStep(runId, stepId, patch))?.steps.find((s) => s.id === stepId)
     if (step == null) return
     this.emit({ type: 'render:step:status', runId, stepId, cacheId: step.cacheId, status: step.status, cid: step.cid, error: step.error })
   }

@@ -10,10 +10,16 @@ import type { RunRecord, StepRecord } from '../state/types.js'
  */
 export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
 
+/** what taking a claim learned: the step's cache index entry read in the same step (indexRead) */
+export interface ClaimedStep {
+  indexRead: boolean
+  indexed?: Cid
+}
+
 export interface ClaimsPort {
   /** claims the step and renews the claim while fn runs; an error named ClaimNotAcquiredError when another worker owns it */
-  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
-  /** a CID goes into the cache index and to every waiter in one step; an error only to waiters */
+  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal, claimed: ClaimedStep) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
+  /** a CID goes into the cache index and to every waiter in one step; an error only to waiters; inside hold() it also releases the claim */
   publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
   waitForResult(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<StepResult>
 }
@@ -21,6 +27,8 @@ export interface ClaimsPort {
 export interface CacheIndexPort {
   get(cacheId: CacheId): Promise<Cid | undefined>
   set(cacheId: CacheId, cid: Cid): Promise<void>
+  /** in the order asked, undefined where unknown */
+  getMany(cacheIds: readonly CacheId[]): Promise<Array<Cid | undefined>>
   delete(cacheId: CacheId): Promise<void>
 }
 

@@ -41,12 +41,14 @@ export class RunDriver {
     const running = new Set<Promise<void>>()
     const launch = (step: PlanStep): void => {
       this.started.add(step.id)
-      const task = this.runOne(step, signal)
-        .then(() => {
-          for (const next of this.dependents.get(step.id) ?? []) {
-            if (!this.started.has(next.id) && next.inputs.every((i) => this.outputs.has(i))) launch(next)
-          }
-        })
+      // dependents start as soon as the output is known; the step's record is written meanwhile
+      const ready = (): void => {
+        if (signal.aborted) return
+        for (const next of this.dependents.get(step.id) ?? []) {
+          if (!this.started.has(next.id) && next.inputs.every((i) => this.outputs.has(i))) launch(next)
+        }
+      }
+      const task = this.runOne(step, signal, ready)
         .catch((err: unknown) => {
           failure ??= err
           this.controller.abort(err)
@@ -66,7 +68,7 @@ export class RunDriver {
     return this.outputs
   }
 
-  private async runOne (step: PlanStep, signal: AbortSignal): Promise<void> {
+  private async runOne (step: PlanStep, signal: AbortSignal, ready: () => void): Promise<void> {
     const startedAt = new Date().toISOString()
     if (step.type === 'SOURCE') {
       if (step.cid == null) throw new StepFailedError(step.id, 'source step has no CID')
@@ -79,6 +81,7 @@ export class RunDriver {
         throw new InputUnavailableError(`step "${step.id}": ${reason}`)
       }
       this.outputs.set(step.id, step.cid)
+      ready()
       await this.hooks.onStep(step.id, { status: 'completed', cid: step.cid, source: 'local', startedAt, finishedAt: startedAt, durationMs: 0 })
       return
     }
@@ -90,6 +93,7 @@ export class RunDriver {
     try {
       const result = await this.hooks.runStep(step, inputs, signal)
       this.outputs.set(step.id, result.cid)
+      ready()
       // a job shared with other runs counts as executed only for the run that created it
       const ours = result.source === 'executed' && (result.runId == null || result.runId === this.plan.id)
       const source = result.source === 'executed' ? 'claim' : result.source

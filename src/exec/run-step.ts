@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { CacheId, Cid } from '../dag/ids.js'
 import type { MediaFile } from '../effects/types.js'
 import type { Logger } from '../util/logger.js'
-import type { CacheIndexPort, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
+import type { CacheIndexPort, ClaimedStep, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
 import { fetchAll } from './fetch-all.js'
 import type { StepJobData, StepJobProgress, StepJobResult } from './queue.js'
 
@@ -71,7 +71,7 @@ export class StepRunner {
 
       try {
         // hold() takes the claim itself and renews it while the step runs
-        const result = await claims.hold(cacheId, async (signal) => await this.executeClaimed(data, signal, options), { signal: options.signal })
+        const result = await claims.hold(cacheId, async (signal, claimed) => await this.executeClaimed(data, signal, options, claimed), { signal: options.signal })
         return done(result.cid, result.source)
       } catch (err) {
         if ((err as Error).name !== 'ClaimNotAcquiredError') throw err
@@ -89,9 +89,10 @@ export class StepRunner {
    * The index says so *and* the bytes can be had: here, or from the node's peers (a remote worker's
    * output lives on its own Helia). An entry whose bytes are gone everywhere is dropped.
    */
-  private async lookupLocal (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
+  private async lookupLocal (cacheId: CacheId, claimed: ClaimedStep, signal?: AbortSignal): Promise<Cid | undefined> {
     const { cacheIndex, store } = this.components
-    const cid = await cacheIndex.get(cacheId)
+    // taking the claim usually read the index already (claim-or-hint, one round trip)
+    const cid = claimed.indexRead ? claimed.indexed : await cacheIndex.get(cacheId)
     if (cid == null) return undefined
     try {
       await fetchAll(store, cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
@@ -121,11 +122,12 @@ export class StepRunner {
     }
   }
 
-  private async executeClaimed (data: StepJobData, signal: AbortSignal, options: ObtainOptions): Promise<{ cid: Cid, source: StepJobResult['source'] }> {
+  private async executeClaimed (data: StepJobData, signal: AbortSignal, options: ObtainOptions,
+    claimed: ClaimedStep): Promise<{ cid: Cid, source: StepJobResult['source'] }> {
     const { store, claims, executor } = this.components
     const cacheId = data.step.cacheId
     // someone may have finished between our lookup and our claim
-    const already = await this.lookupLocal(cacheId, signal)
+    const already = await this.lookupLocal(cacheId, claimed, signal)
     if (already != null) return { cid: already, source: 'local' }
 
     const passthrough = executor.passthroughInput?.(data.step)

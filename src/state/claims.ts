@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { CacheId, Cid } from '../dag/ids.js'
 import type { Logger } from '../util/logger.js'
 import { silentLogger } from '../util/logger.js'
-import { CLAIM, RELEASE, RENEW } from './claim-scripts.js'
+import { CLAIM, PUBLISH_RESULT, RELEASE, RENEW } from './claim-scripts.js'
 import { ResultSubscriber } from './claim-subscriber.js'
 import { DEFAULT_CLAIM_LEASE_MS, STEP_ERROR_TTL_MS } from './constants.js'
 import { ClaimLostError, ClaimNotAcquiredError, ClaimsStoppedError, InvalidStateOptionError } from './errors.js'
@@ -10,6 +10,14 @@ import type { RedisKeys } from './keys.js'
 import { waitForStepResult } from './wait-for-result.js'
 
 export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
+
+/** What hold() learned while taking the claim */
+export interface ClaimedStep {
+  /** true when the cache index was read in the same step as the claim was taken (`indexed` is its answer) */
+  indexRead: boolean
+  /** the step's cache index entry at claim time: a result someone finished between lookup and claim */
+  indexed?: Cid
+}
 
 export interface ClaimsInit {
   redis: Redis
@@ -37,9 +45,13 @@ export interface Claims {
    * Runs `fn` while owning the step: takes the claim (or adopts the one this instance just took with
    * `claim()`), renews it every lease/3, releases it at the end. If renewal finds the claim lost,
    * `fn`'s signal aborts with ClaimLostError. Throws ClaimNotAcquiredError if another worker owns it.
+   * Taking the claim also reads the step's cache index entry (one round trip), handed to `fn`.
    */
-  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
-  /** announces a step's outcome: a CID also goes to the cache index, an error to a short-lived key */
+  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal, claimed: ClaimedStep) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
+  /**
+   * Announces a step's outcome: a CID also goes to the cache index, an error to a short-lived key.
+   * Called inside hold(), it releases the claim in the same step (outcome first, then the claim).
+   */
   publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
   /**
    * Waits for the outcome of a step owned by another worker; `orphaned` when the claim vanished
@@ -64,6 +76,8 @@ class RedisClaims implements Claims {
   private readonly stopping = new AbortController()
   /** claims taken with claim() and not yet adopted by hold() */
   private readonly unheld = new Set<CacheId>()
+  /** claims held by hold(): released by publishResult or at the end of hold() */
+  private readonly holding = new Map<CacheId, { released: boolean }>()
 
   constructor (init: ClaimsInit) {
     const leaseMs = init.leaseMs ?? DEFAULT_CLAIM_LEASE_MS
@@ -80,10 +94,18 @@ class RedisClaims implements Claims {
   }
 
   async claim (cacheId: CacheId): Promise<boolean> {
+    const won = await this.take(cacheId)
+    if (won !== false) this.unheld.add(cacheId)
+    return won !== false
+  }
+
+  /** claim-or-hint: false when lost, else the claimed step with its cache index entry */
+  private async take (cacheId: CacheId): Promise<ClaimedStep | false> {
     this.checkRunning()
-    const won = await CLAIM.run(this.redis, [this.keys.claim(cacheId), this.keys.stepError(cacheId)], [this.workerId, this.leaseMs])
-    if (won === 1) this.unheld.add(cacheId)
-    return won === 1
+    const answer = await CLAIM.run(this.redis, [this.keys.claim(cacheId), this.keys.stepError(cacheId), this.keys.cacheIndex()],
+      [this.workerId, this.leaseMs, cacheId])
+    if (answer === 0) return false
+    return typeof answer === 'string' ? { indexRead: true, indexed: answer as Cid } : { indexRead: true }
   }
 
   async renew (cacheId: CacheId): Promise<boolean> {
@@ -99,16 +121,18 @@ class RedisClaims implements Claims {
     return (await this.redis.get(this.keys.claim(cacheId))) ?? undefined
   }
 
-  async hold<T> (cacheId: CacheId, fn: (signal: AbortSignal) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+  async hold<T> (cacheId: CacheId, fn: (signal: AbortSignal, claimed: ClaimedStep) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
     options.signal?.throwIfAborted()
     this.checkRunning()
+    let claimed: ClaimedStep | false = { indexRead: false }
     if (this.unheld.delete(cacheId)) {
       if (!await this.renew(cacheId)) throw new ClaimLostError(`the claim on step ${cacheId} expired or was taken before hold() started`)
-    } else if (!await this.claim(cacheId)) {
-      const owner = await this.owner(cacheId)
-      throw new ClaimNotAcquiredError(`step ${cacheId} is claimed by ${owner ?? 'another worker'}`)
     } else {
-      this.unheld.delete(cacheId)
+      claimed = await this.take(cacheId)
+      if (claimed === false) {
+        const owner = await this.owner(cacheId)
+        throw new ClaimNotAcquiredError(`step ${cacheId} is claimed by ${owner ?? 'another worker'}`)
+      }
     }
 
     if (options.signal?.aborted === true) {
@@ -119,6 +143,8 @@ class RedisClaims implements Claims {
 
     const lost = new AbortController()
     const signal = options.signal == null ? lost.signal : AbortSignal.any([options.signal, lost.signal])
+    const held = { released: false }
+    this.holding.set(cacheId, held)
     let finished = false
     let timer: NodeJS.Timeout | undefined
     const schedule = (): void => {
@@ -127,7 +153,7 @@ class RedisClaims implements Claims {
     }
     const tick = (): void => {
       this.renew(cacheId).then((owned) => {
-        if (finished) return
+        if (finished || held.released) return
         if (owned) {
           schedule()
           return
@@ -137,12 +163,12 @@ class RedisClaims implements Claims {
       }, (err: unknown) => {
         // Redis is briefly away: keep trying; if the lease runs out the next renewal reports it lost
         this.log.warn({ err, cacheId }, 'claim renewal failed; retrying')
-        if (!finished) schedule()
+        if (!finished && !held.released) schedule()
       })
     }
     schedule()
     try {
-      const result = await fn(signal)
+      const result = await fn(signal, claimed)
       if (lost.signal.aborted) this.log.warn({ cacheId }, 'step finished after its claim was lost')
       return result
     } catch (err) {
@@ -151,23 +177,30 @@ class RedisClaims implements Claims {
     } finally {
       finished = true
       clearTimeout(timer)
-      if (!lost.signal.aborted) {
+      if (this.holding.get(cacheId) === held) this.holding.delete(cacheId)
+      if (!lost.signal.aborted && !held.released) {
         await this.release(cacheId).catch((err: unknown) => { this.log.warn({ err, cacheId }, 'claim release failed; it will expire') })
       }
     }
   }
 
   async publishResult (cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void> {
-    const channel = this.keys.stepResult(cacheId)
-    const tx = this.redis.multi()
-    if ('cid' in result) {
-      tx.hset(this.keys.cacheIndex(), cacheId, result.cid)
-      tx.publish(channel, JSON.stringify({ cid: result.cid }))
-    } else {
-      tx.set(this.keys.stepError(cacheId), result.error, 'PX', STEP_ERROR_TTL_MS)
-      tx.publish(channel, JSON.stringify({ error: result.error }))
+    const held = this.holding.get(cacheId)
+    const release = held != null && !held.released
+    // set first: a renewal answered after the release must not read as a lost claim
+    if (held != null) held.released = true
+    const [kind, target, value] = 'cid' in result
+      ? ['cid', this.keys.cacheIndex(), result.cid]
+      : ['error', this.keys.stepError(cacheId), result.error]
+    const message = 'cid' in result ? JSON.stringify({ cid: result.cid }) : JSON.stringify({ error: result.error })
+    try {
+      await PUBLISH_RESULT.run(this.redis, [target, this.keys.claim(cacheId)],
+        [kind, cacheId, value, this.keys.stepResult(cacheId), message, release ? this.workerId : '', STEP_ERROR_TTL_MS])
+    } catch (err) {
+      // not written: hold() still owns the claim and releases it at the end as usual
+      if (held != null && release) held.released = false
+      throw err
     }
-    await tx.exec()
   }
 
   async waitForResult (cacheId: CacheId, options: { signal?: AbortSignal, leaseMs?: number } = {}): Promise<StepResult> {

@@ -10,6 +10,9 @@ import { pageOfSortedSet, type PageOptions } from './paging.js'
 import { CREATE_RUN, DELETE_RUN, UPDATE_RUN } from './run-scripts.js'
 import type { Page, RunRecord, RunStatus, StepRecord } from './types.js'
 
+/** runs whose last known JSON a RunStore keeps, so an update needs no read first */
+const KNOWN_RUNS = 256
+
 export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled']
 
 export interface StateComponents {
@@ -52,6 +55,8 @@ export function createRunStore (components: StateComponents): RunStore {
 class RedisRunStore implements RunStore {
   private readonly redis: Redis
   private readonly keys: RedisKeys
+  /** run id -> the JSON last read or written here, the expected value of the next compare-and-set */
+  private readonly known = new Map<PlanId, string>()
 
   constructor (components: StateComponents) {
     this.redis = components.redis
@@ -60,36 +65,77 @@ class RedisRunStore implements RunStore {
 
   async create (run: RunRecord): Promise<{ created: boolean, run: RunRecord }> {
     const score = scoreOf(run)
+    const json = JSON.stringify(run)
     const existing = await CREATE_RUN.run(this.redis,
       [this.keys.run(run.id), this.keys.runsByTime(), this.keys.runsByStatus(run.status)],
-      [JSON.stringify(run), run.id, score])
-    if (typeof existing === 'string') return { created: false, run: JSON.parse(existing) as RunRecord }
+      [json, run.id, score])
+    if (typeof existing === 'string') {
+      this.remember(run.id, existing)
+      return { created: false, run: JSON.parse(existing) as RunRecord }
+    }
+    this.remember(run.id, json)
     return { created: true, run }
   }
 
   async get (id: PlanId): Promise<RunRecord | undefined> {
     const text = await this.redis.get(this.keys.run(id))
-    return text == null ? undefined : JSON.parse(text) as RunRecord
+    if (text == null) {
+      this.known.delete(id)
+      return undefined
+    }
+    this.remember(id, text)
+    return JSON.parse(text) as RunRecord
   }
 
   async update (id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined> {
     const key = this.keys.run(id)
+    // the JSON this store last read or wrote is the usual expected value: one round trip per update
+    let text: string | null | undefined = this.known.get(id)
+    let fresh = text == null
+    text ??= await this.redis.get(key)
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      const text = await this.redis.get(key)
-      if (text == null) return undefined
+      if (text == null) {
+        this.known.delete(id)
+        return undefined
+      }
       const current = JSON.parse(text) as RunRecord
       const next = mutate(JSON.parse(text) as RunRecord)
-      if (next == null) return current
+      if (next == null) {
+        if (fresh) return current
+        // "leave it as it is" was decided on a remembered copy: decide again on what is stored
+        text = await this.redis.get(key)
+        fresh = true
+        continue
+      }
       if (next.id !== id) throw new RunIdChangedError(`an update of run ${id} tried to change its id to ${next.id}`)
       const stored: RunRecord = { ...next, updatedAt: new Date().toISOString() }
-      const ok = await UPDATE_RUN.run(this.redis,
+      const json = JSON.stringify(stored)
+      const answer = await UPDATE_RUN.run(this.redis,
         [key, this.keys.runsByTime(), this.keys.runsByStatus(current.status), this.keys.runsByStatus(stored.status)],
-        [text, JSON.stringify(stored), id, scoreOf(stored)])
-      if (ok === 1) return stored
-      // another writer won this round: spread the retries a little so they do not collide again
-      await sleep(Math.random() * Math.min(attempt, 20))
+        [text, json, id, scoreOf(stored)])
+      if (answer === 1) {
+        this.remember(id, json)
+        return stored
+      }
+      // another writer won this round (the answer is what it stored) or the run is gone (nil)
+      text = typeof answer === 'string' ? answer : null
+      fresh = true
+      if (text != null && attempt > 1) {
+        // spread repeated collisions a little so they do not collide again
+        await sleep(Math.random() * Math.min(attempt, 20))
+      }
     }
     throw new UpdateConflictError(`run ${id} changed under ${MAX_UPDATE_ATTEMPTS} consecutive update attempts`)
+  }
+
+  /** bounded: the oldest remembered run is forgotten first */
+  private remember (id: PlanId, json: string): void {
+    this.known.delete(id)
+    this.known.set(id, json)
+    if (this.known.size > KNOWN_RUNS) {
+      const oldest = this.known.keys().next()
+      if (oldest.done !== true) this.known.delete(oldest.value)
+    }
   }
 
   async updateStep (id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined> {
@@ -112,6 +158,7 @@ class RedisRunStore implements RunStore {
   }
 
   async delete (id: PlanId): Promise<boolean> {
+    this.known.delete(id)
     const keys = [this.keys.run(id), this.keys.plan(id), this.keys.runsByTime(), ...RUN_STATUSES.map((s) => this.keys.runsByStatus(s))]
     return await DELETE_RUN.run(this.redis, keys, [id]) === 1
   }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ClaimLostError, ClaimNotAcquiredError, InvalidStateOptionError, createClaims, type Claims } from '../../src/state/index.js'
-import { cacheId, testState, type TestState } from './helpers.js'
+import { CID_A, cacheId, testState, type TestState } from './helpers.js'
 
 describe('claims', () => {
   let state: TestState
@@ -147,6 +147,47 @@ describe('claims', () => {
     await expect(held).rejects.toThrow('shutting down')
     expect(ran).toBe(false)
     expect(await a.owner(id)).toBeUndefined()
+  })
+
+  it('should hand hold() the cache index entry read while taking the claim', async () => {
+    const id = cacheId()
+    const a = claims('a')
+    expect(await a.hold(id, async (_signal, claimed) => claimed)).toEqual({ indexRead: true })
+    await state.redis.hset(state.keys.cacheIndex(), id, CID_A)
+    expect(await a.hold(id, async (_signal, claimed) => claimed)).toEqual({ indexRead: true, indexed: CID_A })
+    // a claim adopted from claim() was taken without reading the index
+    expect(await a.claim(id)).toBe(true)
+    expect(await a.hold(id, async (_signal, claimed) => claimed)).toEqual({ indexRead: false })
+  })
+
+  it('should release the claim together with the result published inside hold()', async () => {
+    const id = cacheId()
+    const a = claims('a', 150)
+    const waiter = claims('w')
+    const waiting = waiter.waitForResult(id)
+    await a.hold(id, async (signal) => {
+      await a.publishResult(id, { cid: CID_A })
+      // released with the announcement, before hold() ends; later renewals must not read as a lost claim
+      expect(await a.owner(id)).toBeUndefined()
+      await sleep(400)
+      expect(signal.aborted).toBe(false)
+    })
+    expect(await waiting).toEqual({ kind: 'result', cid: CID_A })
+    expect(await state.redis.hget(state.keys.cacheIndex(), id)).toBe(CID_A)
+  })
+
+  it('should publish an error inside hold() and release the claim once', async () => {
+    const id = cacheId()
+    const a = claims('a')
+    const b = claims('b')
+    await expect(a.hold(id, async () => {
+      await a.publishResult(id, { error: 'ffmpeg exited with code 1' })
+      // someone else may take the step over at once; the end of hold() must not delete their claim
+      expect(await b.claim(id)).toBe(true)
+      throw new Error('ffmpeg exited with code 1')
+    })).rejects.toThrow('ffmpeg exited with code 1')
+    expect(await a.owner(id)).toBe('b')
+    expect(await state.redis.get(state.keys.stepError(id))).toBeNull()
   })
 
   it('should reject a lease that is too short and an empty worker id', () => {

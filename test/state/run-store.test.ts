@@ -47,6 +47,27 @@ describe('run store', () => {
     expect(stored?.steps.map((s) => s.worker)).toEqual(record.steps.map((_, i) => `w${i}`))
   })
 
+  it('should update correctly from a stale remembered copy after another store changed the run', async () => {
+    const record = run()
+    await runs.create(record)
+    const other = testState()
+    const otherRuns = createRunStore({ redis: other.redis, keys: state.keys })
+    await otherRuns.updateStep(record.id, 's0', { status: 'completed', cid: CID_B })
+    await otherRuns.update(record.id, (r) => ({ ...r, status: 'running' }))
+    // this store last saw the created record: its compare-and-set fails once and retries on the stored one
+    const updated = await runs.updateStep(record.id, 's1', { status: 'running' })
+    expect(updated?.status).toBe('running')
+    expect(updated?.steps.map((s) => s.status)).toEqual(['completed', 'running', 'pending'])
+    expect(await runs.count('running')).toBe(1)
+    expect(await runs.count('pending')).toBe(0)
+    // "leave it as it is" is decided on the stored run, not on the remembered one
+    expect((await otherRuns.update(record.id, (r) => ({ ...r, status: 'completed' })))?.status).toBe('completed')
+    expect((await runs.update(record.id, () => undefined))?.status).toBe('completed')
+    await otherRuns.delete(record.id)
+    expect(await runs.update(record.id, (r) => r)).toBeUndefined()
+    await other.redis.quit()
+  })
+
   it('should keep the status index consistent across updates', async () => {
     const record = run({ updatedAt: '2020-01-01T00:00:00.000Z' })
     await runs.create(record)
