@@ -26,7 +26,8 @@ const BENCHES: Record<string, string> = {
   claims: 'runClaimsBench',
   exec: 'runExecBench',
   api: 'runApiBench',
-  mesh: 'runMeshBench'
+  mesh: 'runMeshBench',
+  load: 'runLoadBench'
 }
 
 async function load (name: string): Promise<Bench> {
