@@ -89,7 +89,7 @@ class FfmpegStepExecutor implements StepExecutor {
     if (passthrough != null) return { kind: 'input', index: passthrough }
     const probed: ProbedInput[] = await Promise.all(inputs.map(async (input, i) => {
       try {
-        return { path: input.path, info: await this.probe(input.path, init.signal) }
+        return { path: input.path, info: await this.probe(input, init.signal) }
       } catch (err) {
         if (err instanceof InvalidMediaError) throw new InvalidMediaError(`${step.type} step "${step.id}" input ${i} (${input.cid}): ${err.message}`)
         throw err
@@ -109,13 +109,21 @@ class FfmpegStepExecutor implements StepExecutor {
     return { kind: 'file', path: plan.outputPath }
   }
 
-  /** ffprobe, memoised on path + inode + size + mtime (the same input is often used by many steps) */
-  private async probe (path: string, signal?: AbortSignal): Promise<MediaInfo> {
-    const s = await stat(path).catch(() => undefined)
-    const key = s == null ? undefined : `${path}\0${s.ino}\0${s.size}\0${s.mtimeMs}`
+  /**
+   * ffprobe, memoised by CID (content-addressed: the same bytes probe the same, whatever temp file
+   * holds them, so a step on an input seen before skips the probe) and on path + inode + size + mtime
+   * for files without one
+   */
+  private async probe (input: MediaFile, signal?: AbortSignal): Promise<MediaInfo> {
+    const byCid = (input.cid as string) !== '' ? `cid\0${input.cid}` : undefined
+    let key = byCid
+    if (key == null) {
+      const s = await stat(input.path).catch(() => undefined)
+      key = s == null ? undefined : `${input.path}\0${s.ino}\0${s.size}\0${s.mtimeMs}`
+    }
     const known = key == null ? undefined : this.probes.get(key)
     if (known != null) return known
-    const info = await probeMedia(path, { signal, ffprobePath: this.init.ffprobePath })
+    const info = await probeMedia(input.path, { signal, ffprobePath: this.init.ffprobePath })
     if (key != null) {
       this.probes.set(key, info)
       if (this.probes.size > PROBE_CACHE_SIZE) this.probes.delete(this.probes.keys().next().value!)

@@ -3,7 +3,7 @@ import {
   createEffectRegistry, createStepExecutor, FfmpegError, InvalidMediaError, type StepSpec
 } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
-import { FAKE_CID, media, stepOf, workDir } from './helpers.js'
+import { cidOf, media, stepOf, workDir } from './helpers.js'
 
 const registry = createEffectRegistry()
 const executor = createStepExecutor({ registry })
@@ -50,7 +50,7 @@ describe('step executor errors', () => {
     const err = await failure(effect('invert', {}), [m.notMedia])
     expect(err).toBeInstanceOf(InvalidMediaError)
     expect(err.deterministic).toBe(true)
-    expect(err.message).toMatch(new RegExp(`^EFFECT step "effect-1" input 0 \\(${FAKE_CID}\\): not readable media: .*Invalid data found when processing input$`))
+    expect(err.message).toMatch(new RegExp(`^EFFECT step "effect-1" input 0 \\(${cidOf(m.notMedia)}\\): not readable media: .*Invalid data found when processing input$`))
   })
 
   it('should name the problem for every bad effect param', async () => {

@@ -1,13 +1,24 @@
+import { createHash } from 'node:crypto'
 import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { asCid, hashCanonical, type CacheId, type Cid } from '../../src/dag/ids.js'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
 import type { MediaFile, StepSpec } from '../../src/effects/index.js'
 
-/** any syntactically valid CID: the executor only reports it in messages */
-export const FAKE_CID: Cid = asCid('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy')
+const RAW_CODE = 0x55
+const SHA2_256 = 0x12
+
+/**
+ * A stand-in CID per file, derived from its path: distinct files get distinct CIDs, as with real content
+ * (the executor memoises probes by CID and reports the CID in messages)
+ */
+export function cidOf (path: string): Cid {
+  return asCid(CID.createV1(RAW_CODE, createDigest(SHA2_256, createHash('sha256').update(path).digest())).toString())
+}
 
 export function media (...paths: string[]): MediaFile[] {
-  return paths.map((path) => ({ path, cid: FAKE_CID }))
+  return paths.map((path) => ({ path, cid: cidOf(path) }))
 }
 
 /** a step spec with a cache id derived from its content (so seeds differ per step, like in a plan) */
