@@ -111,4 +111,25 @@ describe('managed redis', () => {
   it('should abort when passed an aborted signal', async () => {
     await expect(startManagedRedis({ dataDir, signal: AbortSignal.abort() })).rejects.toThrow('This operation was aborted')
   })
+  it('should start the server again on the same URL when it dies on its own, with its data, and not after stop', async () => {
+    const server = await start()
+    const record = await writeRun(server)
+    const client = await createRedisConnection(server.url, 5)
+    const killed = server.pid
+    process.kill(killed, 'SIGKILL')
+    const deadline = Date.now() + 20_000
+    while (server.restarts === 0 && Date.now() < deadline) await sleep(50)
+    expect(server.restarts).toBe(1)
+    expect(server.pid).not.toBe(killed)
+    expect(alive(server.pid)).toBe(true)
+    // the same URL answers, the AOF brought the run back, and an open client reconnected by itself
+    expect(await readRun(server, record.id)).toEqual(record)
+    expect(await client.ping()).toBe('PONG')
+    client.disconnect()
+    const last = server.pid
+    await server.stop()
+    await sleep(500)
+    expect(alive(last)).toBe(false)
+    expect(server.restarts).toBe(1)
+  })
 })
