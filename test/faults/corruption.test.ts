@@ -63,6 +63,23 @@ describe('a block damaged on disk', () => {
     await expectServedIntact(t.url, cid)
   })
 
+  it('should serve the bytes again from a peer that holds them once the damaged block is dropped', async () => {
+    const peer = await startTestNode({ workers: 0, config: { bootstrap: [t.node.mesh.multiaddrs()[0]!] } })
+    try {
+      const bytes = randomBytes(7000)
+      const { body: { cid } } = await post<{ cid: string }>('/cache/upload', bytes, 'application/octet-stream')
+      const onPeer = await fetch(`${peer.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
+      expect(((await onPeer.json()) as { cid: string }).cid).toBe(cid)
+      await damageBlock(t.node, t.dataDir, CID.parse(cid))
+      expect((await fetch(`${t.url}/cache/${cid}`)).status).toBe(502)
+      // the next read finds the block missing and fetches it (verified) from the peer
+      await expectServedIntact(t.url, cid)
+      expect(await t.node.store.has(cid)).toBe(true)
+    } finally {
+      await peer.stop()
+    }
+  })
+
   it('should fail a run that reads a damaged step output with the reason, and render the step again on resubmission', async () => {
     // a noise picture: its inverse is a PNG of several 1 MiB blocks
     const png = join(t.dataDir, 'noise.png')
