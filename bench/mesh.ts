@@ -1,6 +1,7 @@
 /**
- * Mesh bench: 256 MiB node to node by bitswap, by the CAR bulk path and by raw TCP on loopback (same
- * run, A in its own process), gossip visibility latency (p50 over >= 20 announcements) and IPNS
+ * Mesh bench: 256 MiB node to node by bitswap, by the bulk paths (HTTP CAR and libp2p CAR, verified and
+ * stored) and by raw TCP on loopback (same run; A is its own process and serves HTTP, libp2p and raw
+ * TCP alike, B is the bench process), gossip visibility latency (p50 over >= 20 announcements) and IPNS
  * catch-up time of a peer that was away. `node dist/bench/mesh.js` writes bench-results/mesh.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -15,7 +16,7 @@ import { CID } from 'multiformats/cid'
 import { asCacheId, asCid, sha3Hex, type Cid } from '../src/dag/ids.js'
 import { createMeshNode, type MeshNode } from '../src/mesh/index.js'
 import { createCacheIndex, createRedisConnection, createRedisKeys, startManagedRedis } from '../src/state/index.js'
-import { pullCar } from '../src/store/car/index.js'
+import { fetchCarHttp, pullCar, pullCarHttp } from '../src/store/car/index.js'
 import { createContentStore } from '../src/store/index.js'
 import { createStateSync, type StateSync } from '../src/sync/index.js'
 import { silentLogger } from '../src/util/logger.js'
@@ -37,16 +38,16 @@ export interface MeshBenchInit {
 const MiB = 1024 * 1024
 const DEV_PEER = fileURLToPath(new URL('../src/sync/dev-peer.js', import.meta.url))
 
-interface Peer { peerId: string, addrs: string[], child: ChildProcess, call: <T>(op: string, args?: Record<string, unknown>) => Promise<T> }
+interface Peer { peerId: string, addrs: string[], url: string, child: ChildProcess, call: <T>(op: string, args?: Record<string, unknown>) => Promise<T> }
 
 async function startPeer (config: Record<string, unknown>): Promise<Peer> {
   const child = spawn(process.execPath, [DEV_PEER], { env: { ...process.env, ARTDAG_DEV_PEER: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
   const waiting = new Map<number, (msg: { ok: boolean, result?: unknown, error?: { message: string } }) => void>()
   let id = 0
-  const ready = await new Promise<{ peerId: string, addrs: string[] }>((resolve, reject) => {
+  const ready = await new Promise<{ peerId: string, addrs: string[], url: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`dev-peer exited with ${String(code)}`)))
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      const msg = JSON.parse(line) as { event?: string, id?: number, ok: boolean, peerId: string, addrs: string[] }
+      const msg = JSON.parse(line) as { event?: string, id?: number, ok: boolean, peerId: string, addrs: string[], url: string }
       if (msg.event === 'ready') resolve(msg)
       else waiting.get(msg.id as number)?.(msg)
     })
@@ -62,25 +63,27 @@ async function startPeer (config: Record<string, unknown>): Promise<Peer> {
   }
 }
 
-/** a TCP server in its own process that writes `bytes` bytes to the first client */
-async function rawTcp (bytes: number): Promise<number> {
-  const script = `const s=require('net').createServer(c=>{const b=Buffer.alloc(${MiB},7);let left=${bytes};const w=()=>{while(left>0){left-=b.length;if(!c.write(b))return c.once('drain',w)}c.end()};w()}).listen(0,'127.0.0.1',()=>console.log(s.address().port))`
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-  try {
-    const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))))
-    const t0 = performance.now()
-    let got = 0
-    await new Promise<void>((resolve, reject) => {
-      const sock = connect(port, '127.0.0.1')
-      sock.on('data', (d: Buffer) => { got += d.byteLength })
-      sock.on('end', () => resolve())
-      sock.on('error', reject)
-    })
-    if (got !== bytes) throw new Error(`raw TCP got ${got} of ${bytes} bytes`)
-    return performance.now() - t0
-  } finally {
-    child.kill()
-  }
+/** raw TCP from A's process (the same layout as the HTTP path): bytes counted, nothing else done */
+async function rawTcp (a: Peer, bytes: number): Promise<number> {
+  const port = await a.call<number>('rawTcp', { bytes })
+  const t0 = performance.now()
+  let got = 0
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1')
+    sock.on('data', (d: Buffer) => { got += d.byteLength })
+    sock.on('end', () => resolve())
+    sock.on('error', reject)
+  })
+  if (got !== bytes) throw new Error(`raw TCP got ${got} of ${bytes} bytes`)
+  return performance.now() - t0
+}
+
+/** the HTTP CAR response alone (no parsing, hashing or writes): what the transport gives */
+async function httpCarTransfer (url: string, cid: CID): Promise<{ ms: number, bytes: number }> {
+  const t0 = performance.now()
+  let got = 0
+  for await (const chunk of fetchCarHttp(url, cid)) got += chunk.byteLength
+  return { ms: performance.now() - t0, bytes: got }
 }
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN
@@ -122,10 +125,15 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
     // throughput: two distinct random files so neither path finds blocks already local
     const cidBitswap = CID.parse(await a.call<string>('addRandom', { bytes }))
     const cidCar = CID.parse(await a.call<string>('addRandom', { bytes }))
+    const cidHttp = CID.parse(await a.call<string>('addRandom', { bytes }))
+    const tcpMs = await rawTcp(a, bytes)
+    const transfer = await httpCarTransfer(a.url, cidHttp)
     let t0 = performance.now()
+    const http = await pullCarHttp(b.helia, a.url, cidHttp, { timeoutMs: 30_000 })
+    const httpMs = performance.now() - t0
+    t0 = performance.now()
     const car = await pullCar(b.helia, a.peerId, cidCar, { timeoutMs: 30_000 })
     const carMs = performance.now() - t0
-    const tcpMs = await rawTcp(bytes)
     // bitswap last: it is the slow path, and it sometimes never delivers (stack.md section 2), so it is capped
     t0 = performance.now()
     let got = 0
@@ -167,14 +175,16 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
     const raw = {
       storeBackend,
       loadavg: loadavg(),
-      bytes, bitswapMs, bitswapBytes: got, bitswapError, carMs, tcpMs, carBlocks: car.blocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
-      note: 'A is a separate process (dist/src/sync/dev-peer.js), B the bench process; fs blockstores; TCP+noise+yamux'
+      bytes, bitswapMs, bitswapBytes: got, bitswapError, carMs, httpMs, httpBlocks: http.blocks, httpTransferMs: transfer.ms, httpCarBytes: transfer.bytes, tcpMs, carBlocks: car.blocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
+      note: 'A is a separate process (dist/src/sync/dev-peer.js) serving HTTP CAR, libp2p CAR (TCP+noise+yamux), bitswap and raw TCP; B is the bench process; fs blockstores'
     }
     return {
       rows: [
         { name: `bitswap fetch ${bytes / MiB} MiB`, value: mbps(got, bitswapMs), unit: 'MB/s', ...(bitswapError != null ? { note: `failed: ${bitswapError}` } : {}) },
-        { name: `CAR pull ${bytes / MiB} MiB (verified, stored)`, value: mbps(bytes, carMs), unit: 'MB/s', goal: '>= 300 MB/s', met: mbps(bytes, carMs) >= 300 },
-        { name: `raw TCP ${bytes / MiB} MiB`, value: mbps(bytes, tcpMs), unit: 'MB/s' },
+        { name: `HTTP CAR pull ${bytes / MiB} MiB (verified, stored)`, value: mbps(bytes, httpMs), unit: 'MB/s', goal: '>= 300 MB/s', met: mbps(bytes, httpMs) >= 300, note: `${(httpMs / tcpMs).toFixed(2)}x the raw TCP time` },
+        { name: `HTTP CAR transfer ${bytes / MiB} MiB (bytes only)`, value: mbps(bytes, transfer.ms), unit: 'MB/s' },
+        { name: `libp2p CAR pull ${bytes / MiB} MiB (verified, stored)`, value: mbps(bytes, carMs), unit: 'MB/s' },
+        { name: `raw TCP ${bytes / MiB} MiB (from A's process)`, value: mbps(bytes, tcpMs), unit: 'MB/s' },
         { name: 'gossip visibility p50', value: pct(gossipMs, 0.5), unit: 'ms', goal: '<= 1000 ms', met: pct(gossipMs, 0.5) <= 1000, note: `p95 ${pct(gossipMs, 0.95).toFixed(1)} ms, n=${gossipMs.length}` },
         { name: 'IPNS catch-up after reconnect', value: catchUpMs, unit: 'ms', goal: `<= ${intervalMs + 5000} ms`, met: catchUpMs <= intervalMs + 5000 }
       ],

@@ -2,6 +2,7 @@
  * A standalone sync peer for multi-process tests and the mesh bench: a mesh node, content store,
  * Redis cache index, state sync and CAR server in one process, driven by JSON lines on stdin
  * (`{id, op, ...args}`) and answering JSON lines on stdout (`{id, ok, result | error}`).
+ * It also serves `GET /ipfs/{cid}?format=car` over HTTP (its URL is in the ready line and advertised by sync).
  * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, clusterKey?, intervalMs?, storeBackend?}.
  * Run: node dist/src/sync/dev-peer.js
  */
@@ -11,9 +12,10 @@ import { Redis } from 'ioredis'
 import { asCacheId, asCid } from '../dag/ids.js'
 import { createMeshNode } from '../mesh/index.js'
 import { createCacheIndex, createRedisKeys } from '../state/index.js'
-import { createCarServer, pullCar } from '../store/car/index.js'
+import { createCarServer, pullCar, pullCarHttp } from '../store/car/index.js'
 import { createContentStore } from '../store/index.js'
 import { createLogger } from '../util/logger.js'
+import { startDevHttp } from './dev-http.js'
 import { createStateSync } from './index.js'
 
 interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, clusterKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level' }
@@ -30,8 +32,9 @@ async function main (): Promise<void> {
   const mesh = await createMeshNode({ dataDir: config.dataDir, logger, listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: config.storeBackend })
   const store = createContentStore({ helia: mesh.helia, logger })
   const index = createCacheIndex({ redis, keys })
+  const http = await startDevHttp(mesh.helia)
   const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger }, {
-    clusterKey: config.clusterKey, intervalMs: config.intervalMs, publishDebounceMs: 50
+    clusterKey: config.clusterKey, intervalMs: config.intervalMs, publishDebounceMs: 50, httpUrl: () => http.url
   })
   const car = createCarServer({ helia: mesh.helia, libp2p: mesh.libp2p, logger })
   await sync.start()
@@ -39,6 +42,7 @@ async function main (): Promise<void> {
   const stop = async (): Promise<void> => {
     await car.stop()
     await sync.stop()
+    await http.close()
     await mesh.stop()
     await redis.quit()
   }
@@ -55,9 +59,15 @@ async function main (): Promise<void> {
       const r = await pullCar(mesh.helia, String(a.peer), String(a.cid), { timeoutMs: 10_000 })
       return { blocks: r.blocks, bytes: r.bytes }
     },
+    pullCarHttp: async (a) => {
+      const r = await pullCarHttp(mesh.helia, String(a.url), String(a.cid), { timeoutMs: 10_000 })
+      return { blocks: r.blocks, bytes: r.bytes }
+    },
+    rawTcp: async (a) => await http.rawTcp(Number(a.bytes)),
+    peerUrl: async (a) => await sync.peerUrl(String(a.peer)) ?? null,
     stop: async () => { await stop(); setImmediate(() => process.exit(0)) }
   }
-  send({ event: 'ready', peerId: mesh.peerId, addrs: mesh.multiaddrs() })
+  send({ event: 'ready', peerId: mesh.peerId, addrs: mesh.multiaddrs(), url: http.url })
   const lines = createInterface({ input: process.stdin })
   lines.on('line', (line) => {
     let req: Args & { id?: number, op?: string }

@@ -68,3 +68,21 @@ describe('manifest', () => {
     }
   })
 })
+
+describe('advertised HTTP URL', () => {
+  it('should carry an optional url in announcements, and reject one that is not http(s)', () => {
+    const withUrl = { ...good, url: 'http://127.0.0.1:8100' }
+    expect(decodeAnnouncement(encodeAnnouncement(withUrl as never), PEER)).toEqual(withUrl)
+    expect(decodeAnnouncement(enc(good), PEER)).toEqual(good) // older nodes send none
+    for (const url of ['ftp://x', 'not a url', 5, 'http://user:pw@host']) {
+      expect(() => decodeAnnouncement(enc({ ...good, url }), PEER)).toThrow('announcement url is not an http(s) URL')
+    }
+  })
+
+  it('should read a manifest url, accept older manifests without one, and reject a bad one', () => {
+    const base = { type: 'artdag/state', version: 1, peer: PEER, clusterKeyHash: 'b'.repeat(64), seq: 0, batches: null, count: 0, published: [], updatedAt: '' }
+    expect(parseManifest(base, 'm').url).toBeUndefined()
+    expect(parseManifest({ ...base, url: 'https://node.example/' }, 'm').url).toBe('https://node.example')
+    expect(() => parseManifest({ ...base, url: 'file:///etc' }, 'm')).toThrow('manifest url is not an http(s) URL of m')
+  })
+})

@@ -9,12 +9,17 @@ export function encodeHeader (root: CID): Uint8Array {
 
 /** One CARv1 section: varint(len(cid) + len(block)) | cid | block */
 export function encodeSection (cid: CID, bytes: Uint8Array): Uint8Array[] {
-  const size = cid.bytes.byteLength + bytes.byteLength
+  return [sectionPrefix(cid, bytes.byteLength), bytes]
+}
+
+/** The start of a CARv1 section whose block has `blockBytes` bytes: varint(len(cid) + blockBytes) | cid */
+export function sectionPrefix (cid: CID, blockBytes: number): Uint8Array {
+  const size = cid.bytes.byteLength + blockBytes
   const lenBytes = varint.encodingLength(size)
   const prefix = new Uint8Array(lenBytes + cid.bytes.byteLength)
   varint.encodeTo(size, prefix)
   prefix.set(cid.bytes, lenBytes)
-  return [prefix, bytes]
+  return prefix
 }
 
 function lengthPrefixed (parts: Uint8Array[]): Uint8Array {

@@ -1,8 +1,8 @@
 import { CID } from 'multiformats/cid'
-import { encodeHeader, encodeSection } from './car-format.js'
+import { encodeHeader, sectionPrefix } from './car-format.js'
 import { checkSupported, linksOf } from './codecs.js'
-import { DEFAULT_EXPORT_READ_AHEAD } from './constants.js'
-import { CarBlockMissingError } from './errors.js'
+import { DEFAULT_EXPORT_READ_AHEAD, RAW_CODE } from './constants.js'
+import { localBlockReader } from './block-reader.js'
 import { concatBytes } from '../../util/bytes.js'
 import type { Helia } from '@helia/interface'
 
@@ -25,15 +25,20 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
   checkSupported(rootCid)
   const readAhead = Math.max(1, options.readAhead ?? DEFAULT_EXPORT_READ_AHEAD)
   const seen = new Set<string>()
-  const read = (cid: CID): Promise<Uint8Array> => readLocal(helia, cid, options.signal)
+  const readBlock = localBlockReader(helia.blockstore)
+  const read = async (cid: CID): Promise<Uint8Array[]> => {
+    checkSupported(cid)
+    return await readBlock(cid, options.signal)
+  }
 
   // the root is read before anything is yielded: a DAG that is not here fails on the first next()
-  const rootBytes = await read(rootCid)
+  const rootBytes = concatBytes(await read(rootCid))
   yield encodeHeader(rootCid)
   // explicit stack of child lists (a recursive generator costs a frame per level and per block)
-  type Frame = { links: CID[], next: number, pending: Map<number, Promise<Uint8Array>> }
+  type Frame = { links: CID[], next: number, pending: Map<number, Promise<Uint8Array[]>> }
   seen.add(rootCid.toString())
-  yield * encodeSection(rootCid, rootBytes)
+  yield sectionPrefix(rootCid, rootBytes.byteLength)
+  yield rootBytes
   const stack: Frame[] = [{ links: linksOf(rootCid, rootBytes), next: 0, pending: new Map() }]
   while (stack.length > 0) {
     options.signal?.throwIfAborted()
@@ -59,23 +64,18 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
     if (seen.has(key)) continue
     seen.add(key)
     checkSupported(cid)
-    const bytes = await (pending ?? read(cid))
-    yield * encodeSection(cid, bytes)
+    const parts = await (pending ?? read(cid))
+    let size = 0
+    for (const part of parts) size += part.byteLength
+    yield sectionPrefix(cid, size)
+    // a raw leaf (the bulk of a file) goes out as the chunks the blockstore read, never copied
+    if (cid.code === RAW_CODE) {
+      for (const part of parts) yield part
+      continue
+    }
+    const bytes = concatBytes(parts)
+    yield bytes
     const links = linksOf(cid, bytes)
     if (links.length > 0) stack.push({ links, next: 0, pending: new Map() })
   }
-}
-
-async function readLocal (helia: CarBlockSource, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
-  checkSupported(cid)
-  const parts: Uint8Array[] = []
-  try {
-    for await (const part of helia.blockstore.get(cid, { offline: true, signal })) parts.push(part)
-  } catch (err) {
-    if ((err as Error).name === 'BlockNotFoundWhileOfflineError' || (err as Error).name === 'NotFoundError') {
-      throw new CarBlockMissingError(`block ${cid.toString()} is not in the local blockstore`)
-    }
-    throw err
-  }
-  return concatBytes(parts)
 }

@@ -2,6 +2,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { CID } from 'multiformats/cid'
 import { DEFAULT_CAR_TIMEOUT_MS } from './constants.js'
+
+/** body bytes queued ahead of the importer before the socket is paused */
+const BODY_HIGH_WATER_BYTES = 8 * 1024 * 1024
 import { CarPeerUnreachableError, CarRemoteError, CarTimeoutError, CarTransferError } from './errors.js'
 
 export interface FetchCarHttpOptions {
@@ -39,7 +42,7 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
     // the socket timeout keeps running while we read: it fires only when no byte arrives for timeoutMs
     res.socket.setTimeout(timeoutMs, () => { res.destroy(new CarTimeoutError(`${where} sent no CAR bytes for ${timeoutMs} ms after ${received} bytes`)) })
     try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
+      for await (const chunk of chunksOf(res)) {
         received += chunk.byteLength
         yield chunk
       }
@@ -73,6 +76,52 @@ async function open (url: URL, timeoutMs: number, signal?: AbortSignal): Promise
     })
     req.end()
   })
+}
+
+/**
+ * The body as the socket delivered it. Not `for await (res)`: the stream's async iterator calls
+ * `read()`, which joins everything buffered into one new Buffer (a copy of every byte).
+ */
+async function * chunksOf (res: IncomingMessage): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = []
+  let queued = 0
+  let ended = false
+  let failure: Error | undefined
+  let wake: (() => void) | undefined
+  const notify = (): void => { const w = wake; wake = undefined; w?.() }
+  const onData = (chunk: Buffer): void => {
+    queue.push(chunk)
+    queued += chunk.byteLength
+    if (queued >= BODY_HIGH_WATER_BYTES) res.pause()
+    notify()
+  }
+  const onEnd = (): void => { ended = true; notify() }
+  const onError = (err: Error): void => { failure = err; notify() }
+  // 'close' without 'end' is a connection cut inside the body
+  const onClose = (): void => { if (!res.complete && failure == null) failure = new Error(res.errored?.message ?? 'the connection closed before the response ended'); ended = true; notify() }
+  res.on('data', onData)
+  res.once('end', onEnd)
+  res.once('error', onError)
+  res.once('close', onClose)
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const chunk = queue.shift() as Buffer
+        queued -= chunk.byteLength
+        if (queued < BODY_HIGH_WATER_BYTES && res.isPaused()) res.resume()
+        yield chunk
+        continue
+      }
+      if (failure != null) throw failure
+      if (ended) return
+      await new Promise<void>((resolve) => { wake = resolve })
+    }
+  } finally {
+    res.off('data', onData)
+    res.off('end', onEnd)
+    res.off('error', onError)
+    res.off('close', onClose)
+  }
 }
 
 async function readText (res: IncomingMessage): Promise<string> {
