@@ -16,7 +16,7 @@ import type { Logger } from '../util/logger.js'
 export interface ApiComponents {
   config: ApiConfig
   logger: Logger
-  store: Pick<ContentStore, 'get' | 'stat' | 'size'>
+  store: Pick<ContentStore, 'get' | 'stat' | 'size' | 'has'>
   runs: {
     get(id: PlanId): Promise<RunRecord | undefined>
     list(options: { status?: RunStatus, offset: number, limit: number }): Promise<Page<RunRecord>>

@@ -76,8 +76,10 @@ export class DefaultContentLibrary implements ContentLibrary {
   }
 
   async mediaTypeOf (cid: Cid, options: LibraryOptions = {}): Promise<string> {
+    // a listed item's type was sniffed when it was added (upload, import, run output): sniffing it again on
+    // every download only re-reads the same head, one more store read per GET /cache/{cid}
     const meta = await this.components.content.meta(cid)
-    if (meta != null && meta.mediaType !== FALLBACK_MEDIA_TYPE) return meta.mediaType
+    if (meta != null) return meta.mediaType
     return await this.sniffStored(cid, options.signal)
   }
 
