@@ -48,7 +48,8 @@ const BIND_ATTEMPTS = 3
  * TCP on 127.0.0.1 with a free port rather than a unix socket: every client (ioredis, BullMQ, a
  * second process) takes the URL as it is, and socket paths under a deep data dir can pass the
  * 107-byte limit. A random password (in a 0600 config file, not on the command line) keeps other
- * local users out. AOF on (`appendfsync everysec`), RDB snapshots off.
+ * local users out. AOF on (`appendfsync everysec`), RDB snapshots off. A server that dies on its own is
+ * started again on the same port (see SupervisedRedis).
  */
 export async function startManagedRedis (init: ManagedRedisInit): Promise<ManagedRedis> {
   init.signal?.throwIfAborted()
@@ -63,8 +64,9 @@ export async function startManagedRedis (init: ManagedRedisInit): Promise<Manage
     const confFile = join(dir, 'redis.conf')
     await writeFile(confFile, config({ dir, pidFile, port, password }), { mode: 0o600 })
     try {
-      const relaunch = async (): Promise<ChildProcess> => await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS)
-      const child = await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS, init.signal)
+      const relaunch = async (signal?: AbortSignal): Promise<ChildProcess> =>
+        await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS, signal)
+      const child = await relaunch(init.signal)
       log.info({ port, dir, pid: child.pid }, 'managed redis-server is ready')
       return new SupervisedRedis(child, { port, dir, password, log, relaunch, restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS })
     } catch (err) {
@@ -142,7 +144,7 @@ interface SupervisorInit {
   dir: string
   password: string
   log: Logger
-  relaunch: () => Promise<ChildProcess>
+  relaunch: (signal?: AbortSignal) => Promise<ChildProcess>
   restart: boolean
   restartDelayMs: number
 }
