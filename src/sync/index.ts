@@ -106,8 +106,8 @@ export interface StateSync {
   /** resolvePeer for every connected peer (failures are logged and skipped) */
   resolveAll(options?: { signal?: AbortSignal }): Promise<ResolveReport[]>
   status(): SyncStatus
-  /** the HTTP base URL a peer advertises (manifest, gossip, or asked over libp2p fetch), if any */
-  peerUrl(peer: string, options?: { signal?: AbortSignal }): Promise<string | undefined>
+  /** the HTTP base URL a peer advertises (manifest, gossip, or asked over libp2p fetch), if any; `fresh` asks the peer itself */
+  peerUrl(peer: string, options?: { signal?: AbortSignal, fresh?: boolean }): Promise<string | undefined>
   /** peers whose announcements or manifests said they hold this CID, most recent first (hints) */
   providersOf(cid: string): string[]
 }

@@ -32,6 +32,11 @@ export class PeerDirectory {
     if (url != null) this.urls.set(peer, url)
   }
 
+  /** a peer that (re)connects may have restarted on another port: ask it again next time */
+  forgetUrl (peer: string): void {
+    this.urls.delete(peer)
+  }
+
   addProvider (cid: string, peer: string): void {
     const current = this.providers.get(cid)
     if (current?.includes(peer) === true) return
@@ -44,10 +49,10 @@ export class PeerDirectory {
     return [...(this.providers.get(cid) ?? [])]
   }
 
-  /** the URL a peer advertised; asks the peer over libp2p fetch when none is known yet */
-  async urlOf (peer: string, options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+  /** the URL a peer advertised; asks the peer over libp2p fetch when none is known yet, or when `fresh` */
+  async urlOf (peer: string, options: { signal?: AbortSignal, fresh?: boolean } = {}): Promise<string | undefined> {
     const known = this.urls.get(peer)
-    if (known != null) return known
+    if (known != null && options.fresh !== true) return known
     const fetch = this.fetch()
     if (fetch == null) return undefined
     try {

@@ -228,7 +228,7 @@ export class StateSyncImpl implements StateSync {
     }
   }
 
-  async peerUrl (peer: string, options: { signal?: AbortSignal } = {}): Promise<string | undefined> {
+  async peerUrl (peer: string, options: { signal?: AbortSignal, fresh?: boolean } = {}): Promise<string | undefined> {
     options.signal?.throwIfAborted()
     return await this.directory.urlOf(peer, options)
   }
@@ -286,6 +286,7 @@ export class StateSyncImpl implements StateSync {
 
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
+    this.directory.forgetUrl(peer)
     // a peer that (re)joins may have published while we were apart: catch up through IPNS soon
     setTimeout(() => {
       if (!this.running) return

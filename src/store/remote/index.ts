@@ -14,7 +14,8 @@ export { bulkFirst, type BulkFetchPort } from './bulk-first.js'
 
 /** Where peers' content may be: from state sync */
 export interface PeerHints {
-  peerUrl(peer: string, options?: { signal?: AbortSignal }): Promise<string | undefined>
+  /** `fresh`: ask the peer itself, not what was learned earlier (it may have restarted on another port) */
+  peerUrl(peer: string, options?: { signal?: AbortSignal, fresh?: boolean }): Promise<string | undefined>
   providersOf(cid: string): string[]
 }
 

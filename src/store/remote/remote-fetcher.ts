@@ -7,6 +7,8 @@ import type { Logger } from '../../util/logger.js'
 
 /** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
 const NOT_THERE = 'CarRemoteError'
+/** the URL did not answer at all */
+const UNREACHABLE = 'CarPeerUnreachableError'
 
 export class RemoteFetcherImpl implements RemoteFetcher {
   readonly stats: BulkFetchStats = { http: 0, libp2p: 0, failed: 0 }
@@ -64,15 +66,19 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     }
     // the shared transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
     for (const peer of peers) {
-      const url = await this.c.peers.peerUrl(peer).catch(() => undefined)
-      if (url == null) continue
-      try {
-        return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
-      } catch (err) {
-        const e = err as Error
-        if (e.name === NOT_THERE) notThere.add(peer)
-        reasons.push(`http ${url}: ${e.name}: ${e.message}`)
-        this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
+      let url = await this.c.peers.peerUrl(peer).catch(() => undefined)
+      for (let attempt = 0; url != null && attempt < 2; attempt++) {
+        try {
+          return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
+        } catch (err) {
+          const e = err as Error
+          if (e.name === NOT_THERE) notThere.add(peer)
+          reasons.push(`http ${url}: ${e.name}: ${e.message}`)
+          this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
+          // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
+          const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
+          url = fresh != null && fresh !== url ? fresh : undefined
+        }
       }
     }
     for (const peer of peers) {

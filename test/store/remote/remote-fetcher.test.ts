@@ -77,6 +77,16 @@ describe('remote fetcher (bulk path strategy)', () => {
     expect(fetcher.stats).toEqual({ http: 0, libp2p: 2, failed: 0 })
   })
 
+  it('should ask the peer for a fresh URL once when the one it knew does not answer', async () => {
+    const b = await peerOfA()
+    const asked: boolean[] = []
+    const stale: PeerHints = { peerUrl: async (_peer, o) => { asked.push(o?.fresh === true); return o?.fresh === true ? http.url : 'http://127.0.0.1:1' }, providersOf: () => [] }
+    const fetcher = createRemoteFetcher({ helia: b.helia, peers: stale, logger: silentLogger() })
+    const { cid } = await addToA(1024 * 1024 + 4)
+    expect(await fetcher.fetch(cid)).toMatchObject({ path: 'http', url: http.url })
+    expect(asked).toEqual([false, true])
+  })
+
   it('should fail with every reason listed when no peer has the DAG, and with NoBulkSourceError without peers', async () => {
     const b = await peerOfA()
     urls.set(a.peerId, http.url)

@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bySuite } from '../fixtures/suite.js'
+import { startNodeProcess, type NodeProcess } from './node-process.js'
+
+const MiB = 1024 * 1024
+const FETCH_TIMEOUT_MS = 3000
+
+async function upload (node: NodeProcess, bytes: Uint8Array): Promise<string> {
+  const res = await fetch(`${node.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
+  const body = await res.json() as { cid: string }
+  expect(res.status, JSON.stringify(body)).toBe(201)
+  return body.cid
+}
+
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+/** bytes under a directory (the node's blockstore) */
+async function sizeOf (dir: string): Promise<number> {
+  let total = 0
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size
+  }
+  return total
+}
+
+/** the "bulk fetch complete" log lines of a node (JSON log at info level) */
+function bulkFetches (node: NodeProcess): Array<{ cid: string, path: string, peer: string }> {
+  return node.log().split('\n').filter((l) => l.includes('"bulk fetch complete"')).map((l) => JSON.parse(l) as { cid: string, path: string, peer: string })
+}
+
+describe('bulk path between node processes', () => {
+  const dirs: Record<string, string> = {}
+  const nodes: Record<string, NodeProcess> = {}
+  const env = { ARTDAG_FETCH_TIMEOUT_MS: String(FETCH_TIMEOUT_MS) }
+
+  beforeAll(async () => {
+    for (const name of ['a', 'b']) dirs[name] = await mkdtemp(join(tmpdir(), `artdag-bulk-${name}-`))
+    nodes.a = await startNodeProcess(dirs.a!, env)
+    nodes.b = await startNodeProcess(dirs.b!, { ...env, ARTDAG_BOOTSTRAP: nodes.a.multiaddr, LOG_LEVEL: 'info' })
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.all(Object.values(nodes).map(async (n) => { await n.stop() }))
+    for (const dir of Object.values(dirs)) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('should fetch content only A has on B by the HTTP CAR path', async () => {
+    const bytes = randomBytes(bySuite(4, 24) * MiB + 5)
+    const cid = await upload(nodes.a!, bytes)
+    const res = await fetch(`${nodes.b!.url}/cache/${cid}`)
+    expect(res.status).toBe(200)
+    expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes))
+    expect(bulkFetches(nodes.b!)).toContainEqual(expect.objectContaining({ cid, path: 'http', peer: nodes.a!.peerId }))
+    // now local on B: B serves it as a CAR itself
+    expect((await fetch(`${nodes.b!.url}/ipfs/${cid}?format=car`, { method: 'HEAD' })).status).toBe(200)
+  }, 60_000)
+
+  it('should fail with a stated reason when A is killed mid-transfer, keep nothing, and fetch verified bytes after A restarts', async () => {
+    const bytes = randomBytes(bySuite(48, 128) * MiB)
+    const cid = await upload(nodes.a!, bytes)
+    const blocksDir = join(dirs.b!, 'helia', 'blocks')
+    const before = await sizeOf(blocksDir)
+    const pending = fetch(`${nodes.b!.url}/cache/${cid}`).then(async (res) => ({ status: res.status, body: await res.text() }))
+    // SIGKILL A once B has written the first batches of the transfer
+    const deadline = Date.now() + 30_000
+    while (await sizeOf(blocksDir) - before < 8 * MiB) {
+      if (Date.now() > deadline) throw new Error('the bulk transfer never started')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await nodes.a!.stop('SIGKILL')
+    const failed = await pending
+    expect(failed.status).toBe(404)
+    const error = JSON.parse(failed.body) as { error: string, message: string }
+    expect(error.error).toBe('content-not-found')
+    expect(error.message).toMatch(new RegExp(`^content ${cid} was not found locally or on any connected peer within ${FETCH_TIMEOUT_MS} ms; bulk fetch failed first: could not fetch ${cid} in bulk from 1 peer\\(s\\): http http://127\\.0\\.0\\.1:\\d+: (CarTransferError|CarTruncatedError): `))
+    // nothing partial is stored or served: B has no root, serves no CAR and no bytes
+    expect((await fetch(`${nodes.b!.url}/ipfs/${cid}?format=car`, { method: 'HEAD' })).status).toBe(404)
+
+    // A comes back (same data dir, same peer id, new ports) and dials B
+    nodes.a = await startNodeProcess(dirs.a!, { ...env, ARTDAG_BOOTSTRAP: nodes.b!.multiaddr })
+    const res = await fetch(`${nodes.b!.url}/cache/${cid}`)
+    expect(res.status).toBe(200)
+    expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes))
+    expect(bulkFetches(nodes.b!).filter((f) => f.cid === cid)).toEqual([expect.objectContaining({ path: 'http', peer: nodes.a.peerId })])
+  }, 120_000)
+})
