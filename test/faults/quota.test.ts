@@ -32,9 +32,16 @@ describe('a store at its quota', () => {
     return { status: res.status, body: await res.json() as Record<string, unknown> }
   }
 
-  /** what a half-written add would leave: blocks, listed content, cache entries */
-  const footprint = async (): Promise<{ size: number, content: number, cacheEntries: number }> => ({
+  const pins = async (): Promise<number> => {
+    let n = 0
+    for await (const pin of t.node.mesh.helia.pins.ls()) if (pin != null) n++
+    return n
+  }
+
+  /** what a half-written add would leave: blocks, pins, listed content, cache entries */
+  const footprint = async (): Promise<{ size: number, pins: number, content: number, cacheEntries: number }> => ({
     size: await t.node.store.size(),
+    pins: await pins(),
     content: (await t.node.state.content.list({ offset: 0, limit: 1000 })).total,
     cacheEntries: await t.node.state.cacheIndex.count()
   })
