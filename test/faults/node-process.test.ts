@@ -41,7 +41,7 @@ describe('a node process under fire', () => {
     dir = await mkdtemp(join(tmpdir(), 'artdag-fault-node-'))
     node = await startNodeProcess(dir, ENV)
     const file = join(dir, 'slow.mp4')
-    await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
+    await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
     const res = await fetch(`${node.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: await readFile(file) })
     clip = (await res.json() as { cid: string }).cid
   }, 120_000)
