@@ -17,7 +17,8 @@ export async function * bulkFirst<T> (bulk: BulkFetchPort | undefined, blocks: {
       await bulk.fetch(cid.toString(), { signal })
     } catch (err) {
       signal?.throwIfAborted()
-      bulkError = err as Error
+      // "no peer to ask" adds nothing to bitswap's own "not found on any connected peer"
+      if ((err as Error).name !== 'NoBulkSourceError') bulkError = err as Error
     }
   }
   try {
