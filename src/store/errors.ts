@@ -32,6 +32,11 @@ export class CorruptContentError extends Error {
 /** Thrown when an add would grow the store past its `maxBytes` quota; nothing of the add is kept */
 export class StoreFullError extends Error {
   override name = 'StoreFullError'
+  /**
+   * a step that hits it is not retried: the space is only freed by someone deleting content, so a retry a
+   * second later renders the whole step again only to fail the same way; the run fails at once, naming the quota
+   */
+  readonly deterministic = true
 }
 
 /** Thrown when a string is not a CID, or a CID uses a codec/hash the store does not handle */
