@@ -7,7 +7,8 @@ import type { Logger } from '../util/logger.js'
 import { ExecutorStoppedError, RunNotFoundError, RunStateError, StepFailedError } from './errors.js'
 import type { RenderEvent } from './events.js'
 import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
-import { buildProvenance, type SoftwareInfo } from './provenance.js'
+import { prepareCompletion } from './completion.js'
+import type { SoftwareInfo } from './provenance.js'
 import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
 import { RunDriver } from './run-driver.js'
 import { fetchAll } from './fetch-all.js'
@@ -194,7 +195,7 @@ export class Orchestrator {
     const driver = new RunDriver(plan, {
       signal: controller.signal,
       runStep: async (step, inputs, signal) => await this.runStep(plan.id, step, inputs, signal, indexed.get(step.cacheId)),
-      checkSource: async (cid, signal) => { await this.components.store.stat(cid, { signal, timeoutMs: this.init.fetchTimeoutMs }) },
+      checkSource: async (cid, signal) => { await this.checkSource(cid, signal) },
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
     const done = (async () => {
@@ -215,6 +216,14 @@ export class Orchestrator {
   }
 
   /** `indexed`: the step's cache index entry read when the run started (a recomputation reads it afresh) */
+  /**
+   * A source is usable when its root block can be had (here or from peers, verified) and is a file:
+   * a zero-length read checks exactly that, without stat's walk over every block of the DAG
+   */
+  private async checkSource (cid: Cid, signal: AbortSignal): Promise<void> {
+    for await (const chunk of this.components.store.get(cid, { signal, timeoutMs: this.init.fetchTimeoutMs, length: 0 })) void chunk
+  }
+
   private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, indexed?: Cid, attempt = 0): Promise<StepJobResult> {
     const queue = this.queue
     const queueEvents = this.queueEvents
@@ -285,28 +294,10 @@ export class Orchestrator {
 
   private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
     const { store, contentRefs, runs } = this.components
-    const outputCid = outputs.get(plan.outputStep)
-    if (outputCid == null) throw new Error(`output step ${plan.outputStep} produced nothing`)
-    const inputs = plan.inputs.map((i) => i.cid)
-    const finishedAt = new Date().toISOString()
-    // pins, references and the provenance record are independent: all of them at once
-    const [, provenanceCid] = await Promise.all([
-      Promise.all([
-        store.pin(outputCid, 'run-output'),
-        ...inputs.map(async (cid) => { await store.pin(cid, 'run-input') }),
-        ...[...new Set([outputCid, ...inputs])].map(async (cid) => { await contentRefs.addRef(cid) })
-      ]),
-      (async () => {
-        const run = await runs.get(plan.id)
-        if (run == null) return undefined
-        const cid = await store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, this.init.software))
-        await store.pin(cid, 'provenance')
-        return cid
-      })()
-    ])
-    if (provenanceCid == null) return
+    const patch = await prepareCompletion({ store, contentRefs, runs, software: this.init.software }, plan, outputs)
+    if (patch == null) return
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
-    await this.finish(plan.id, 'completed', undefined, { outputCid, provenanceCid, finishedAt })
+    await this.finish(plan.id, 'completed', undefined, patch)
   }
 
   private async updateStep (runId: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<void> {

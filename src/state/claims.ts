@@ -33,7 +33,7 @@ export interface ClaimsInit {
 export interface Claims {
   readonly workerId: string
   readonly leaseMs: number
-  /** true if this worker now owns the step (SET NX PX) */
+  /** true if this worker now owns the step (SET NX PX; a new attempt clears the previous attempt's error) */
   claim(cacheId: CacheId): Promise<boolean>
   /** extends the lease, only while this worker owns the claim; false if it was lost */
   renew(cacheId: CacheId): Promise<boolean>
@@ -94,9 +94,9 @@ class RedisClaims implements Claims {
   }
 
   async claim (cacheId: CacheId): Promise<boolean> {
-    const won = await this.take(cacheId)
-    if (won !== false) this.unheld.add(cacheId)
-    return won !== false
+    const won = await this.take(cacheId) !== false
+    if (won) this.unheld.add(cacheId)
+    return won
   }
 
   /** claim-or-hint: false when lost, else the claimed step with its cache index entry */
