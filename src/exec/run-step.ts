@@ -142,12 +142,14 @@ export class StepRunner {
     await mkdir(this.init.workRoot, { recursive: true })
     const workDir = await mkdtemp(join(this.init.workRoot, `${cacheId.slice(0, 16)}-`))
     try {
-      const files: MediaFile[] = []
-      for (const [index, cid] of data.inputs.entries()) {
+      // the inputs of a multi-input step (SEQUENCE, LAYER, MUX...) are written out side by side; all
+      // of them settle before the work dir can be removed
+      const exported = await Promise.allSettled(data.inputs.map(async (cid, index): Promise<MediaFile> => {
         const path = join(workDir, `input-${index}`)
         await store.exportToFile(cid, path, { signal, timeoutMs: this.init.fetchTimeoutMs })
-        files.push({ path, cid })
-      }
+        return { path, cid }
+      }))
+      const files = exported.map((r) => { if (r.status === 'rejected') throw r.reason; return r.value })
       options.onProgress?.({ phase: 'running', worker: this.init.workerId })
       const output = await executor.execute(data.step, files, {
         workDir,
