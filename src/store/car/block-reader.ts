@@ -1,19 +1,12 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CarBlockMissingError } from './errors.js'
+import { fsBlockstoreOf } from './fs-blockstore.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 /** reads one local block as the chunks it arrived in (no network, never a copy it does not need) */
 export type LocalBlockReader = (cid: CID, signal?: AbortSignal) => Promise<Uint8Array[]>
-
-/** the public shape of blockstore-fs's FsBlockstore */
-interface FsLike { path: string, shardingStrategy: { encode(cid: CID): { dir: string, file: string } } }
-
-function isFsLike (value: unknown): value is FsLike {
-  const v = value as Partial<FsLike> | null
-  return typeof v?.path === 'string' && typeof v.shardingStrategy?.encode === 'function'
-}
 
 /**
  * A reader of local blocks for the CAR export. Over a filesystem blockstore it reads each block file
@@ -22,16 +15,8 @@ function isFsLike (value: unknown): value is FsLike {
  * Any other blockstore is read through `get(cid, {offline: true})`.
  */
 export function localBlockReader (blockstore: Pick<Blockstore, 'get'>): LocalBlockReader {
-  let inner: unknown = blockstore
-  // Helia wraps the store: BlockStorage -> NetworkedStorage (unwrap()) -> IdentityBlockstore (.child)
-  for (let i = 0; i < 6 && !isFsLike(inner); i++) {
-    const wrapper = inner as { unwrap?: () => unknown, child?: unknown }
-    const next = typeof wrapper.unwrap === 'function' ? wrapper.unwrap() : wrapper.child
-    if (next == null || typeof next !== 'object') break
-    inner = next
-  }
-  if (isFsLike(inner)) {
-    const fs = inner
+  const fs = fsBlockstoreOf(blockstore)
+  if (fs != null) {
     return async (cid, signal) => {
       signal?.throwIfAborted()
       const { dir, file } = fs.shardingStrategy.encode(cid)

@@ -1,18 +1,20 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { varint } from 'multiformats'
 import { CID } from 'multiformats/cid'
+import type { BufferPool } from './buffer-pool.js'
 import { CarBlockTooLargeError, CarHeaderError, CarTruncatedError } from './errors.js'
 
 /**
  * Incremental CARv1 parser over a byte stream: yields the header once, then `{cid, bytes}` per
  * section. It keeps at most one section buffered and throws CarTruncatedError when the stream
- * ends inside the header or a section.
+ * ends inside the header or a section. A section that spans several chunks is copied into one
+ * buffer, taken from `pool` when one is given (the caller gives it back once the block is written).
  */
 export class CarReader {
   private chunks: Uint8Array[] = []
   private buffered = 0
 
-  constructor (private readonly source: AsyncIterator<Uint8Array>, private readonly maxBlockBytes: number) {}
+  constructor (private readonly source: AsyncIterator<Uint8Array>, private readonly maxBlockBytes: number, private readonly pool?: BufferPool) {}
 
   async readHeader (): Promise<{ roots: CID[] }> {
     const size = await this.readVarint('header')
@@ -91,7 +93,8 @@ export class CarReader {
   private peek (n: number): Uint8Array {
     const first = this.chunks[0] as Uint8Array
     if (first.byteLength >= n) return first.subarray(0, n)
-    const out = new Uint8Array(n)
+    // every byte is written below, so the buffer need not be zeroed first
+    const out = this.pool != null ? this.pool.take(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n)
     let at = 0
     for (const c of this.chunks) {
       const take = Math.min(c.byteLength, n - at)

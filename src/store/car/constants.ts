@@ -17,8 +17,14 @@ export const STATUS_OK = 0
 export const STATUS_ERROR = 1
 /** Largest request (a CID is well under this) */
 export const MAX_REQUEST_BYTES = 256
-/** Bytes of verified blocks buffered before one putMany into the blockstore */
-export const IMPORT_BATCH_BYTES = 8 * 1024 * 1024
+/**
+ * Verified blocks written concurrently while the import reads on: at most this many `put`s in flight
+ * (so the thread pool overlaps the file writes) and at most IMPORT_WINDOW_BYTES of block data held
+ */
+export const IMPORT_WRITE_CONCURRENCY = 8
+export const IMPORT_WINDOW_BYTES = 32 * 1024 * 1024
+/** Size of the reused section buffers of an import: a 1 MiB UnixFS chunk with its CID (larger sections get their own) */
+export const IMPORT_POOL_BUFFER_BYTES = 1024 * 1024 + 1024
 /** media type of a CARv1 response (IPIP-402 trustless gateway) */
 export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car; version=1; order=dfs; dups=n'
 /** media type of a single raw block (IPIP-402 `?format=raw`) */

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { CarReader } from './car-reader.js'
 import { checkSupported, linksOf } from './codecs.js'
-import { IMPORT_BATCH_BYTES, MAX_BLOCK_BYTES } from './constants.js'
+import { BufferPool } from './buffer-pool.js'
+import { IMPORT_POOL_BUFFER_BYTES, IMPORT_WINDOW_BYTES, IMPORT_WRITE_CONCURRENCY, MAX_BLOCK_BYTES } from './constants.js'
 import { CarBlockMismatchError, CarHeaderError, CarTruncatedError, CarUnexpectedBlockError } from './errors.js'
+import { fsBlockstoreOf } from './fs-blockstore.js'
+import { WriteWindow } from './write-window.js'
 import type { Helia } from '@helia/interface'
 
 export interface ImportCarOptions {
@@ -34,10 +37,17 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   const root = typeof expectedRoot === 'string' ? CID.parse(expectedRoot) : expectedRoot
   checkSupported(root)
   const iterator = source[Symbol.asyncIterator]()
-  // one write in flight while the next batch arrives from the network
-  let writing: Promise<void> = Promise.resolve()
+  // Section buffers are reused once their block is written, but only over a filesystem blockstore: it
+  // has copied the bytes into a file when put resolves, where a memory store would keep the very buffer.
+  const pool = fsBlockstoreOf(helia.blockstore) != null ? new BufferPool(IMPORT_POOL_BUFFER_BYTES, IMPORT_WRITE_CONCURRENCY + 2) : undefined
+  // verified blocks are written concurrently (bounded) while the next ones arrive from the network
+  const writes = new WriteWindow(async (cid, bytes) => {
+    await helia.blockstore.put(cid, bytes, { signal: options.signal })
+    // only after a write that finished: a failed or aborted one may not be done with the bytes
+    pool?.give(bytes)
+  }, { concurrency: IMPORT_WRITE_CONCURRENCY, maxBytes: IMPORT_WINDOW_BYTES })
   try {
-    const reader = new CarReader(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES)
+    const reader = new CarReader(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES, pool)
     const { roots } = await reader.readHeader()
     if (roots.length !== 1 || !(roots[0] as CID).equals(root)) {
       throw new CarHeaderError(`CAR roots are [${roots.map(String).join(', ')}], expected exactly [${root.toString()}]`)
@@ -45,30 +55,18 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
     const expected = new Set<string>([root.toString()])
     const received = new Set<string>()
     let rootBytes: Uint8Array | undefined
-    let batch: Array<{ cid: CID, bytes: Uint8Array }> = []
-    let batchBytes = 0
     let blocks = 0
     let bytes = 0
-    const write = async (pairs: Array<{ cid: CID, bytes: Uint8Array }>): Promise<void> => {
-      // drain putMany's generator; it yields the CIDs written
-      for await (const written of helia.blockstore.putMany(pairs, { signal: options.signal })) void written
-    }
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return
-      const pairs = batch
-      batch = []
-      batchBytes = 0
-      await writing
-      writing = write(pairs)
-      writing.catch(() => {}) // awaited by the next flush or at the end; this only avoids an unhandled rejection meanwhile
-    }
     for (;;) {
       options.signal?.throwIfAborted()
       const section = await reader.readSection()
       if (section == null) break
       const { cid, bytes: block } = section
       const key = cid.toString()
-      if (received.has(key)) continue
+      if (received.has(key)) {
+        pool?.give(block)
+        continue
+      }
       if (!expected.has(key)) {
         throw new CarUnexpectedBlockError(`CAR block ${key} is not linked from any block received before it (root ${root.toString()})`)
       }
@@ -79,25 +77,24 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
       bytes += block.byteLength
       for (const link of linksOf(cid, block)) expected.add(link.toString())
       if (cid.equals(root)) {
-        rootBytes = block.slice()
+        // a copy (the section's buffer is reused); written last, after every other block
+        rootBytes = new Uint8Array(block)
+        pool?.give(block)
         continue
       }
-      batch.push({ cid, bytes: block })
-      batchBytes += block.byteLength
-      if (batchBytes >= IMPORT_BATCH_BYTES) await flush()
+      await writes.add(cid, block)
     }
     const missing = expected.size - received.size
     if (missing > 0 || rootBytes == null) {
       throw new CarTruncatedError(`CAR stream ended before the DAG of ${root.toString()} was complete: ${missing} of ${expected.size} blocks missing`)
     }
-    await flush()
-    await writing
+    await writes.drain()
     options.signal?.throwIfAborted()
     await helia.blockstore.put(root, rootBytes, { signal: options.signal })
     return { root, blocks, bytes }
   } finally {
     // never return while a write of this import is still running; stop the producer (a network stream)
-    await writing.catch(() => {})
+    await writes.settle()
     await iterator.return?.()
   }
 }
