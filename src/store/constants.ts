@@ -17,3 +17,5 @@ export const SHA2_256_CODE = 0x12
 export const IDENTITY_CODE = 0x00
 /** Sibling blocks read ahead of the consumer by a get (bounds memory: ~READ_AHEAD_BLOCKS MiB per read) */
 export const READ_AHEAD_BLOCKS = 4
+/** Files whose size and completeness a store remembers (a few dozen bytes each) */
+export const COMPLETE_FILES_CACHED = 10_000

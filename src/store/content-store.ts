@@ -11,6 +11,7 @@ import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, RAW_CODE } from './constants.js'
 import { withDeadline } from './deadline.js'
 import { InvalidCidError, InvalidRangeError, NotAFileError, type CorruptContentError } from './errors.js'
 import { collectGarbage } from './gc.js'
+import { CompleteFiles } from './complete-files.js'
 import { checkFile } from './import.js'
 import { checkReason, ReasonPins } from './pins.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
@@ -47,6 +48,7 @@ export class HeliaContentStore implements ContentStore {
   private readonly inflight = new InflightBlocks()
   private readonly pending = { bytes: 0 }
   private readonly fetchTimeoutMs: number
+  private readonly complete = new CompleteFiles()
 
   constructor (private readonly init: ContentStoreInit & { blocksDir?: string }) {
     this.helia = init.helia
@@ -64,6 +66,7 @@ export class HeliaContentStore implements ContentStore {
   private async dropBlock (cid: CID): Promise<void> {
     const outer = this.helia.blockstore as StoreHelia['blockstore'] & { unwrap?: () => Pick<StoreHelia['blockstore'], 'delete'> }
     const raw = typeof outer.unwrap === 'function' ? outer.unwrap() : outer
+    this.complete.forgetAll()
     try {
       await raw.delete(cid)
       this.log.error({ block: cid.toString() }, 'dropped a block whose bytes no longer match its CID')
@@ -94,6 +97,7 @@ export class HeliaContentStore implements ContentStore {
       pending: this.pending
     }, options)
     this.log.debug({ cid: cid.toString(), size }, 'added')
+    this.complete.remember(cid.toString(), size)
     return { cid: cidToString(cid), size }
   }
 
@@ -152,8 +156,13 @@ export class HeliaContentStore implements ContentStore {
 
   async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
     options.signal?.throwIfAborted()
+    const known = this.complete.size(cid)
+    if (known != null && await this.helia.blockstore.has(parseCid(cid))) return { cid, size: known, local: true }
+    const since = this.complete.begin()
     try {
-      return await this.statOf(cid, options)
+      const stat = await this.statOf(cid, options)
+      if (stat.local) this.complete.remember(cid, stat.size, since)
+      return stat
     } catch (err) {
       return await this.corrupted(cid, err)
     }
@@ -220,7 +229,9 @@ export class HeliaContentStore implements ContentStore {
   }
 
   async gc (options: AbortOptions = {}): Promise<{ removed: number }> {
-    return await collectGarbage({
+    // cleared before the sweep too: a stat during it must not answer from what it is removing
+    this.complete.forgetAll()
+    const result = await collectGarbage({
       helia: this.helia,
       verified: this.verified,
       roots: () => this.pins.roots(options),
@@ -228,6 +239,8 @@ export class HeliaContentStore implements ContentStore {
       log: this.log,
       onCorrupt: async (root, err) => { await this.corrupted(cidToString(root), err).catch(() => { /* reported; gc goes on */ }) }
     }, options)
+    this.complete.forgetAll()
+    return result
   }
 
   async putJson (value: unknown, options: AbortOptions = {}): Promise<Cid> {

@@ -54,6 +54,13 @@ describe('content store', () => {
     expect(Date.now() - started).toBeLessThan(1500)
   })
 
+  it('should not answer stat from memory once GC removed the file', async () => {
+    const { cid } = await t.store.addBytes(testBytes(1.5 * MiB, 11))
+    expect(await t.store.stat(cid)).toEqual({ cid, size: 1.5 * MiB, local: true })
+    await t.store.gc()
+    await expect(t.store.stat(cid, { timeoutMs: 300 })).rejects.toMatchObject({ name: 'ContentNotFoundError' })
+  })
+
   it('should export to a file without leaving temp files', async () => {
     const bytes = testBytes(1.2 * MiB, 6)
     const { cid } = await t.store.addBytes(bytes)

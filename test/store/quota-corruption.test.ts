@@ -63,6 +63,7 @@ describe('content store corruption', () => {
     t = await startTestNode()
     const bytes = testBytes(2.5 * MiB, 5)
     const { cid } = await t.store.addBytes(bytes)
+    expect((await t.store.stat(cid)).local).toBe(true)
     const second = bytes.subarray(MiB, 2 * MiB)
     const file = await blockFile(t.dir, second)
     const damaged = Buffer.from(second)
@@ -77,6 +78,8 @@ describe('content store corruption', () => {
     expect(Buffer.compare(Buffer.concat(served), bytes.subarray(0, Buffer.concat(served).length))).toBe(0)
     // the damaged block was dropped: the content is now incomplete (peers may have it), never wrong
     expect(await t.helia().blockstore.has(await leafCid(second))).toBe(false)
+    // what the store remembered of the whole file is forgotten with the block
+    expect((await t.store.stat(cid)).local).toBe(false)
     await expect(t.store.exportToFile(cid, join(t.dir, 'out.bin'), { timeoutMs: 300 })).rejects.toMatchObject({ name: 'FetchTimeoutError' })
     expect(await readdir(t.dir)).not.toContain('out.bin')
   })
