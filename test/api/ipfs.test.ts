@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { unixfs } from '@helia/unixfs'
+import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CAR_CONTENT_TYPE, pullCarHttp } from '../../src/store/car/index.js'
@@ -40,6 +41,18 @@ describe('GET /ipfs/{cid}', () => {
     const parts: Uint8Array[] = []
     for await (const c of unixfs(target.helia).cat(CID.parse(cid), { offline: true })) parts.push(c)
     expect(Buffer.concat(parts).equals(content)).toBe(true)
+  })
+
+  it('should serve a DAG of more leaves than its buffer pool holds with every block intact (buffers reused only once sent)', async () => {
+    // 96 leaves of 16 KiB: more than the read-ahead plus the pool, so leaf buffers are reused many times
+    const many = randomBytes(96 * 16 * 1024 - 5)
+    const root = await unixfs(t.node.mesh.helia).addBytes(many, { chunker: fixedSize({ chunkSize: 16 * 1024 }), rawLeaves: true })
+    const target: MeshNode = await mesh.add()
+    const result = await pullCarHttp(target.helia, t.url, root)
+    expect(result.blocks).toBeGreaterThan(96)
+    const parts: Uint8Array[] = []
+    for await (const c of unixfs(target.helia).cat(root, { offline: true })) parts.push(c)
+    expect(Buffer.concat(parts).equals(many)).toBe(true)
   })
 
   it('should answer with the trustless-gateway headers, by ?format=car or by Accept', async () => {

@@ -1,12 +1,12 @@
-import { Readable } from 'node:stream'
 import type Router from '@koa/router'
 import type { Context } from 'koa'
 import type { CID } from 'multiformats/cid'
-import { CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, exportCar, type CarBlockSource } from '../../store/car/index.js'
+import { BufferPool, CAR_CONTENT_TYPE, DEFAULT_EXPORT_READ_AHEAD, POOL_BUFFER_BYTES, RAW_BLOCK_CONTENT_TYPE, exportCar, fsBlockstoreOf, type CarBlockSource } from '../../store/car/index.js'
 import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiAuth } from '../ports.js'
 import { IpfsContentNotLocalError } from './errors.js'
+import { pumpCar } from './car-response.js'
 import { pathCid, responseFormat } from './format.js'
 
 export { InvalidIpfsCidError, UnknownIpfsFormatError, IpfsContentNotLocalError } from './errors.js'
@@ -52,7 +52,10 @@ async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise
     return
   }
   const signal = requestSignal(ctx)
-  const car = exportCar(helia, cid, { signal })
+  // leaves are read into reused buffers (filesystem blockstores), each handed back once the socket took it;
+  // the pool keeps what the read-ahead and the response queue hold at once
+  const pool = new BufferPool(POOL_BUFFER_BYTES, fsBlockstoreOf(helia.blockstore) != null ? DEFAULT_EXPORT_READ_AHEAD + 8 : 0)
+  const car = exportCar(helia, cid, { signal, pool })
   // the root block is read before any header goes out: "not here" is a clean 404, not a broken stream
   const first = await car.next().catch((err: Error) => err)
   if (first instanceof Error) {
@@ -65,9 +68,10 @@ async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise
     ctx.set('Content-Type', CAR_CONTENT_TYPE)
     return
   }
-  ctx.body = Readable.from(rest(first.done === true ? undefined : first.value, car), { objectMode: false, highWaterMark: 4 * 1024 * 1024 })
-  // after the body: Koa's body setter would replace it with application/octet-stream
   ctx.set('Content-Type', CAR_CONTENT_TYPE)
+  // the route writes the body itself (chunks go back to the pool as the socket takes them); Koa stays out
+  ctx.respond = false
+  await pumpCar(ctx.res, rest(first.done === true ? undefined : first.value, car), pool)
 }
 
 async function * rest (first: Uint8Array | undefined, car: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {

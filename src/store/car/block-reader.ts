@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { BufferPool } from './buffer-pool.js'
+import { RAW_CODE } from './constants.js'
 import { CarBlockMissingError } from './errors.js'
 import { fsBlockstoreOf } from './fs-blockstore.js'
 import type { Blockstore } from 'interface-blockstore'
@@ -12,9 +14,10 @@ export type LocalBlockReader = (cid: CID, signal?: AbortSignal) => Promise<Uint8
  * A reader of local blocks for the CAR export. Over a filesystem blockstore it reads each block file
  * with one read into a buffer of the file's size: the generic `get` streams 64 KiB pieces (16 thread-pool
  * round trips and allocations per 1 MiB block), which made the export the bottleneck of the bulk path.
- * Any other blockstore is read through `get(cid, {offline: true})`.
+ * With a `pool`, a raw leaf that fits is read into one of its buffers (the consumer gives it back once
+ * nothing reads it any more). Any other blockstore is read through `get(cid, {offline: true})`.
  */
-export function localBlockReader (blockstore: Pick<Blockstore, 'get'>): LocalBlockReader {
+export function localBlockReader (blockstore: Pick<Blockstore, 'get'>, pool?: BufferPool): LocalBlockReader {
   const fs = fsBlockstoreOf(blockstore)
   if (fs != null) {
     return async (cid, signal) => {
@@ -29,7 +32,8 @@ export function localBlockReader (blockstore: Pick<Blockstore, 'get'>): LocalBlo
       }
       try {
         const { size } = await handle.stat()
-        const bytes = Buffer.allocUnsafe(size)
+        // only raw leaves go into pooled memory: the CIDs decoded from a node's links are views of its bytes
+        const bytes = pool != null && cid.code === RAW_CODE && size <= pool.bufferBytes ? pool.take(size) : new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size)
         let at = 0
         while (at < size) {
           const { bytesRead } = await handle.read(bytes, at, size - at, at)

@@ -135,5 +135,6 @@ function decodeCidPrefix (bytes: Uint8Array): [CID, number] {
   const digestLength = next()
   at += digestLength
   if (at > bytes.byteLength) throw new Error('CID longer than its section')
-  return [CID.decode(bytes.subarray(0, at)), at]
+  // a copy of the CID's bytes: the section's buffer may be reused while the CID lives on (in a put, an announce)
+  return [CID.decode(new Uint8Array(bytes.subarray(0, at))), at]
 }

@@ -23,8 +23,8 @@ export const MAX_REQUEST_BYTES = 256
  */
 export const IMPORT_WRITE_CONCURRENCY = 8
 export const IMPORT_WINDOW_BYTES = 32 * 1024 * 1024
-/** Size of the reused section buffers of an import: a 1 MiB UnixFS chunk with its CID (larger sections get their own) */
-export const IMPORT_POOL_BUFFER_BYTES = 1024 * 1024 + 1024
+/** Size of the reused block buffers of an import or HTTP export: a 1 MiB UnixFS chunk with its CID (larger ones get their own) */
+export const POOL_BUFFER_BYTES = 1024 * 1024 + 1024
 /** media type of a CARv1 response (IPIP-402 trustless gateway) */
 export const CAR_CONTENT_TYPE = 'application/vnd.ipld.car; version=1; order=dfs; dups=n'
 /** media type of a single raw block (IPIP-402 `?format=raw`) */

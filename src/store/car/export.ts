@@ -3,6 +3,7 @@ import { encodeHeader, sectionPrefix } from './car-format.js'
 import { checkSupported, linksOf } from './codecs.js'
 import { DEFAULT_EXPORT_READ_AHEAD, RAW_CODE } from './constants.js'
 import { localBlockReader } from './block-reader.js'
+import type { BufferPool } from './buffer-pool.js'
 import { concatBytes } from '../../util/bytes.js'
 import type { Helia } from '@helia/interface'
 
@@ -10,6 +11,11 @@ export interface ExportCarOptions {
   signal?: AbortSignal
   /** blocks read ahead of the consumer @default 32 */
   readAhead?: number
+  /**
+   * buffers to read blocks into (filesystem blockstores): the consumer may give each yielded chunk
+   * back to the pool once it has written it; the export reads nothing from a chunk after yielding it
+   */
+  pool?: BufferPool
 }
 
 export type CarBlockSource = Pick<Helia, 'blockstore'>
@@ -25,7 +31,7 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
   checkSupported(rootCid)
   const readAhead = Math.max(1, options.readAhead ?? DEFAULT_EXPORT_READ_AHEAD)
   const seen = new Set<string>()
-  const readBlock = localBlockReader(helia.blockstore)
+  const readBlock = localBlockReader(helia.blockstore, options.pool)
   const read = async (cid: CID): Promise<Uint8Array[]> => {
     checkSupported(cid)
     return await readBlock(cid, options.signal)
@@ -37,9 +43,10 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
   // explicit stack of child lists (a recursive generator costs a frame per level and per block)
   type Frame = { links: CID[], next: number, pending: Map<number, Promise<Uint8Array[]>> }
   seen.add(rootCid.toString())
+  // links are decoded before a block is yielded: the consumer may hand its buffer back right after
+  const stack: Frame[] = [{ links: linksOf(rootCid, rootBytes), next: 0, pending: new Map() }]
   yield sectionPrefix(rootCid, rootBytes.byteLength)
   yield rootBytes
-  const stack: Frame[] = [{ links: linksOf(rootCid, rootBytes), next: 0, pending: new Map() }]
   while (stack.length > 0) {
     options.signal?.throwIfAborted()
     const frame = stack[stack.length - 1] as Frame
@@ -74,8 +81,8 @@ export async function * exportCar (helia: CarBlockSource, root: CID | string, op
       continue
     }
     const bytes = concatBytes(parts)
-    yield bytes
     const links = linksOf(cid, bytes)
     if (links.length > 0) stack.push({ links, next: 0, pending: new Map() })
+    yield bytes
   }
 }

@@ -3,7 +3,7 @@ import { CID } from 'multiformats/cid'
 import { CarReader } from './car-reader.js'
 import { checkSupported, linksOf } from './codecs.js'
 import { BufferPool } from './buffer-pool.js'
-import { IMPORT_POOL_BUFFER_BYTES, IMPORT_WINDOW_BYTES, IMPORT_WRITE_CONCURRENCY, MAX_BLOCK_BYTES } from './constants.js'
+import { POOL_BUFFER_BYTES, IMPORT_WINDOW_BYTES, IMPORT_WRITE_CONCURRENCY, MAX_BLOCK_BYTES } from './constants.js'
 import { CarBlockMismatchError, CarHeaderError, CarTruncatedError, CarUnexpectedBlockError } from './errors.js'
 import { fsBlockstoreOf } from './fs-blockstore.js'
 import { WriteWindow } from './write-window.js'
@@ -39,7 +39,7 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   const iterator = source[Symbol.asyncIterator]()
   // Section buffers are reused once their block is written, but only over a filesystem blockstore: it
   // has copied the bytes into a file when put resolves, where a memory store would keep the very buffer.
-  const pool = fsBlockstoreOf(helia.blockstore) != null ? new BufferPool(IMPORT_POOL_BUFFER_BYTES, IMPORT_WRITE_CONCURRENCY + 2) : undefined
+  const pool = fsBlockstoreOf(helia.blockstore) != null ? new BufferPool(POOL_BUFFER_BYTES, IMPORT_WRITE_CONCURRENCY + 2) : undefined
   // verified blocks are written concurrently (bounded) while the next ones arrive from the network
   const writes = new WriteWindow(async (cid, bytes) => {
     await helia.blockstore.put(cid, bytes, { signal: options.signal })

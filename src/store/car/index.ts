@@ -12,8 +12,10 @@ export { exportCar, type ExportCarOptions, type CarBlockSource } from './export.
 export { importCar, type ImportCarOptions, type ImportCarResult, type CarBlockSink } from './import.js'
 export { createCarServer, fetchCar, type CarServer, type CarServerComponents, type CarServerInit, type FetchCarOptions } from './protocol.js'
 export { fetchCarHttp, carUrl, type FetchCarHttpOptions } from './http-client.js'
-export { CAR_PROTOCOL, CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES } from './constants.js'
+export { CAR_PROTOCOL, CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES, POOL_BUFFER_BYTES, DEFAULT_EXPORT_READ_AHEAD } from './constants.js'
 export { checkSupported } from './codecs.js'
+export { BufferPool } from './buffer-pool.js'
+export { fsBlockstoreOf } from './fs-blockstore.js'
 export {
   CarBlockMismatchError, CarUnsupportedCidError, CarHeaderError, CarUnexpectedBlockError, CarTruncatedError,
   CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError, CarPeerUnreachableError, CarTimeoutError
