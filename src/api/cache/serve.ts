@@ -50,8 +50,23 @@ export async function serveContent (ctx: Context, components: Pick<ApiComponents
     ctx.set('Content-Type', mediaType)
     return
   }
-  ctx.body = Readable.from(store.get(cid, { offset: start, length, signal, timeoutMs: config.fetchTimeoutMs }), { objectMode: false })
+  // the first piece is read before the status goes out: a missing or damaged first block is still an
+  // error answer (404/502), not a 200 cut short; later blocks can only cut the stream
+  const bytes = store.get(cid, { offset: start, length, signal, timeoutMs: config.fetchTimeoutMs })[Symbol.asyncIterator]()
+  const first = await bytes.next()
+  ctx.body = Readable.from(startingWith(first, bytes), { objectMode: false })
   // set again after the body: Koa's body setter and `ctx.type` would add or change it
   ctx.set('Content-Type', mediaType)
   ctx.length = length
+}
+
+async function * startingWith (first: IteratorResult<Uint8Array>, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    if (first.done === true) return
+    yield first.value
+    for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value
+  } finally {
+    // a client that went away ends the store's read too (its read-ahead and deadline timers)
+    await rest.return?.()
+  }
 }
