@@ -1,11 +1,10 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { connect as netConnect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { CID } from 'multiformats/cid'
 import { DEFAULT_CAR_TIMEOUT_MS } from './constants.js'
-
-/** body bytes queued ahead of the importer before the socket is paused */
-const BODY_HIGH_WATER_BYTES = 8 * 1024 * 1024
 import { CarPeerUnreachableError, CarRemoteError, CarTimeoutError, CarTransferError } from './errors.js'
+import { BodyDecoder, HttpFramingError, parseHead } from './http-body.js'
+import { SocketChunks } from './socket-chunks.js'
 
 export interface FetchCarHttpOptions {
   signal?: AbortSignal
@@ -25,6 +24,10 @@ export function carUrl (baseUrl: string, root: CID | string): URL {
  * copying; pipe it into importCar, which checks every block. A refused connection is
  * CarPeerUnreachableError, a non-200 answer CarRemoteError (with the peer's message), a body that
  * breaks CarTransferError, silence longer than `timeoutMs` CarTimeoutError.
+ *
+ * HTTP/1.1 is spoken over the socket directly (one request, `Connection: close`): Node's HTTP client
+ * copies every body byte out of the socket's buffers into new ones, which cost the bulk path a copy,
+ * an allocation and garbage collection per byte. Here the body is views of the socket's own chunks.
  */
 export async function * fetchCarHttp (baseUrl: string, root: CID | string, options: FetchCarHttpOptions = {}): AsyncGenerator<Uint8Array> {
   options.signal?.throwIfAborted()
@@ -32,104 +35,113 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
   const url = carUrl(baseUrl, rootCid)
   const timeoutMs = options.timeoutMs ?? DEFAULT_CAR_TIMEOUT_MS
   const where = url.origin
-  const res = await open(url, timeoutMs, options.signal)
+  const socket = await open(url, timeoutMs, options.signal)
+  const chunks = new SocketChunks(socket)
+  const onAbort = (): void => { socket.destroy(options.signal?.reason as Error) }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
   let received = 0
   try {
-    if (res.statusCode !== 200) {
-      const text = await readText(res).catch(() => '')
-      throw new CarRemoteError(`${where} answered ${String(res.statusCode)} for ${rootCid.toString()}: ${errorMessage(text)}`)
-    }
-    // the socket timeout keeps running while we read: it fires only when no byte arrives for timeoutMs
-    res.socket.setTimeout(timeoutMs, () => { res.destroy(new CarTimeoutError(`${where} sent no CAR bytes for ${timeoutMs} ms after ${received} bytes`)) })
+    // connection and head within timeoutMs, then at most timeoutMs without a byte
+    const headTimer = setTimeout(() => { socket.destroy(new CarTimeoutError(`${where} did not answer the CAR request within ${timeoutMs} ms`)) }, timeoutMs)
+    let head: ReturnType<typeof parseHead>
+    let start: Buffer = Buffer.alloc(0)
     try {
-      for await (const chunk of chunksOf(res)) {
-        received += chunk.byteLength
-        yield chunk
+      while (head == null) {
+        const next = await chunks.next()
+        if (next == null) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+        start = start.byteLength === 0 ? next : Buffer.concat([start, next])
+        head = parseHead(start)
+      }
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      if ((err as Error).name === 'CarTimeoutError') throw err
+      if (err instanceof HttpFramingError) throw new CarRemoteError(`${where} did not answer in HTTP/1.1 for ${rootCid.toString()}: ${err.message}`)
+      throw new CarPeerUnreachableError(`could not reach ${where} for a CAR: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    } finally {
+      clearTimeout(headTimer)
+    }
+    const { status } = head.head
+    let body: BodyDecoder
+    try {
+      body = new BodyDecoder(head.head)
+    } catch (err) {
+      throw new CarRemoteError(`${where} answered ${status} for ${rootCid.toString()} with a body it did not frame: ${(err as Error).message}`)
+    }
+    if (status !== 200) {
+      const text = await readText(chunks, body, start.subarray(head.bodyAt)).catch(() => '')
+      throw new CarRemoteError(`${where} answered ${status} for ${rootCid.toString()}: ${errorMessage(text)}`)
+    }
+    socket.setTimeout(timeoutMs, () => { socket.destroy(new CarTimeoutError(`${where} sent no CAR bytes for ${timeoutMs} ms after ${received} bytes`)) })
+    const out: Uint8Array[] = []
+    try {
+      body.push(start.subarray(head.bodyAt), out)
+      while (!body.done) {
+        for (const piece of out) {
+          received += piece.byteLength
+          yield piece
+        }
+        out.length = 0
+        const next = await chunks.next()
+        if (next == null) {
+          if (body.endsAtClose) return
+          throw new Error('the connection closed before the response ended')
+        }
+        body.push(next, out)
+      }
+      for (const piece of out) {
+        received += piece.byteLength
+        yield piece
       }
     } catch (err) {
       options.signal?.throwIfAborted()
       if ((err as Error).name === 'CarTimeoutError') throw err
       throw new CarTransferError(`HTTP CAR stream from ${where} broke after ${received} bytes: ${(err as Error).message}`)
     }
-    // a connection cut inside the chunked body ends some Node versions' streams without an error
-    if (!res.complete) throw new CarTransferError(`HTTP CAR stream from ${where} broke after ${received} bytes: the connection closed before the response ended`)
   } finally {
-    res.socket?.setTimeout(0)
-    if (!res.complete) res.destroy()
+    options.signal?.removeEventListener('abort', onAbort)
+    chunks.close()
+    socket.destroy()
   }
 }
 
-async function open (url: URL, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest
-  return await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: { accept: 'application/vnd.ipld.car' }, agent: false, ...(signal != null ? { signal } : {}) })
-    const timer = setTimeout(() => { req.destroy(new CarTimeoutError(`${url.origin} did not answer the CAR request within ${timeoutMs} ms`)) }, timeoutMs)
-    req.once('response', (res) => {
-      clearTimeout(timer)
-      resolve(res)
+async function open (url: URL, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+  const tls = url.protocol === 'https:'
+  const port = Number(url.port !== '' ? url.port : tls ? 443 : 80)
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  return await new Promise<Socket>((resolve, reject) => {
+    const socket = tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port })
+    const timer = setTimeout(() => { socket.destroy(new CarTimeoutError(`${url.origin} did not answer the CAR request within ${timeoutMs} ms`)) }, timeoutMs)
+    const onAbort = (): void => { socket.destroy(signal?.reason as Error) }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      done()
+      socket.off('error', onError)
+      const path = `${url.pathname}${url.search}`
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/vnd.ipld.car\r\nConnection: close\r\n\r\n`)
+      resolve(socket)
     })
-    req.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
+    const onError = (err: NodeJS.ErrnoException): void => {
+      done()
       if (signal?.aborted === true) reject(signal.reason as Error)
       else if (err.name === 'CarTimeoutError') reject(err)
       else reject(new CarPeerUnreachableError(`could not reach ${url.origin} for a CAR: ${err.code ?? err.message}`))
-    })
-    req.end()
+    }
+    socket.once('error', onError)
   })
 }
 
-/**
- * The body as the socket delivered it. Not `for await (res)`: the stream's async iterator calls
- * `read()`, which joins everything buffered into one new Buffer (a copy of every byte).
- */
-async function * chunksOf (res: IncomingMessage): AsyncGenerator<Buffer> {
-  const queue: Buffer[] = []
-  let queued = 0
-  let ended = false
-  let failure: Error | undefined
-  let wake: (() => void) | undefined
-  const notify = (): void => { const w = wake; wake = undefined; w?.() }
-  const onData = (chunk: Buffer): void => {
-    queue.push(chunk)
-    queued += chunk.byteLength
-    if (queued >= BODY_HIGH_WATER_BYTES) res.pause()
-    notify()
-  }
-  const onEnd = (): void => { ended = true; notify() }
-  const onError = (err: Error): void => { failure = err; notify() }
-  // 'close' without 'end' is a connection cut inside the body
-  const onClose = (): void => { if (!res.complete && failure == null) failure = new Error(res.errored?.message ?? 'the connection closed before the response ended'); ended = true; notify() }
-  res.on('data', onData)
-  res.once('end', onEnd)
-  res.once('error', onError)
-  res.once('close', onClose)
-  try {
-    for (;;) {
-      if (queue.length > 0) {
-        const chunk = queue.shift() as Buffer
-        queued -= chunk.byteLength
-        if (queued < BODY_HIGH_WATER_BYTES && res.isPaused()) res.resume()
-        yield chunk
-        continue
-      }
-      if (failure != null) throw failure
-      if (ended) return
-      await new Promise<void>((resolve) => { wake = resolve })
-    }
-  } finally {
-    res.off('data', onData)
-    res.off('end', onEnd)
-    res.off('error', onError)
-    res.off('close', onClose)
-  }
-}
-
-async function readText (res: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = []
-  let size = 0
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    if (size < 4096) parts.push(chunk)
-    size += chunk.byteLength
+/** up to 4 KiB of an error body */
+async function readText (chunks: SocketChunks, body: BodyDecoder, first: Uint8Array): Promise<string> {
+  const parts: Uint8Array[] = []
+  body.push(first, parts)
+  let size = parts.reduce((n, p) => n + p.byteLength, 0)
+  while (!body.done && size < 4096) {
+    const next = await chunks.next()
+    if (next == null) break
+    const before = parts.length
+    body.push(next, parts)
+    for (const p of parts.slice(before)) size += p.byteLength
   }
   return Buffer.concat(parts).subarray(0, 4096).toString('utf8')
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createServer as createTcpServer } from 'node:net'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { unixfs } from '@helia/unixfs'
@@ -147,6 +148,23 @@ describe('fetchCarHttp / pullCarHttp', () => {
     setTimeout(() => controller.abort(), 100)
     await expect(pullCarHttp(b.helia, srv.url, root, { signal: controller.signal })).rejects.toHaveProperty('name', 'AbortError')
     srv.server.closeAllConnections()
+    await expectNothingKept()
+  })
+
+  it('should name a peer that does not answer in HTTP/1.1, and a Content-Length body cut short', async () => {
+    const garbage = createTcpServer((socket) => { socket.resume(); socket.end('SSH-2.0-OpenSSH_9.6\r\n\r\n') })
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve))
+    const garbageUrl = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`
+    try {
+      await expect(pullCarHttp(b.helia, garbageUrl, root)).rejects
+        .toThrow(`${garbageUrl} did not answer in HTTP/1.1 for ${root.toString()}: "SSH-2.0-OpenSSH_9.6" is not an HTTP/1.1 status line`)
+    } finally {
+      await new Promise((resolve) => garbage.close(resolve))
+    }
+    srv.answer((res) => { res.writeHead(200, { 'content-length': String(car.byteLength) }); res.write(car.subarray(0, 5000)); setTimeout(() => res.socket?.destroy(), 50) })
+    const cut = await pullCarHttp(b.helia, srv.url, root).catch((e: Error) => e)
+    expect(cut).toHaveProperty('name', 'CarTransferError')
+    expect((cut as Error).message).toBe(`HTTP CAR stream from ${srv.url} broke after 5000 bytes: the connection closed before the response ended`)
     await expectNothingKept()
   })
 
