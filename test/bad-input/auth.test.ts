@@ -96,7 +96,7 @@ describe.each(['local', 'l2'] as const)('bad input: tokens and cookies (auth %s)
     const own = new Tally(`fuzzed auth ${mode}`)
     const message = /^(bearer token|session cookie) is (malformed: |not a valid token of this node$)|^token rejected by L2: |^Authorization header is malformed/
     await inBatches(t.url, tokens, 8, async (token, i) => {
-      const headers = i % 2 === 0 ? { authorization: `Bearer ${token}` } : { cookie: `artdag_session=${encodeURIComponent(token)}` }
+      const headers: Record<string, string> = i % 2 === 0 ? { authorization: `Bearer ${token}` } : { cookie: `artdag_session=${encodeURIComponent(token)}` }
       await own.send(t.url, { label: token, path: '/auth/whoami', headers, status: 401, message })
     })
     own.done()

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { CID } from 'multiformats/cid'
+import type { Cid } from '../../src/dag/ids.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../../src/effects/index.js'
 import type { RunRecord } from '../../src/state/types.js'
@@ -45,7 +46,7 @@ describe('a block damaged on disk', () => {
 
   it('should answer a clear error for damaged content, drop the block and take the bytes again', async () => {
     const bytes = randomBytes(5000)
-    const { body: { cid } } = await post<{ cid: string }>('/cache/upload', bytes, 'application/octet-stream')
+    const { body: { cid } } = await post<{ cid: Cid }>('/cache/upload', bytes, 'application/octet-stream')
     await damageBlock(t.node, t.dataDir, CID.parse(cid))
 
     const res = await fetch(`${t.url}/cache/${cid}`)
@@ -67,7 +68,7 @@ describe('a block damaged on disk', () => {
     const peer = await startTestNode({ workers: 0, config: { bootstrap: [t.node.mesh.multiaddrs()[0]!] } })
     try {
       const bytes = randomBytes(7000)
-      const { body: { cid } } = await post<{ cid: string }>('/cache/upload', bytes, 'application/octet-stream')
+      const { body: { cid } } = await post<{ cid: Cid }>('/cache/upload', bytes, 'application/octet-stream')
       const onPeer = await fetch(`${peer.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
       expect(((await onPeer.json()) as { cid: string }).cid).toBe(cid)
       await damageBlock(t.node, t.dataDir, CID.parse(cid))
@@ -84,7 +85,7 @@ describe('a block damaged on disk', () => {
     // a noise picture: its inverse is a PNG of several 1 MiB blocks
     const png = join(t.dataDir, 'noise.png')
     await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'nullsrc=s=900x900,geq=random(1)*255:random(2)*255:random(3)*255', '-frames:v', '1', png])
-    const { body: { cid: input } } = await post<{ cid: string }>('/cache/upload', await readFile(png), 'image/png')
+    const { body: { cid: input } } = await post<{ cid: Cid }>('/cache/upload', await readFile(png), 'image/png')
     for (const [name, last] of [['fault-gray', 'grayscale'], ['fault-sepia', 'sepia']]) {
       expect((await post('/configs/upload', chain(name!, last!), 'text/yaml')).status).toBeLessThan(300)
     }
