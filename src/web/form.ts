@@ -82,7 +82,13 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
   let failure: unknown
   let checked = false
   const pending: Array<Promise<void>> = []
-  const fail = (err: unknown): void => { failure ??= err }
+  // a form found broken while a file is still being stored stops that upload too, so nothing of it is kept
+  const stop = new AbortController()
+  const signal = init.signal != null ? AbortSignal.any([init.signal, stop.signal]) : stop.signal
+  const fail = (err: unknown): void => {
+    failure ??= err
+    if (!stop.signal.aborted) stop.abort(err)
+  }
 
   parser.on('field', (name, value, info) => {
     if (info.valueTruncated) fail(new FormTooLargeError(`form field "${name}" is larger than ${MAX_FORM_BYTES} bytes`))
@@ -111,7 +117,7 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
     const filename = info.filename
     pending.push((async () => {
       const stored = await upload(limited(stream, filename, init.maxFileBytes), {
-        name: filename, declaredType: info.mimeType, ...(init.signal != null ? { signal: init.signal } : {})
+        name: filename, declaredType: info.mimeType, signal
       })
       files.push({ field, name: filename, ...stored })
     })().catch((err: unknown) => { stream.resume(); fail(err) }))

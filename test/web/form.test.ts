@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import { describe, expect, it } from 'vitest'
 import { buildClientBundle } from '../../src/web/client-bundle.js'
@@ -10,6 +11,29 @@ describe('readForm', () => {
   it('should abort when passed an aborted signal', async () => {
     const csrf = new Csrf({ trustedOrigins: [], secure: false })
     await expect(readForm({} as Context, { csrf, maxFileBytes: 1, signal: AbortSignal.abort() })).rejects.toThrow('This operation was aborted')
+  })
+
+  it('should stop a file upload still in flight when the form turns out broken after it', async () => {
+    const part = (headers: string, content: Buffer | string): Buffer => Buffer.concat([Buffer.from(`--bb\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')])
+    const body = Buffer.concat([
+      part('Content-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream', Buffer.alloc(10_000, 1)),
+      part('Content-Disposition: form-data; name="note"', 'x'.repeat(300 * 1024)),
+      Buffer.from('--bb--\r\n')
+    ])
+    const req = Object.assign(Readable.from([body]), { headers: { 'content-type': 'multipart/form-data; boundary=bb' } })
+    const ctx = { is: () => 'multipart/form-data', req, get: () => '' } as unknown as Context
+    let sawAbort = false
+    const upload = async (source: AsyncIterable<Uint8Array>, init: { signal?: AbortSignal }): Promise<{ cid: never, size: number, mediaType: string }> => {
+      for await (const chunk of source) void chunk
+      // the store would still be writing: the form's failure must reach it
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      sawAbort = init.signal?.aborted === true
+      init.signal?.throwIfAborted()
+      return { cid: 'never' as never, size: 10_000, mediaType: 'application/octet-stream' }
+    }
+    const csrf = { check: () => {} } as unknown as Csrf
+    await expect(readForm(ctx, { csrf, maxFileBytes: 1024 * 1024, upload })).rejects.toThrow(`form field "note" is larger than ${256 * 1024} bytes`)
+    expect(sawAbort).toBe(true)
   })
 })
 
