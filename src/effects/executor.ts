@@ -71,6 +71,15 @@ class FfmpegStepExecutor implements StepExecutor {
   }
 
   async execute (step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput> {
+    try {
+      return await this.executeIn(step, inputs, init)
+    } catch (err) {
+      // the node's temp paths mean nothing to whoever reads the run's error: name the inputs instead
+      throw withoutPaths(err, [...inputs.map((input, i): [string, string] => [input.path, `input ${i}`]), [init.workDir, '<step dir>']])
+    }
+  }
+
+  private async executeIn (step: StepSpec, inputs: MediaFile[], init: StepExecutionInit): Promise<StepOutput> {
     init.signal?.throwIfAborted()
     if (step.type === 'SOURCE') {
       throw new UnsupportedStepError(`SOURCE step "${step.id}" is not executed: its output is the content it names (the orchestrator resolves it)`)
@@ -139,4 +148,15 @@ class FfmpegStepExecutor implements StepExecutor {
  */
 export function createStepExecutor (init: StepExecutorInit = {}): StepExecutor {
   return new FfmpegStepExecutor(init)
+}
+
+/** the error with every listed path in its message (and ffmpeg's stderr tail) replaced by its name */
+function withoutPaths (err: unknown, names: Array<[string, string]>): unknown {
+  // an abort's DOMException has a read-only message (and no paths in it)
+  if (!(err instanceof Error) || Object.getOwnPropertyDescriptor(err, 'message')?.writable !== true) return err
+  const scrub = (text: string): string => names.reduce((t, [path, name]) => path === '' ? t : t.split(path).join(name), text)
+  err.message = scrub(err.message)
+  const tail = (err as { stderrTail?: unknown }).stderrTail
+  if (Array.isArray(tail)) tail.forEach((line, i) => { if (typeof line === 'string') tail[i] = scrub(line) })
+  return err
 }

@@ -51,6 +51,8 @@ describe('step executor errors', () => {
     expect(err).toBeInstanceOf(InvalidMediaError)
     expect(err.deterministic).toBe(true)
     expect(err.message).toMatch(new RegExp(`^EFFECT step "effect-1" input 0 \\(${cidOf(m.notMedia)}\\): not readable media: .*Invalid data found when processing input$`))
+    // the node's temp paths stay on the node
+    expect(err.message).not.toContain(m.dir)
   })
 
   it('should name the problem for every bad effect param', async () => {
@@ -118,5 +120,6 @@ describe('step executor errors', () => {
     expect(err).toBeInstanceOf(FfmpegError)
     expect((err as FfmpegError).stderrTail.join('\n')).toContain('nosuchcolour')
     expect(err.message).toContain('nosuchcolour')
+    expect(err.message).not.toContain(m.dir)
   })
 })
