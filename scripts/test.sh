@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on real services (redis-server, ffmpeg, Helia, chromium), installing
-# whatever is missing first. Prints a closing line "N passed, N failed" from vitest's JSON report.
+# whatever is missing first. Prints a closing line "N passed, N failed" from vitest's JSON report, then
+# type-checks tests and benches and lints everything (either failing fails the run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser || exit 1
@@ -20,5 +21,14 @@ if [ -f "$report" ]; then
 else
   echo "0 passed, 1 failed"
   [ "$status" = 0 ] && status=1
+fi
+
+# the house rules hold for tests and benches too: type-check them (vitest does not) and lint everything
+echo "checking types of tests and benches, and lint"
+if ! ./node_modules/.bin/node ./node_modules/typescript/bin/tsc -p tsconfig.eslint.json --noEmit; then
+  echo "type check failed"; status=1
+fi
+if ! ./node_modules/.bin/node ./node_modules/eslint/bin/eslint.js src test bench; then
+  echo "lint failed"; status=1
 fi
 exit $status

@@ -10,7 +10,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BufferPool } from '../../../src/store/car/buffer-pool.js'
 import { encodeHeader, encodeSection } from '../../../src/store/car/car-format.js'
-import { importCar } from '../../../src/store/car/index.js'
+import { importCar, type CarBlockSink } from '../../../src/store/car/index.js'
 import { WriteWindow } from '../../../src/store/car/write-window.js'
 
 const KiB = 1024
@@ -127,7 +127,7 @@ describe('importCar over a filesystem blockstore (reused section buffers, concur
     // 20 blocks > the pool's free list: buffers come back and are taken again for blocks of other sizes
     const sizes = Array.from({ length: 20 }, (_, i) => [1024 * KiB, 300 * KiB, 1000 * KiB + 7, 90 * KiB][i % 4] as number)
     const { root, leaves, chunks } = await carOf(sizes)
-    const result = await importCar({ blockstore: store }, replay(chunks), root)
+    const result = await importCar({ blockstore: store as unknown as CarBlockSink['blockstore'] }, replay(chunks), root)
     expect(result.blocks).toBe(21)
     for (const l of leaves) {
       const parts: Uint8Array[] = []
@@ -146,7 +146,8 @@ describe('importCar over a filesystem blockstore (reused section buffers, concur
     let runningAtEnd = -1
     const sink = {
       path: store.path,
-      shardingStrategy: store.shardingStrategy,
+      // the write window recognises a filesystem blockstore by these two fields (src/store/car/fs-blockstore.ts)
+      shardingStrategy: (store as unknown as { shardingStrategy: unknown }).shardingStrategy,
       put: async (cid: CID, bytes: Uint8Array) => {
         running++
         try {
@@ -158,7 +159,7 @@ describe('importCar over a filesystem blockstore (reused section buffers, concur
         }
       }
     }
-    await expect(importCar({ blockstore: sink as unknown as FsBlockstore }, replay(chunks), root).finally(() => { runningAtEnd = running }))
+    await expect(importCar({ blockstore: sink as unknown as CarBlockSink['blockstore'] }, replay(chunks), root).finally(() => { runningAtEnd = running }))
       .rejects.toThrow('EIO: the disk went away')
     expect(runningAtEnd).toBe(0)
     expect(await store.has(root)).toBe(false)
