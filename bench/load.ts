@@ -165,7 +165,7 @@ export async function runLoadBench (init: LoadBenchInit = {}): Promise<{ rows: R
     })
     const errors = Object.values(raw.groups).reduce((a, g) => a + g.errors, 0)
     const non2xx = Object.values(raw.groups).reduce((a, g) => a + g.non2xx, 0)
-    rows.push({ name: `errors and non-2xx over ${Object.values(raw.groups).reduce((a, g) => a + g.total, 0)} reads`, value: errors + non2xx, unit: '', goal: '0', met: errors + non2xx === 0, note: `${errors} errors, ${non2xx} non-2xx` })
+    rows.push({ name: `errors and non-2xx over ${Object.values(raw.groups).reduce((a, g) => a + g.total, 0)} reads`, value: errors + non2xx, unit: 'failed', goal: '0', met: errors + non2xx === 0, note: `${errors} errors, ${non2xx} non-2xx` })
     rows.push({ name: `${submissions} distinct runs submitted at once under the read load, completed`, value: submitted.completed, unit: `of ${submissions}`, goal: `${submissions}`, met: submitted.completed === submissions, note: `all final after ${(submitted.allDoneMs / 1000).toFixed(1)} s` })
     return { rows, raw }
   } finally {
