@@ -3,11 +3,12 @@ import { open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import * as dagJson from '@ipld/dag-json'
+import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { cidToString, type Cid } from '../dag/ids.js'
 import { addContent, InflightBlocks } from './add.js'
-import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, RAW_CODE } from './constants.js'
+import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, IDENTITY_CODE, RAW_CODE } from './constants.js'
 import { withDeadline } from './deadline.js'
 import { InvalidCidError, InvalidRangeError, NotAFileError, type CorruptContentError } from './errors.js'
 import { collectGarbage } from './gc.js'
@@ -54,7 +55,7 @@ export class HeliaContentStore implements ContentStore {
     this.helia = init.helia
     this.log = init.logger.child({ component: 'store' })
     this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) })
-    this.pins = new ReasonPins(this.helia)
+    this.pins = new ReasonPins(this.helia, async (root, options) => await this.isLocal(root, options))
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
   }
 
@@ -179,16 +180,22 @@ export class HeliaContentStore implements ContentStore {
     return { cid, size: root.size, local: await this.isLocal(parsed, options) }
   }
 
-  /** true when every block of the DAG is in the local blockstore (reads only local blocks) */
+  /**
+   * true when every block of the DAG (any codec: file trees, DAG-JSON records and what they link to) is
+   * in the local blockstore; reads only local blocks, never answers from memory (a pin relies on it)
+   */
   private async isLocal (root: CID, options: AbortOptions): Promise<boolean> {
+    const seen = new Set<string>()
     const stack = [root]
     while (stack.length > 0) {
       const cid = stack.pop()
       if (cid == null) break
+      if (cid.multihash.code === IDENTITY_CODE || seen.has(cid.toString())) continue
+      seen.add(cid.toString())
       if (!await this.helia.blockstore.has(cid, options)) return false
-      if (cid.code !== DAG_PB_CODE) continue
-      const node = (await this.helia.getCodec(DAG_PB_CODE)).decode(await this.verified.getBlock(cid, options)) as { Links: Array<{ Hash: CID }> }
-      for (const link of node.Links) stack.push(link.Hash)
+      if (cid.code === RAW_CODE) continue
+      const block = createUnsafe({ bytes: await this.verified.getBlock(cid, options), cid, codec: await this.helia.getCodec(cid.code) })
+      for (const [, link] of block.links()) stack.push(link)
     }
     return true
   }
@@ -226,6 +233,10 @@ export class HeliaContentStore implements ContentStore {
 
   async pinReasons (cid: Cid): Promise<PinReason[]> {
     return await this.pins.reasons(parseCid(cid))
+  }
+
+  async * pinned (options: AbortOptions = {}): AsyncGenerator<Cid> {
+    for await (const root of this.pins.roots(options)) yield cidToString(root)
   }
 
   async gc (options: AbortOptions = {}): Promise<{ removed: number }> {

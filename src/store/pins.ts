@@ -3,7 +3,7 @@ import { PIN_REASONS, PIN_REASONS_PREFIX } from './constants.js'
 import { ContentNotFoundError, InvalidPinReasonError } from './errors.js'
 import type { AbortOptions, PinReason } from './types.js'
 import type { Helia } from '@helia/interface'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 
 async function drain (source: AsyncIterable<unknown>): Promise<void> {
   const it = source[Symbol.asyncIterator]()
@@ -17,15 +17,24 @@ export function checkReason (reason: string): PinReason {
   return reason as PinReason
 }
 
+/** true when every block of the DAG under the root is in the local blockstore (never asks peers) */
+export type WholeLocally = (root: CID, options: AbortOptions) => Promise<boolean>
+
 /**
- * Pins with reasons. The reasons of a CID are a JSON array in Helia's datastore; the CID is pinned
- * through `helia.pins` once, when its first reason arrives, and unpinned when the last one goes.
- * Changes to one CID are serialised so two callers never both pin or both unpin it.
+ * Pins with reasons. The reasons of a CID are a JSON array in Helia's datastore, and those records are
+ * the pins: the GC marks from them (src/store/gc.ts walks every link, so a pinned DAG keeps all it
+ * reaches). A CID takes its first reason only when its whole DAG is local. Changes to one CID are
+ * serialised so two callers never interleave.
+ *
+ * Helia's own `pins` are not used any more: `pins.add` writes a per-block `pinnedBy` record for every
+ * block of the DAG (2-4 ms for a one-block file, the largest cost of completing a run), and our GC does
+ * not trust those records anyway (Helia 7.1.15 bug, see gc.ts). Pins that older versions of this node
+ * made through `helia.pins` still count as roots and are removed with their last reason.
  */
 export class ReasonPins {
   private readonly queues = new Map<string, Promise<unknown>>()
 
-  constructor (private readonly helia: Pick<Helia, 'pins' | 'datastore'>) {}
+  constructor (private readonly helia: Pick<Helia, 'pins' | 'datastore'>, private readonly wholeLocally: WholeLocally) {}
 
   private key (cid: CID): Key {
     return new Key(`${PIN_REASONS_PREFIX}${cid.toString()}`)
@@ -66,14 +75,9 @@ export class ReasonPins {
     await this.serial(cid, async () => {
       const reasons = await this.reasons(cid, options)
       if (reasons.includes(reason)) return
-      if (reasons.length === 0 && !await this.isPinned(cid, options)) {
-        // offline: the store fetched the DAG first (with deadlines); a walk here must never wait on peers
-        try {
-          await drain(this.helia.pins.add(cid, { signal: options.signal, offline: true } as AbortOptions))
-        } catch (err) {
-          if ((err as Error).name !== 'BlockNotFoundWhileOfflineError') throw err
-          throw new ContentNotFoundError(`cannot pin ${cid.toString()}: part of its DAG is not in the local blockstore`)
-        }
+      // offline: the store fetched the DAG first (with deadlines); this check never waits on peers
+      if (reasons.length === 0 && !await this.wholeLocally(cid, options)) {
+        throw new ContentNotFoundError(`cannot pin ${cid.toString()}: part of its DAG is not in the local blockstore`)
       }
       await this.save(cid, [...reasons, reason].sort(), options)
     })
@@ -84,7 +88,7 @@ export class ReasonPins {
       const reasons = await this.reasons(cid, options)
       if (!reasons.includes(reason)) return
       const rest = reasons.filter((r) => r !== reason)
-      if (rest.length === 0 && await this.isPinned(cid, options)) {
+      if (rest.length === 0 && await this.isLegacyPin(cid, options)) {
         await drain(this.helia.pins.rm(cid, { signal: options.signal, offline: true } as AbortOptions)).catch((err: unknown) => {
           // a block of the DAG went missing (corruption, manual deletion): the pin record is gone anyway
           if ((err as Error).name !== 'BlockNotFoundWhileOfflineError') throw err
@@ -94,12 +98,20 @@ export class ReasonPins {
     })
   }
 
-  /** roots pinned through helia.pins */
+  /** every pinned root: each CID with a reason, and what older versions pinned through helia.pins */
   async * roots (options?: AbortOptions): AsyncGenerator<CID> {
-    for await (const pin of this.helia.pins.ls({ signal: options?.signal })) yield pin.cid
+    const seen = new Set<string>()
+    for await (const key of this.helia.datastore.queryKeys({ prefix: PIN_REASONS_PREFIX.replace(/\/$/, '') }, { signal: options?.signal })) {
+      const cid = CID.parse(key.baseNamespace())
+      seen.add(cid.toString())
+      yield cid
+    }
+    for await (const pin of this.helia.pins.ls({ signal: options?.signal })) {
+      if (!seen.has(pin.cid.toString())) yield pin.cid
+    }
   }
 
-  private async isPinned (cid: CID, options: AbortOptions): Promise<boolean> {
+  private async isLegacyPin (cid: CID, options: AbortOptions): Promise<boolean> {
     // not pins.ls({ cid }): datastore-fs treats its prefix as a folder and finds nothing
     try {
       await this.helia.pins.get(cid, options)

@@ -50,6 +50,8 @@ export interface ContentStore {
   /** drops one reason; the CID stays pinned while another reason remains */
   unpin(cid: Cid, reason: PinReason, options?: AbortOptions): Promise<void>
   pinReasons(cid: Cid): Promise<PinReason[]>
+  /** every pinned root (the roots the GC keeps) */
+  pinned(options?: AbortOptions): AsyncIterable<Cid>
   /** removes every block that no pin reaches; returns how many were removed */
   gc(options?: AbortOptions): Promise<{ removed: number }>
   /** DAG-JSON objects (provenance, sync manifests) */

@@ -34,7 +34,7 @@ describe('a store at its quota', () => {
 
   const pins = async (): Promise<number> => {
     let n = 0
-    for await (const pin of t.node.mesh.helia.pins.ls()) if (pin != null) n++
+    for await (const pin of t.node.store.pinned()) if (pin != null) n++
     return n
   }
 

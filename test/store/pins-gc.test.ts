@@ -47,6 +47,37 @@ describe('content store pins and gc', () => {
     expect(await t.store.has(cid)).toBe(false)
   })
 
+  it('should list pinned roots and refuse a pin whose DAG is not all local', async () => {
+    const a = await t.store.addBytes(testBytes(2.5 * MiB, 7))
+    const b = await t.store.addBytes(testBytes(1000, 8))
+    await t.store.pin(a.cid, 'upload')
+    await t.store.pin(b.cid, 'cache')
+    const listed: Cid[] = []
+    for await (const cid of t.store.pinned()) listed.push(cid)
+    expect(listed.sort()).toEqual([a.cid, b.cid].sort())
+    // a leaf of a third file goes missing before its first pin
+    const bytes = testBytes(2.5 * MiB, 9)
+    const c = await t.store.addBytes(bytes)
+    await t.helia().blockstore.delete(await leafCid(bytes.subarray(MiB, 2 * MiB)))
+    await expect(t.store.pin(c.cid, 'upload', { timeoutMs: 300 })).rejects.toMatchObject({ name: expect.stringMatching(/ContentNotFoundError|FetchTimeoutError/) })
+    expect(await t.store.pinReasons(c.cid)).toEqual([])
+  })
+
+  it('should keep what an older version pinned through helia.pins, until its last reason goes', async () => {
+    const bytes = testBytes(1.5 * MiB, 10)
+    const { cid } = await t.store.addBytes(bytes)
+    // as earlier versions pinned: a reason record plus Helia's own pin
+    for await (const block of t.helia().pins.add(CID.parse(cid))) void block
+    await t.store.pin(cid, 'asset')
+    expect((await t.store.gc()).removed).toBe(0)
+    expect(Buffer.compare(await readAll(t.store.get(cid)), bytes)).toBe(0)
+    await t.store.unpin(cid, 'asset')
+    const legacy: unknown[] = []
+    for await (const pin of t.helia().pins.ls()) legacy.push(pin)
+    expect(legacy).toEqual([])
+    expect((await t.store.gc()).removed).toBe(3)
+  })
+
   it('should pin concurrently from many callers without losing reasons', async () => {
     const { cid } = await t.store.addBytes(testBytes(5000, 4))
     await Promise.all((['cache', 'upload', 'asset', 'run-input'] as const).map(async (r) => { await t.store.pin(cid, r) }))
