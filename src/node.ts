@@ -131,7 +131,7 @@ export class L1Node {
       redis: this.redis,
       keys: this.keys,
       logger: this.logger
-    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey, httpUrl: () => config.publicUrl ?? this.apiUrl })
+    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey, httpUrl: () => config.meshUrl ?? config.publicUrl ?? this.apiUrl })
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
   }

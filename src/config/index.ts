@@ -21,6 +21,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   HOST: 'host',
   PORT: 'port',
   L1_PUBLIC_URL: 'publicUrl',
+  ARTDAG_MESH_URL: 'meshUrl',
   REDIS_URL: 'redisUrl',
   ARTDAG_REDIS_PREFIX: 'redisPrefix',
   ARTDAG_REDIS_DB: 'redisDb',

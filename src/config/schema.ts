@@ -17,6 +17,12 @@ export const configSchema = z.object({
   host: z.string().default(C.DEFAULT_HOST),
   port: int(0, 65535).default(C.DEFAULT_PORT),
   publicUrl: z.url().optional(),
+  /**
+   * the URL other nodes fetch bulk content from (GET /ipfs/{cid}); when the public URL is not reachable
+   * from the peers (containers, a proxy in front), e.g. http://node-a:8100. Default: publicUrl, else the
+   * URL the API listens on
+   */
+  meshUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** external Redis; when absent the node starts and owns a private redis-server */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   redisPrefix: z.string().min(1).default(C.DEFAULT_REDIS_PREFIX),
