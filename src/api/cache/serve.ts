@@ -1,17 +1,12 @@
 import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import type { Cid } from '../../dag/ids.js'
+import { startingWith } from '../../util/iterables.js'
+import { answeredNotModified } from '../conditional.js'
 import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
 import { requestSignal } from '../context.js'
 import type { ApiComponents } from '../ports.js'
 import { parseRange } from '../range.js'
-
-/** True when If-None-Match names this CID's ETag (or `*`) */
-function notModified (ctx: Context, etag: string): boolean {
-  const header = ctx.get('if-none-match')
-  if (header === '') return false
-  return header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((tag) => tag === etag || tag === '*')
-}
 
 /**
  * GET/HEAD /cache/{cid}: the bytes, streamed from the store (fetched from peers within the store's
@@ -19,13 +14,8 @@ function notModified (ctx: Context, etag: string): boolean {
  */
 export async function serveContent (ctx: Context, components: Pick<ApiComponents, 'store' | 'library' | 'config'>, cid: Cid): Promise<void> {
   const { store, library, config } = components
-  const etag = `"${cid}"`
-  ctx.set('ETag', etag)
   ctx.set('Cache-Control', IMMUTABLE_CACHE_CONTROL)
-  if (notModified(ctx, etag)) {
-    ctx.status = 304
-    return
-  }
+  if (answeredNotModified(ctx, `"${cid}"`)) return
   const signal = requestSignal(ctx)
   // independent reads: one after the other they doubled the wait of every download under load
   const [{ size }, mediaType] = await Promise.all([
@@ -58,15 +48,4 @@ export async function serveContent (ctx: Context, components: Pick<ApiComponents
   // set again after the body: Koa's body setter and `ctx.type` would add or change it
   ctx.set('Content-Type', mediaType)
   ctx.length = length
-}
-
-async function * startingWith (first: IteratorResult<Uint8Array>, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  try {
-    if (first.done === true) return
-    yield first.value
-    for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value
-  } finally {
-    // a client that went away ends the store's read too (its read-ahead and deadline timers)
-    await rest.return?.()
-  }
 }

@@ -2,6 +2,8 @@ import type Router from '@koa/router'
 import type { Context } from 'koa'
 import type { CID } from 'multiformats/cid'
 import { BufferPool, CAR_CONTENT_TYPE, DEFAULT_EXPORT_READ_AHEAD, POOL_BUFFER_BYTES, RAW_BLOCK_CONTENT_TYPE, exportCar, fsBlockstoreOf, type CarBlockSource } from '../../store/car/index.js'
+import { startingWith } from '../../util/iterables.js'
+import { answeredNotModified } from '../conditional.js'
 import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiAuth } from '../ports.js'
@@ -39,18 +41,8 @@ export function ipfsRouter (components: IpfsRouteComponents, router: Router): Ro
 
 const etagOf = (cid: CID, format: string): string => `"${cid.toString()}.${format}"`
 
-function notModified (ctx: Context, etag: string): boolean {
-  const header = ctx.get('if-none-match')
-  return header !== '' && header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((tag) => tag === etag || tag === '*')
-}
-
 async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise<void> {
-  const etag = etagOf(cid, 'car')
-  ctx.set('ETag', etag)
-  if (notModified(ctx, etag)) {
-    ctx.status = 304
-    return
-  }
+  if (answeredNotModified(ctx, etagOf(cid, 'car'))) return
   const signal = requestSignal(ctx)
   // leaves are read into reused buffers (filesystem blockstores), each handed back once the socket took it;
   // the pool keeps what the read-ahead and the response queue hold at once
@@ -71,21 +63,11 @@ async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise
   ctx.set('Content-Type', CAR_CONTENT_TYPE)
   // the route writes the body itself (chunks go back to the pool as the socket takes them); Koa stays out
   ctx.respond = false
-  await pumpCar(ctx.res, rest(first.done === true ? undefined : first.value, car), pool)
-}
-
-async function * rest (first: Uint8Array | undefined, car: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (first != null) yield first
-  yield * car
+  await pumpCar(ctx.res, startingWith(first, car), pool)
 }
 
 async function serveRaw (ctx: Context, helia: CarBlockSource, cid: CID): Promise<void> {
-  const etag = etagOf(cid, 'raw')
-  ctx.set('ETag', etag)
-  if (notModified(ctx, etag)) {
-    ctx.status = 304
-    return
-  }
+  if (answeredNotModified(ctx, etagOf(cid, 'raw'))) return
   const signal = requestSignal(ctx)
   if (!await helia.blockstore.has(cid, { signal })) throw new IpfsContentNotLocalError(`${cid.toString()} is not in this node's store`)
   const parts: Uint8Array[] = []

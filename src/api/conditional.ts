@@ -1,0 +1,14 @@
+import type { Context } from 'koa'
+
+/**
+ * Sets the ETag of immutable content (a CID never changes its bytes) and answers 304 when If-None-Match
+ * names it (or `*`). True when the request is answered and the route has nothing more to do.
+ */
+export function answeredNotModified (ctx: Context, etag: string): boolean {
+  ctx.set('ETag', etag)
+  const header = ctx.get('if-none-match')
+  if (header === '') return false
+  if (!header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((tag) => tag === etag || tag === '*')) return false
+  ctx.status = 304
+  return true
+}
