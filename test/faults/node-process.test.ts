@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFfmpeg } from '../../src/effects/index.js'
+import { isAlive } from '../../src/state/stale-redis.js'
 import type { RunRecord } from '../../src/state/types.js'
 import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
 import { bySuite } from '../fixtures/suite.js'
@@ -12,15 +13,6 @@ import { expectClaimsReleased, expectHealthy, expectServedIntact, managedRedisCl
 const ENV = { ARTDAG_CLAIM_LEASE_MS: '2000', ARTDAG_FETCH_TIMEOUT_MS: '5000', ARTDAG_SYNC: 'false' }
 /** node restarts mid-run: SIGTERM once, then SIGKILL (test/cluster kills once; here it is repeated) */
 const RESTARTS: NodeJS.Signals[] = ['SIGTERM', ...bySuite<NodeJS.Signals[]>(['SIGKILL'], ['SIGKILL', 'SIGKILL', 'SIGTERM'])]
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function until<T> (what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + ms
@@ -86,9 +78,9 @@ describe('a node process under fire', () => {
     process.kill(killed, 'SIGKILL')
     const restarted = await until('the managed redis-server to come back', 30_000, async () => {
       const pid = await managedRedisPid(dir)
-      return pid !== killed && alive(pid) ? pid : undefined
+      return pid !== killed && isAlive(pid) ? pid : undefined
     })
-    expect(alive(killed)).toBe(false)
+    expect(isAlive(killed)).toBe(false)
     expect(restarted).not.toBe(killed)
     await expectSound(runId, faultAt)
     expect(node.log()).toContain('managed redis-server restarted')

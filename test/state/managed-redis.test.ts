@@ -8,16 +8,8 @@ import {
   ManagedRedisInUseError, RedisNotInstalledError, createRedisConnection, createRedisKeys, createRunStore, startManagedRedis,
   type ManagedRedis
 } from '../../src/state/index.js'
+import { isAlive } from '../../src/state/stale-redis.js'
 import { run } from './helpers.js'
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('managed redis', () => {
   let dataDir: string
@@ -56,7 +48,7 @@ describe('managed redis', () => {
     const record = await writeRun(first)
     await first.stop()
     await first.stop()
-    expect(alive(first.pid)).toBe(false)
+    expect(isAlive(first.pid)).toBe(false)
     const conf = await stat(join(dataDir, 'redis', 'redis.conf'))
     expect(conf.mode & 0o077).toBe(0)
     const second = await start()
@@ -86,9 +78,9 @@ describe('managed redis', () => {
       if (Number.isInteger(pid) && pid > 0) orphan = pid
       else await sleep(20)
     }
-    expect(alive(orphan)).toBe(true)
+    expect(isAlive(orphan)).toBe(true)
     const second = await start()
-    expect(alive(orphan)).toBe(false)
+    expect(isAlive(orphan)).toBe(false)
     expect(second.pid).not.toBe(orphan)
     expect(await readRun(second, record.id)).toEqual(record)
   })
@@ -99,7 +91,7 @@ describe('managed redis', () => {
     const { writeFile } = await import('node:fs/promises')
     await writeFile(join(dataDir, 'redis', 'redis.pid'), '999999\n')
     const second = await start()
-    expect(alive(second.pid)).toBe(true)
+    expect(isAlive(second.pid)).toBe(true)
   })
 
   it('should say clearly when redis-server is not installed', async () => {
@@ -121,7 +113,7 @@ describe('managed redis', () => {
     while (server.restarts === 0 && Date.now() < deadline) await sleep(50)
     expect(server.restarts).toBe(1)
     expect(server.pid).not.toBe(killed)
-    expect(alive(server.pid)).toBe(true)
+    expect(isAlive(server.pid)).toBe(true)
     // the same URL answers, the AOF brought the run back, and an open client reconnected by itself
     expect(await readRun(server, record.id)).toEqual(record)
     expect(await client.ping()).toBe('PONG')
@@ -129,7 +121,7 @@ describe('managed redis', () => {
     const last = server.pid
     await server.stop()
     await sleep(500)
-    expect(alive(last)).toBe(false)
+    expect(isAlive(last)).toBe(false)
     expect(server.restarts).toBe(1)
   })
 })

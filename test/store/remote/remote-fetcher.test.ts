@@ -6,16 +6,11 @@ import { createContentStore } from '../../../src/store/index.js'
 import { createRemoteFetcher, type PeerHints } from '../../../src/store/remote/index.js'
 import { startDevHttp, type DevHttp } from '../../../src/sync/dev-http.js'
 import { silentLogger } from '../../../src/util/logger.js'
+import { readAll } from '../../fixtures/helia.js'
 import { createTestMesh, type TestMesh } from '../../sync/mesh-fixture.js'
 import type { MeshNode } from '../../../src/mesh/index.js'
 
 const ABSENT = 'bafkreiesf2q4gwyt4v3hpfnd6mtrxizm7rwppo2eqagzyeq3j4noj7pkem'
-
-async function readAll (source: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Uint8Array[] = []
-  for await (const c of source) parts.push(c)
-  return Buffer.concat(parts)
-}
 
 describe('remote fetcher (bulk path strategy)', () => {
   let mesh: TestMesh
@@ -62,7 +57,7 @@ describe('remote fetcher (bulk path strategy)', () => {
     expect(second).toBe(first)
     expect(fetcher.stats).toEqual({ http: 1, libp2p: 0, failed: 0 })
     const store = createContentStore({ helia: b.helia, logger: silentLogger() })
-    expect((await readAll(store.get(asCid(cid), { timeoutMs: 500 }))).equals(content)).toBe(true)
+    expect(Buffer.from(await readAll(store.get(asCid(cid), { timeoutMs: 500 }))).equals(content)).toBe(true)
   })
 
   it('should fall back to the libp2p CAR path when the URL is unknown or unreachable', async () => {
@@ -113,7 +108,7 @@ describe('remote fetcher (bulk path strategy)', () => {
     const { cid, content } = await addToA(2 * 1024 * 1024 + 3)
     expect((await store.stat(asCid(cid))).size).toBe(content.byteLength)
     expect(fetcher.stats.http).toBe(1)
-    expect((await readAll(store.get(asCid(cid)))).equals(content)).toBe(true)
+    expect(Buffer.from(await readAll(store.get(asCid(cid)))).equals(content)).toBe(true)
     const err = await readAll(store.get(asCid(ABSENT))).catch((e: Error) => e)
     expect(err).toHaveProperty('name', 'ContentNotFoundError')
     expect((err as Error).message).toBe(`content ${ABSENT} was not found locally or on any connected peer within 500 ms; bulk fetch failed first: could not fetch ${ABSENT} in bulk from 1 peer(s): http ${http.url}: CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
