@@ -55,7 +55,7 @@ export class HeliaContentStore implements ContentStore {
     this.helia = init.helia
     this.log = init.logger.child({ component: 'store' })
     this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) })
-    this.pins = new ReasonPins(this.helia, async (root, options) => await this.isLocal(root, options))
+    this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
   }
 
@@ -209,21 +209,24 @@ export class HeliaContentStore implements ContentStore {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
     checkReason(reason)
-    const complete = async (): Promise<boolean> => {
+    // one offline walk of the whole DAG (any codec) answers both "fetch first?" and "may it be pinned?"
+    const whole = async (): Promise<boolean> => {
       try {
-        return await this.helia.blockstore.has(parsed) && (parsed.code !== DAG_PB_CODE || await this.isLocal(parsed, options))
+        return await this.isLocal(parsed, options)
       } catch (err) {
         return await this.corrupted(cid, err)
       }
     }
-    if (!await complete()) {
+    let complete = await whole()
+    if (!complete) {
       if (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE) {
         for await (const chunk of this.get(cid, options)) void chunk
       } else {
         await this.getJson(cid, options)
       }
+      complete = await whole()
     }
-    await this.pins.pin(parsed, reason as PinReason, options)
+    await this.pins.pin(parsed, reason as PinReason, complete, options)
   }
 
   async unpin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {

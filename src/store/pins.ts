@@ -17,14 +17,11 @@ export function checkReason (reason: string): PinReason {
   return reason as PinReason
 }
 
-/** true when every block of the DAG under the root is in the local blockstore (never asks peers) */
-export type WholeLocally = (root: CID, options: AbortOptions) => Promise<boolean>
-
 /**
  * Pins with reasons. The reasons of a CID are a JSON array in Helia's datastore, and those records are
  * the pins: the GC marks from them (src/store/gc.ts walks every link, so a pinned DAG keeps all it
- * reaches). A CID takes its first reason only when its whole DAG is local. Changes to one CID are
- * serialised so two callers never interleave.
+ * reaches). A CID takes its first reason only when its whole DAG is local (the caller walked it: `whole`).
+ * Changes to one CID are serialised so two callers never interleave.
  *
  * Helia's own `pins` are not used any more: `pins.add` writes a per-block `pinnedBy` record for every
  * block of the DAG (2-4 ms for a one-block file, the largest cost of completing a run), and our GC does
@@ -34,7 +31,7 @@ export type WholeLocally = (root: CID, options: AbortOptions) => Promise<boolean
 export class ReasonPins {
   private readonly queues = new Map<string, Promise<unknown>>()
 
-  constructor (private readonly helia: Pick<Helia, 'pins' | 'datastore'>, private readonly wholeLocally: WholeLocally) {}
+  constructor (private readonly helia: Pick<Helia, 'pins' | 'datastore'>) {}
 
   private key (cid: CID): Key {
     return new Key(`${PIN_REASONS_PREFIX}${cid.toString()}`)
@@ -71,12 +68,12 @@ export class ReasonPins {
     }
   }
 
-  async pin (cid: CID, reason: PinReason, options: AbortOptions = {}): Promise<void> {
+  /** @param whole whether every block of the DAG is local, as the caller's walk found it just before */
+  async pin (cid: CID, reason: PinReason, whole: boolean, options: AbortOptions = {}): Promise<void> {
     await this.serial(cid, async () => {
       const reasons = await this.reasons(cid, options)
       if (reasons.includes(reason)) return
-      // offline: the store fetched the DAG first (with deadlines); this check never waits on peers
-      if (reasons.length === 0 && !await this.wholeLocally(cid, options)) {
+      if (reasons.length === 0 && !whole) {
         throw new ContentNotFoundError(`cannot pin ${cid.toString()}: part of its DAG is not in the local blockstore`)
       }
       await this.save(cid, [...reasons, reason].sort(), options)
