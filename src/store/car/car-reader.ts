@@ -6,13 +6,17 @@ import { CarBlockTooLargeError, CarHeaderError, CarTruncatedError } from './erro
 
 /**
  * Incremental CARv1 parser over a byte stream: yields the header once, then `{cid, bytes}` per
- * section. It keeps at most one section buffered and throws CarTruncatedError when the stream
- * ends inside the header or a section. A section that spans several chunks is copied into one
- * buffer, taken from `pool` when one is given (the caller gives it back once the block is written).
+ * section, and throws CarTruncatedError when the stream ends inside the header or a section.
+ *
+ * A chunk of the source is only read until the next chunk is asked for: the source may reuse its
+ * memory then (the HTTP client reads the socket into recycled buffers). So every section is copied
+ * out into a buffer of its own, taken from `pool` when one is given (the caller gives it back once
+ * the block is written).
  */
 export class CarReader {
-  private chunks: Uint8Array[] = []
-  private buffered = 0
+  /** the unread rest of the source's current chunk */
+  private current: Uint8Array = new Uint8Array(0)
+  private ended = false
 
   constructor (private readonly source: AsyncIterator<Uint8Array>, private readonly maxBlockBytes: number, private readonly pool?: BufferPool) {}
 
@@ -20,7 +24,7 @@ export class CarReader {
     const size = await this.readVarint('header')
     if (size == null) throw new CarTruncatedError('CAR stream is empty: no header')
     if (size > 64 * 1024) throw new CarHeaderError(`CAR header of ${size} bytes is too large`)
-    const bytes = await this.readExactly(size, 'header')
+    const bytes = await this.readExactly(size, 'header', false)
     let header: unknown
     try {
       header = dagCbor.decode(bytes)
@@ -43,80 +47,63 @@ export class CarReader {
     if (size > this.maxBlockBytes + 128) {
       throw new CarBlockTooLargeError(`CAR section of ${size} bytes exceeds the block limit of ${this.maxBlockBytes} bytes`)
     }
-    const section = await this.readExactly(size, 'section')
+    const section = await this.readExactly(size, 'section', true)
     let cid: CID
     let cidLength: number
     try {
       [cid, cidLength] = decodeCidPrefix(section)
     } catch {
+      this.pool?.give(section)
       throw new CarHeaderError('CAR section starts with an invalid CID')
     }
     return { cid, bytes: section.subarray(cidLength) }
   }
 
-  private async fill (n: number): Promise<boolean> {
-    while (this.buffered < n) {
+  /** makes `current` non-empty; false at the end of the stream */
+  private async pull (): Promise<boolean> {
+    while (this.current.byteLength === 0) {
+      if (this.ended) return false
       const next = await this.source.next()
-      if (next.done === true) return false
-      if (next.value.byteLength === 0) continue
-      this.chunks.push(next.value)
-      this.buffered += next.value.byteLength
+      if (next.done === true) {
+        this.ended = true
+        return false
+      }
+      this.current = next.value
     }
     return true
   }
 
   /** varint at the front, or undefined when the stream ends cleanly before it */
   private async readVarint (what: string): Promise<number | undefined> {
-    if (!(await this.fill(1))) return undefined
-    // a varint of a block length is at most 4 bytes; read up to 9 without requiring them all
-    for (let want = 1; want <= 9; want++) {
-      if (!(await this.fill(want))) throw new CarTruncatedError(`CAR stream ended inside the length of a ${what}`)
-      const head = this.peek(want)
-      if (((head[want - 1] as number) & 0x80) === 0) {
-        const [value, length] = varint.decode(head)
-        this.consume(length)
-        return value
-      }
+    if (!(await this.pull())) return undefined
+    // a varint of a block length is at most 4 bytes; read up to 9, byte by byte across chunks
+    let value = 0
+    for (let i = 0; i < 9; i++) {
+      if (!(await this.pull())) throw new CarTruncatedError(`CAR stream ended inside the length of a ${what}`)
+      const byte = this.current[0] as number
+      this.current = this.current.subarray(1)
+      value += (byte & 0x7f) * 2 ** (7 * i)
+      if ((byte & 0x80) === 0) return value
     }
     throw new CarHeaderError(`CAR ${what} length is not a valid varint`)
   }
 
-  private async readExactly (n: number, what: string): Promise<Uint8Array> {
-    if (!(await this.fill(n))) {
-      throw new CarTruncatedError(`CAR stream ended inside a ${what}: ${this.buffered} of ${n} bytes arrived`)
-    }
-    const out = this.peek(n)
-    this.consume(n)
-    return out
-  }
-
-  private peek (n: number): Uint8Array {
-    const first = this.chunks[0] as Uint8Array
-    if (first.byteLength >= n) return first.subarray(0, n)
+  /** the next `n` bytes copied into a buffer of their own (a pooled one for a section when there is a pool) */
+  private async readExactly (n: number, what: string, pooled: boolean): Promise<Uint8Array> {
     // every byte is written below, so the buffer need not be zeroed first
-    const out = this.pool != null ? this.pool.take(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n)
+    const out = pooled && this.pool != null ? this.pool.take(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n)
     let at = 0
-    for (const c of this.chunks) {
-      const take = Math.min(c.byteLength, n - at)
-      out.set(c.subarray(0, take), at)
+    while (at < n) {
+      if (!(await this.pull())) {
+        if (pooled) this.pool?.give(out)
+        throw new CarTruncatedError(`CAR stream ended inside a ${what}: ${at} of ${n} bytes arrived`)
+      }
+      const take = Math.min(this.current.byteLength, n - at)
+      out.set(this.current.subarray(0, take), at)
+      this.current = this.current.subarray(take)
       at += take
-      if (at === n) break
     }
     return out
-  }
-
-  private consume (n: number): void {
-    this.buffered -= n
-    while (n > 0) {
-      const first = this.chunks[0] as Uint8Array
-      if (first.byteLength <= n) {
-        this.chunks.shift()
-        n -= first.byteLength
-      } else {
-        this.chunks[0] = first.subarray(n)
-        n = 0
-      }
-    }
   }
 }
 

@@ -27,7 +27,9 @@ export function carUrl (baseUrl: string, root: CID | string): URL {
  *
  * HTTP/1.1 is spoken over the socket directly (one request, `Connection: close`): Node's HTTP client
  * copies every body byte out of the socket's buffers into new ones, which cost the bulk path a copy,
- * an allocation and garbage collection per byte. Here the body is views of the socket's own chunks.
+ * an allocation and garbage collection per byte. Here the body is views of the socket's own read
+ * buffers, which are recycled: a yielded chunk is only valid until the next one is asked for (copy
+ * what you keep; importCar does).
  */
 export async function * fetchCarHttp (baseUrl: string, root: CID | string, options: FetchCarHttpOptions = {}): AsyncGenerator<Uint8Array> {
   options.signal?.throwIfAborted()
@@ -35,8 +37,9 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
   const url = carUrl(baseUrl, rootCid)
   const timeoutMs = options.timeoutMs ?? DEFAULT_CAR_TIMEOUT_MS
   const where = url.origin
-  const socket = await open(url, timeoutMs, options.signal)
-  const chunks = new SocketChunks(socket)
+  const chunks = new SocketChunks()
+  const socket = await open(url, chunks, timeoutMs, options.signal)
+  chunks.attach(socket)
   const onAbort = (): void => { socket.destroy(options.signal?.reason as Error) }
   options.signal?.addEventListener('abort', onAbort, { once: true })
   let received = 0
@@ -49,7 +52,8 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
       while (head == null) {
         const next = await chunks.next()
         if (next == null) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
-        start = start.byteLength === 0 ? next : Buffer.concat([start, next])
+        // a copy: the chunk's memory is recycled at the next read
+        start = Buffer.concat([start, next])
         head = parseHead(start)
       }
     } catch (err) {
@@ -104,12 +108,12 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
   }
 }
 
-async function open (url: URL, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+async function open (url: URL, chunks: SocketChunks, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
   const tls = url.protocol === 'https:'
   const port = Number(url.port !== '' ? url.port : tls ? 443 : 80)
   const host = url.hostname.replace(/^\[|\]$/g, '')
   return await new Promise<Socket>((resolve, reject) => {
-    const socket = tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port })
+    const socket = tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port, onread: chunks.readOptions() })
     const timer = setTimeout(() => { socket.destroy(new CarTimeoutError(`${url.origin} did not answer the CAR request within ${timeoutMs} ms`)) }, timeoutMs)
     const onAbort = (): void => { socket.destroy(signal?.reason as Error) }
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -141,7 +145,11 @@ async function readText (chunks: SocketChunks, body: BodyDecoder, first: Uint8Ar
     if (next == null) break
     const before = parts.length
     body.push(next, parts)
-    for (const p of parts.slice(before)) size += p.byteLength
+    // copies: the chunk's memory is recycled at the next read
+    for (let i = before; i < parts.length; i++) {
+      parts[i] = new Uint8Array(parts[i] as Uint8Array)
+      size += (parts[i] as Uint8Array).byteLength
+    }
   }
   return Buffer.concat(parts).subarray(0, 4096).toString('utf8')
 }

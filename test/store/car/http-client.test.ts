@@ -174,4 +174,26 @@ describe('fetchCarHttp / pullCarHttp', () => {
     for await (const chunk of fetchCarHttp(srv.url, root)) total += chunk.byteLength
     expect(total).toBe(car.byteLength)
   })
+
+  it('should read a large body into a few recycled buffers, not fresh memory per read', async () => {
+    const big = Buffer.concat(Array.from({ length: 16 }, () => car)) // 56 MiB: hundreds of socket reads
+    srv.answer((res) => { res.writeHead(200, { 'content-length': String(big.byteLength) }); res.end(big) })
+    const memories = new Set<ArrayBufferLike>()
+    let total = 0
+    let pieces = 0
+    let same = true
+    for await (const chunk of fetchCarHttp(srv.url, root)) {
+      memories.add(chunk.buffer)
+      same &&= Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(big.subarray(total, total + chunk.byteLength))
+      total += chunk.byteLength
+      pieces++
+      // a slow consumer, now and then: reads queue up and the socket pauses at its high water mark
+      if (pieces % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(total).toBe(big.byteLength)
+    expect(same).toBe(true)
+    expect(pieces).toBeGreaterThan(200)
+    // at most the 8 MiB queue plus the chunk lent out, in 256 KiB buffers (the head's copy is one more)
+    expect(memories.size).toBeLessThanOrEqual(8 * 4 + 3)
+  })
 })
