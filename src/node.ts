@@ -152,7 +152,7 @@ export class L1Node {
         sync.announce(cacheId, cid).catch((err: unknown) => { log.warn({ err, cacheId }, 'announce failed') })
       }
     }, {
-      workerId: `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`,
+      workerId: this.workerId(),
       workRoot: join(config.dataDir, 'work'),
       fetchTimeoutMs: config.fetchTimeoutMs,
       connection,
@@ -179,6 +179,8 @@ export class L1Node {
       connection,
       prefix: this.keys.queuePrefix(),
       fetchTimeoutMs: config.fetchTimeoutMs,
+      // without a local pool (workers: 0) every result comes from elsewhere
+      ...(config.workers > 0 ? { localWorkerId: this.workerId() } : {}),
       software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
     })
     await this.orchestrator.start()
@@ -224,6 +226,11 @@ export class L1Node {
     ui.routes = web.router().routes() as unknown as Middleware
     this.stopTasks.push(async () => { await http.api.stop() })
     this.apiUrl = (await http.api.listen({ port: config.port, host: config.host })).url
+  }
+
+  /** the id this process's step workers put on their results */
+  private workerId (): string {
+    return `${hostname()}:${process.pid}:${this.mesh.peerId.slice(-8)}`
   }
 
   private createState () {

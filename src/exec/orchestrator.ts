@@ -30,6 +30,11 @@ export interface OrchestratorInit {
   fetchTimeoutMs: number
   /** attempts for transient step failures (deterministic ones are never retried) @default 3 */
   attempts?: number
+  /**
+   * the worker id of this process's own step workers: what they produce is pinned in this very store,
+   * so a result they finished for this job needs no check that its bytes are here
+   */
+  localWorkerId?: string
 }
 
 export interface SubmitMeta {
@@ -239,6 +244,7 @@ export class Orchestrator {
         const now = new Date().toISOString()
         return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
       }
+      const queuedAt = Date.now()
       const job = await queue.add(step.id, {
         step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
         inputs,
@@ -262,7 +268,7 @@ export class Orchestrator {
       const result = await Promise.race([finished, aborted])
       try {
         // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
-        if (!await this.components.store.has(result.cid)) {
+        if (!this.producedHere(result, queuedAt) && !await this.components.store.has(result.cid)) {
           await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
           await this.components.store.pin(result.cid, 'cache', { signal })
         }
@@ -279,6 +285,16 @@ export class Orchestrator {
       set.delete(waiter)
       if (set.size === 0) this.waiters.delete(step.cacheId)
     }
+  }
+
+  /**
+   * Whether this process's workers produced (or fetched) the result for this very job, just now: its
+   * bytes are pinned here. Not a result they only waited for, nor one kept from an older job of the
+   * same id (its bytes may have been deleted since).
+   */
+  private producedHere (result: StepJobResult, queuedAt: number): boolean {
+    return this.init.localWorkerId != null && result.worker === this.init.localWorkerId && result.source !== 'claim' &&
+      Date.parse(result.finishedAt) >= queuedAt
   }
 
   private onJobProgress (jobId: string, progress: StepJobProgress): void {
