@@ -45,6 +45,14 @@ function machine (): Record<string, unknown> {
   return { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, ffmpeg }
 }
 
+/**
+ * Each benchmark starts on a quiet disk: the dirty pages an earlier one left (the store bench writes
+ * gigabytes) are written back first, not while the next one measures
+ */
+function settle (): void {
+  try { execFileSync('sync') } catch {}
+}
+
 function table (results: Record<string, BenchResult>): string {
   const lines = ['| benchmark | measured | goal | met |', '|---|---|---|---|']
   for (const [bench, result] of Object.entries(results)) {
@@ -62,6 +70,7 @@ async function main (): Promise<void> {
   const results: Record<string, BenchResult> = {}
   const errors: Record<string, string> = {}
   for (const name of names) {
+    settle()
     process.stderr.write(`bench: ${name}...\n`)
     try {
       results[name] = await (await load(name))()
