@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events'
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq'
 import type { Cid, PlanId } from '../dag/ids.js'
 import type { Plan, PlanStep } from '../dag/types.js'
 import type { RunRecord, StepRecord } from '../state/types.js'
@@ -9,9 +8,9 @@ import type { RenderEvent } from './events.js'
 import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
 import { prepareCompletion } from './completion.js'
 import type { SoftwareInfo } from './provenance.js'
-import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
+import type { StepJobProgress } from './queue.js'
 import { RunDriver } from './run-driver.js'
-import { fetchAll } from './fetch-all.js'
+import { StepJobs, type StepJobsInit } from './step-jobs.js'
 import { StepRecordWriter } from './step-records.js'
 
 export interface OrchestratorComponents {
@@ -23,18 +22,8 @@ export interface OrchestratorComponents {
   logger: Logger
 }
 
-export interface OrchestratorInit {
-  connection: ConnectionOptions
-  prefix: string
+export interface OrchestratorInit extends StepJobsInit {
   software: SoftwareInfo
-  fetchTimeoutMs: number
-  /** attempts for transient step failures (deterministic ones are never retried) @default 3 */
-  attempts?: number
-  /**
-   * the worker id of this process's own step workers: what they produce is pinned in this very store,
-   * so a result they finished for this job needs no check that its bytes are here
-   */
-  localWorkerId?: string
 }
 
 export interface SubmitMeta {
@@ -45,34 +34,29 @@ export interface SubmitMeta {
 }
 
 /**
- * Drives runs: every step starts as soon as its own inputs are ready. Steps are BullMQ jobs whose id is
- * the step's cache id, so identical steps of concurrent runs share one job; the workers' claims make sure
- * no two of them compute the same thing even across nodes.
+ * Drives runs: every step starts as soon as its own inputs are ready. Steps are BullMQ jobs (StepJobs)
+ * shared by identical steps of concurrent runs; the workers' claims make sure no two of them compute
+ * the same thing even across nodes.
  */
 export class Orchestrator {
   readonly events = new EventEmitter<{ event: [RenderEvent] }>()
   private readonly log: Logger
-  private queue?: Queue<StepJobData, StepJobResult>
-  private queueEvents?: QueueEvents
+  private readonly jobs: StepJobs
   private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void>, records: StepRecordWriter }>()
-  /** cache id -> the (run, step) pairs waiting on it, for progress fan-out */
-  private readonly waiters = new Map<string, Set<{ runId: PlanId, stepId: string }>>()
   private stopped = false
 
   constructor (private readonly components: OrchestratorComponents, private readonly init: OrchestratorInit) {
     this.log = components.logger.child({ component: 'exec:orchestrator' })
+    this.jobs = new StepJobs({
+      cacheIndex: components.cacheIndex,
+      store: components.store,
+      logger: components.logger,
+      onProgress: (runId, stepId, cacheId, progress) => { this.onJobProgress(runId, stepId, cacheId, progress) }
+    }, init)
   }
 
   async start (): Promise<void> {
-    const opts = { connection: this.init.connection, prefix: this.init.prefix }
-    this.queue = new Queue<StepJobData, StepJobResult>(STEP_QUEUE, opts)
-    this.queueEvents = new QueueEvents(STEP_QUEUE, opts)
-    this.queueEvents.on('progress', ({ jobId, data }) => { this.onJobProgress(jobId, data as StepJobProgress) })
-    this.queueEvents.on('error', (err) => { this.log.error({ err }, 'queue events error') })
-    // every step being waited on adds (and later removes) a listener to both: hundreds are normal
-    this.queue.setMaxListeners(0)
-    this.queueEvents.setMaxListeners(0)
-    await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()])
+    await this.jobs.start()
     this.stopped = false
   }
 
@@ -102,7 +86,7 @@ export class Orchestrator {
 
   /** Starts a run for a plan, or returns the existing run of the same id (same recipe + inputs) */
   async submit (plan: Plan, meta: SubmitMeta = {}): Promise<RunRecord> {
-    if (this.stopped || this.queue == null) throw new ExecutorStoppedError('the orchestrator is not running')
+    if (this.stopped || !this.jobs.started) throw new ExecutorStoppedError('the orchestrator is not running')
     const now = new Date().toISOString()
     const fresh: RunRecord = {
       id: plan.id,
@@ -178,13 +162,12 @@ export class Orchestrator {
    */
   async forgetStep (cacheId: PlanStep['cacheId']): Promise<void> {
     await this.components.cacheIndex.delete(cacheId)
-    await this.queue?.remove(cacheId).catch(() => 0)
+    await this.jobs.forget(cacheId)
   }
 
   /** step jobs waiting, delayed (retry backoff), prioritized or running, for /metrics */
   async queueDepth (): Promise<number> {
-    const counts = await this.queue?.getJobCounts('wait', 'active', 'delayed', 'prioritized') ?? {}
-    return Object.values(counts).reduce((a, b) => a + b, 0)
+    return await this.jobs.depth()
   }
 
   isActive (id: PlanId): boolean {
@@ -199,7 +182,7 @@ export class Orchestrator {
     let indexed = new Map<string, Cid>()
     const driver = new RunDriver(plan, {
       signal: controller.signal,
-      runStep: async (step, inputs, signal) => await this.runStep(plan.id, step, inputs, signal, indexed.get(step.cacheId)),
+      runStep: async (step, inputs, signal) => await this.jobs.run(plan.id, step, inputs, signal, indexed.get(step.cacheId)),
       checkSource: async (cid, signal) => { await this.checkSource(cid, signal) },
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
@@ -220,7 +203,6 @@ export class Orchestrator {
     this.active.set(plan.id, { controller, done, records })
   }
 
-  /** `indexed`: the step's cache index entry read when the run started (a recomputation reads it afresh) */
   /**
    * A source is usable when its root block can be had (here or from peers, verified) and is a file:
    * a zero-length read checks exactly that, without stat's walk over every block of the DAG
@@ -229,82 +211,12 @@ export class Orchestrator {
     for await (const chunk of this.components.store.get(cid, { signal, timeoutMs: this.init.fetchTimeoutMs, length: 0 })) void chunk
   }
 
-  private async runStep (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, indexed?: Cid, attempt = 0): Promise<StepJobResult> {
-    const queue = this.queue
-    const queueEvents = this.queueEvents
-    if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
-    const waiter = { runId, stepId: step.id }
-    const set = this.waiters.get(step.cacheId) ?? new Set()
-    set.add(waiter)
-    this.waiters.set(step.cacheId, set)
-    try {
-      // fast path: a result this node already holds needs no job at all
-      const known = attempt === 0 ? indexed : await this.components.cacheIndex.get(step.cacheId)
-      if (known != null && await this.components.store.has(known)) {
-        const now = new Date().toISOString()
-        return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
-      }
-      const queuedAt = Date.now()
-      const job = await queue.add(step.id, {
-        step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
-        inputs,
-        runId
-      }, {
-        jobId: step.cacheId,
-        attempts: this.init.attempts ?? 3,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { age: 600, count: 5000 },
-        removeOnFail: { age: 600, count: 5000 }
-      })
-      const finished = (job.waitUntilFinished(queueEvents) as Promise<StepJobResult>).catch(async (err: unknown) => {
-        // a failed job is kept briefly for its other waiters; the next submission must run it afresh
-        await queue.remove(step.cacheId).catch(() => 0)
-        throw err
-      })
-      const aborted = new Promise<never>((_resolve, reject) => {
-        signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
-      })
-      aborted.catch(() => {})
-      const result = await Promise.race([finished, aborted])
-      try {
-        // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
-        if (!this.producedHere(result, queuedAt) && !await this.components.store.has(result.cid)) {
-          await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
-          await this.components.store.pin(result.cid, 'cache', { signal })
-        }
-      } catch (err) {
-        if (signal.aborted || attempt >= 2) throw err
-        // a kept job result whose bytes are gone everywhere: compute it again
-        this.log.warn({ cacheId: step.cacheId, cid: result.cid, err }, 'step result unavailable; recomputing')
-        await queue.remove(step.cacheId).catch(() => 0)
-        await this.components.cacheIndex.delete(step.cacheId)
-        return await this.runStep(runId, step, inputs, signal, undefined, attempt + 1)
-      }
-      return result
-    } finally {
-      set.delete(waiter)
-      if (set.size === 0) this.waiters.delete(step.cacheId)
-    }
-  }
-
-  /**
-   * Whether this process's workers produced (or fetched) the result for this very job, just now: its
-   * bytes are pinned here. Not a result they only waited for, nor one kept from an older job of the
-   * same id (its bytes may have been deleted since).
-   */
-  private producedHere (result: StepJobResult, queuedAt: number): boolean {
-    return this.init.localWorkerId != null && result.worker === this.init.localWorkerId && result.source !== 'claim' &&
-      Date.parse(result.finishedAt) >= queuedAt
-  }
-
-  private onJobProgress (jobId: string, progress: StepJobProgress): void {
-    for (const { runId, stepId } of this.waiters.get(jobId) ?? []) {
-      if (progress.phase === 'progress') {
-        this.emit({ type: 'render:step:progress', runId, stepId, cacheId: jobId as PlanStep['cacheId'], fraction: progress.fraction })
-      } else if (progress.phase === 'claimed' || progress.phase === 'running') {
-        this.updateStep(runId, stepId, { status: progress.phase, worker: progress.worker })
-          .catch((err: unknown) => { this.log.warn({ err }, 'step status update failed') })
-      }
+  private onJobProgress (runId: PlanId, stepId: string, cacheId: PlanStep['cacheId'], progress: StepJobProgress): void {
+    if (progress.phase === 'progress') {
+      this.emit({ type: 'render:step:progress', runId, stepId, cacheId, fraction: progress.fraction })
+    } else if (progress.phase === 'claimed' || progress.phase === 'running') {
+      this.updateStep(runId, stepId, { status: progress.phase, worker: progress.worker })
+        .catch((err: unknown) => { this.log.warn({ err }, 'step status update failed') })
     }
   }
 
@@ -348,9 +260,6 @@ export class Orchestrator {
     this.stopped = true
     for (const { controller } of this.active.values()) controller.abort(new ExecutorStoppedError('node stopping'))
     await Promise.allSettled([...this.active.values()].map(async (a) => await a.done))
-    await this.queueEvents?.close()
-    await this.queue?.close()
-    this.queue = undefined
-    this.queueEvents = undefined
+    await this.jobs.stop()
   }
 }
