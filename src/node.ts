@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
 import { ENGINE_SALT } from './config/constants.js'
 import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
-import { createOrchestrator, createStepWorkerPool, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
+import { createOrchestrator, createStepWorkerPool, LocalResults, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
 import { createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
@@ -57,6 +57,8 @@ export class L1Node {
   apiUrl?: string
   private managedRedis?: ManagedRedis
   private readonly stopTasks: Array<() => Promise<unknown>> = []
+  /** this process's workers hand their results to its orchestrator here, ahead of BullMQ's report */
+  private readonly localResults = new LocalResults()
   private started = false
 
   constructor (init: L1NodeInit = {}) {
@@ -159,7 +161,8 @@ export class L1Node {
       prefix: this.keys.queuePrefix(),
       concurrency: config.workers,
       lockDurationMs: config.claimLeaseMs,
-      stepTimeoutMs: config.stepTimeoutMs
+      stepTimeoutMs: config.stepTimeoutMs,
+      localResults: this.localResults
     })
     await this.workers.start()
     this.stopTasks.push(async () => { await this.workers.stop() })
@@ -180,7 +183,7 @@ export class L1Node {
       prefix: this.keys.queuePrefix(),
       fetchTimeoutMs: config.fetchTimeoutMs,
       // without a local pool (workers: 0) every result comes from elsewhere
-      ...(config.workers > 0 ? { localWorkerId: this.workerId() } : {}),
+      ...(config.workers > 0 ? { localWorkerId: this.workerId(), localResults: this.localResults } : {}),
       software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
     })
     await this.orchestrator.start()

@@ -2,6 +2,7 @@ export { Orchestrator, type OrchestratorComponents, type OrchestratorInit, type 
 export { StepRunner, type StepRunnerComponents, type StepRunnerInit } from './run-step.js'
 export { StepWorkerPool, type StepWorkerInit } from './step-worker.js'
 export { RunDriver } from './run-driver.js'
+export { LocalResults } from './local-results.js'
 export type { RenderEvent } from './events.js'
 export type { StepJobData, StepJobResult } from './queue.js'
 export type * from './ports.js'

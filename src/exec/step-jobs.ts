@@ -4,6 +4,7 @@ import type { PlanStep } from '../dag/types.js'
 import type { Logger } from '../util/logger.js'
 import { ExecutorStoppedError } from './errors.js'
 import { fetchAll } from './fetch-all.js'
+import type { LocalResults } from './local-results.js'
 import type { CacheIndexPort, StorePort } from './ports.js'
 import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
 
@@ -26,6 +27,8 @@ export interface StepJobsInit {
    * so a result they finished for this job needs no check that its bytes are here
    */
   localWorkerId?: string
+  /** where this process's own workers hand over their results (with `localWorkerId`) */
+  localResults?: LocalResults
 }
 
 /**
@@ -97,27 +100,7 @@ export class StepJobs {
         return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
       }
       const queuedAt = Date.now()
-      const job = await queue.add(step.id, {
-        step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
-        inputs,
-        runId
-      }, {
-        jobId: step.cacheId,
-        attempts: this.init.attempts ?? 3,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { age: 600, count: 5000 },
-        removeOnFail: { age: 600, count: 5000 }
-      })
-      const finished = (job.waitUntilFinished(queueEvents) as Promise<StepJobResult>).catch(async (err: unknown) => {
-        // a failed job is kept briefly for its other waiters; the next submission must run it afresh
-        await queue.remove(step.cacheId).catch(() => 0)
-        throw err
-      })
-      const aborted = new Promise<never>((_resolve, reject) => {
-        signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
-      })
-      aborted.catch(() => {})
-      const result = await Promise.race([finished, aborted])
+      const result = await this.finished(queue, queueEvents, runId, step, inputs, signal)
       try {
         // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
         if (!this.producedHere(result, queuedAt) && !await this.components.store.has(result.cid)) {
@@ -136,6 +119,43 @@ export class StepJobs {
     } finally {
       set.delete(waiter)
       if (set.size === 0) this.waiters.delete(step.cacheId)
+    }
+  }
+
+  /**
+   * Adds the step's job (or joins the job of the same id) and waits for its result: from this process's
+   * own worker when it has it, else from BullMQ (a remote worker's result, a kept one, a failure)
+   */
+  private async finished (queue: Queue<StepJobData, StepJobResult>, queueEvents: QueueEvents, runId: PlanId, step: PlanStep,
+    inputs: Cid[], signal: AbortSignal): Promise<StepJobResult> {
+    // waiting starts before the job exists: a local worker may finish it before add() returns
+    const local = this.init.localResults?.wait(step.cacheId)
+    try {
+      const job = await queue.add(step.id, {
+        step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
+        inputs,
+        runId
+      }, {
+        jobId: step.cacheId,
+        attempts: this.init.attempts ?? 3,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 600, count: 5000 },
+        removeOnFail: { age: 600, count: 5000 }
+      })
+      const reported = (job.waitUntilFinished(queueEvents) as Promise<StepJobResult>).catch(async (err: unknown) => {
+        // a failed job is kept briefly for its other waiters; the next submission must run it afresh
+        await queue.remove(step.cacheId).catch(() => 0)
+        throw err
+      })
+      // BullMQ's report may come after the local one: never an unhandled rejection then
+      reported.catch(() => {})
+      const aborted = new Promise<never>((_resolve, reject) => {
+        signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+      })
+      aborted.catch(() => {})
+      return await Promise.race(local != null ? [reported, local.result, aborted] : [reported, aborted])
+    } finally {
+      local?.cancel()
     }
   }
 

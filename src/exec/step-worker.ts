@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
 import type { Logger } from '../util/logger.js'
 import { isDeterministic } from './errors.js'
+import type { LocalResults } from './local-results.js'
 import { STEP_QUEUE, type StepJobData, type StepJobResult } from './queue.js'
 import type { StepRunner } from './run-step.js'
 
@@ -11,6 +12,8 @@ export interface StepWorkerInit {
   /** BullMQ lock = claim lease: a worker that dies loses the job as fast as it loses the claim */
   lockDurationMs: number
   stepTimeoutMs: number
+  /** where results are handed to this process's orchestrator before BullMQ reports them */
+  localResults?: LocalResults
 }
 
 /** A pool of BullMQ workers running step jobs through the StepRunner */
@@ -48,7 +51,9 @@ export class StepWorkerPool {
           job.updateProgress(progress).catch((err: unknown) => { this.log.debug({ err }, 'progress update failed') })
         }
       })
-      return job.data.runId != null ? { ...result, runId: job.data.runId } : result
+      const out = job.data.runId != null ? { ...result, runId: job.data.runId } : result
+      this.init.localResults?.publish(out)
+      return out
     } catch (err) {
       if (isDeterministic(err)) {
         throw new UnrecoverableError(err instanceof Error ? err.message : String(err))

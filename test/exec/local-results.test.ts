@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Cid } from '../../src/dag/ids.js'
+import type { CacheId, Cid } from '../../src/dag/ids.js'
+import { LocalResults } from '../../src/exec/index.js'
+import type { StepJobResult } from '../../src/exec/index.js'
 import { startTestNode, type TestNode } from './harness.js'
 import { planYaml } from './plans.js'
 
@@ -65,5 +67,43 @@ describe('results of this node\'s own workers', () => {
     expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
     expect(await t.node.store.has(inverted as Cid)).toBe(true)
     expect(again.steps.find((s) => s.id === 'inv')?.cid).toBe(inverted)
+  })
+})
+
+describe('LocalResults', () => {
+  const result = (cacheId: string, cid = 'bafkreiresult'): StepJobResult => ({
+    cacheId: cacheId as CacheId, cid: cid as Cid, source: 'executed', worker: 'w', startedAt: '', finishedAt: '', durationMs: 0
+  })
+
+  it('should hand a result to everyone waiting on its cache id, and to no one else', async () => {
+    const results = new LocalResults()
+    const a = results.wait('step-a')
+    const a2 = results.wait('step-a')
+    const b = results.wait('step-b')
+    let bDone = false
+    void b.result.then(() => { bDone = true })
+    results.publish(result('step-a', 'bafkreione'))
+    expect((await a.result).cid).toBe('bafkreione')
+    expect((await a2.result).cid).toBe('bafkreione')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(bDone).toBe(false)
+    // a result nobody waits for is dropped, not kept for a later waiter (that one may want a newer job)
+    results.publish(result('step-c'))
+    let cDone = false
+    void results.wait('step-c').result.then(() => { cDone = true })
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(cDone).toBe(false)
+  })
+
+  it('should forget a waiter that cancels, and keep nothing once all are answered or gone', () => {
+    const results = new LocalResults()
+    const a = results.wait('step-a')
+    const b = results.wait('step-b')
+    expect(results.waiting).toBe(2)
+    a.cancel()
+    expect(results.waiting).toBe(1)
+    results.publish(result('step-b'))
+    b.cancel()
+    expect(results.waiting).toBe(0)
   })
 })
