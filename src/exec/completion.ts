@@ -1,6 +1,7 @@
 import type { Cid } from '../dag/ids.js'
 import type { Plan } from '../dag/types.js'
 import type { RunRecord } from '../state/types.js'
+import type { PinReason } from '../store/index.js'
 import type { ContentRefsPort, RunStorePort, StorePort } from './ports.js'
 import { buildProvenance, type SoftwareInfo } from './provenance.js'
 
@@ -21,11 +22,13 @@ export async function prepareCompletion (c: CompletionComponents, plan: Plan, ou
   if (outputCid == null) throw new Error(`output step ${plan.outputStep} produced nothing`)
   const inputs = plan.inputs.map((i) => i.cid)
   const finishedAt = new Date().toISOString()
+  // the reasons of each CID go in one record write (an output may also be an input, e.g. after identity)
+  const reasons = new Map<Cid, PinReason[]>([[outputCid, ['run-output']]])
+  for (const cid of inputs) reasons.set(cid, [...(reasons.get(cid) ?? []), 'run-input'])
   const [, provenanceCid] = await Promise.all([
     Promise.all([
-      c.store.pin(outputCid, 'run-output'),
-      ...inputs.map(async (cid) => { await c.store.pin(cid, 'run-input') }),
-      ...[...new Set([outputCid, ...inputs])].map(async (cid) => { await c.contentRefs.addRef(cid) })
+      ...[...reasons].map(async ([cid, pinReasons]) => { await c.store.pin(cid, pinReasons) }),
+      ...[...reasons.keys()].map(async (cid) => { await c.contentRefs.addRef(cid) })
     ]),
     (async () => {
       const run = await c.runs.get(plan.id)

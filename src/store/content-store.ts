@@ -205,10 +205,10 @@ export class HeliaContentStore implements ContentStore {
   }
 
   /** fetches the CID's DAG from peers first when it is not all local (a file: every block, with deadlines) */
-  async pin (cid: Cid, reason: PinReason, options: GetOptions = {}): Promise<void> {
+  async pin (cid: Cid, reason: PinReason | readonly PinReason[], options: GetOptions = {}): Promise<void> {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
-    checkReason(reason)
+    const reasons = (typeof reason === 'string' ? [reason] : reason).map(checkReason)
     // one offline walk of the whole DAG (any codec) answers both "fetch first?" and "may it be pinned?"
     const whole = async (): Promise<boolean> => {
       try {
@@ -226,7 +226,7 @@ export class HeliaContentStore implements ContentStore {
       }
       complete = await whole()
     }
-    await this.pins.pin(parsed, reason as PinReason, complete, options)
+    await this.pins.pin(parsed, reasons, complete, options)
   }
 
   async unpin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {

@@ -68,15 +68,20 @@ export class ReasonPins {
     }
   }
 
-  /** @param whole whether every block of the DAG is local, as the caller's walk found it just before */
-  async pin (cid: CID, reason: PinReason, whole: boolean, options: AbortOptions = {}): Promise<void> {
+  /**
+   * Adds reasons (one read and at most one write of the record, however many).
+   * @param whole whether every block of the DAG is local, as the caller's walk found it just before
+   */
+  async pin (cid: CID, add: PinReason | readonly PinReason[], whole: boolean, options: AbortOptions = {}): Promise<void> {
+    const adding = typeof add === 'string' ? [add] : add
     await this.serial(cid, async () => {
       const reasons = await this.reasons(cid, options)
-      if (reasons.includes(reason)) return
+      const fresh = [...new Set(adding)].filter((r) => !reasons.includes(r))
+      if (fresh.length === 0) return
       if (reasons.length === 0 && !whole) {
         throw new ContentNotFoundError(`cannot pin ${cid.toString()}: part of its DAG is not in the local blockstore`)
       }
-      await this.save(cid, [...reasons, reason].sort(), options)
+      await this.save(cid, [...reasons, ...fresh].sort(), options)
     })
   }
 

@@ -45,8 +45,8 @@ export interface ContentStore {
   stat(cid: Cid, options?: GetOptions): Promise<StatResult>
   /** true when the root block is local (never asks peers) */
   has(cid: Cid): Promise<boolean>
-  /** fetches what is not local first (within timeoutMs per block), then pins */
-  pin(cid: Cid, reason: PinReason, options?: AbortOptions & { timeoutMs?: number }): Promise<void>
+  /** fetches what is not local first (within timeoutMs per block), then pins (several reasons: one record write) */
+  pin(cid: Cid, reason: PinReason | readonly PinReason[], options?: AbortOptions & { timeoutMs?: number }): Promise<void>
   /** drops one reason; the CID stays pinned while another reason remains */
   unpin(cid: Cid, reason: PinReason, options?: AbortOptions): Promise<void>
   pinReasons(cid: Cid): Promise<PinReason[]>

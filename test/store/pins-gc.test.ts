@@ -47,6 +47,27 @@ describe('content store pins and gc', () => {
     expect(await t.store.has(cid)).toBe(false)
   })
 
+  it('should take several reasons in one record write, and refuse an unknown one before writing any', async () => {
+    const { cid } = await t.store.addBytes(testBytes(1000, 4))
+    await t.store.pin(cid, 'upload')
+    const datastore = t.helia().datastore
+    const put = datastore.put.bind(datastore)
+    let writes = 0
+    datastore.put = async (...args: Parameters<typeof put>) => { writes++; return await put(...args) }
+    try {
+      await t.store.pin(cid, ['run-output', 'run-input', 'run-output'])
+      expect(writes).toBe(1)
+      expect(await t.store.pinReasons(cid)).toEqual(['run-input', 'run-output', 'upload'])
+      await t.store.pin(cid, ['run-input', 'upload'])
+      expect(writes).toBe(1)
+      await expect(t.store.pin(cid, ['cache', 'nonsense' as never])).rejects.toHaveProperty('name', 'InvalidPinReasonError')
+      expect(writes).toBe(1)
+      expect(await t.store.pinReasons(cid)).toEqual(['run-input', 'run-output', 'upload'])
+    } finally {
+      datastore.put = put
+    }
+  })
+
   it('should list pinned roots and refuse a pin whose DAG is not all local', async () => {
     const a = await t.store.addBytes(testBytes(2.5 * MiB, 7))
     const b = await t.store.addBytes(testBytes(1000, 8))
