@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { BufferPool } from '../../store/car/index.js'
+import { firstEvent } from '../../util/events.js'
 
 /** bytes queued on the response (beyond the socket) before the pump waits for 'drain' */
 export const CAR_RESPONSE_HIGH_WATER_BYTES = 4 * 1024 * 1024
@@ -27,13 +28,5 @@ export async function pumpCar (res: ServerResponse, chunks: AsyncIterable<Uint8A
 
 async function drained (res: ServerResponse): Promise<void> {
   if (res.destroyed) return
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      res.off('drain', done)
-      res.off('close', done)
-      resolve()
-    }
-    res.on('drain', done)
-    res.on('close', done)
-  })
+  await firstEvent(res, ['drain', 'close'])
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { configFromEnv, loadConfig, type NodeConfigInit } from '../../config/index.js'
 import type { L1Node } from '../../node.js'
+import { firstEvent } from '../../util/events.js'
 
 interface NodeFlags {
   port?: string
@@ -44,15 +45,7 @@ async function runUntilSignal (node: L1Node): Promise<void> {
     process.stdout.write(`artdag: admin token (shown once; save it with \`artdag login <token>\`):\n  ${token}\n`)
     if (node.apiUrl != null) process.stdout.write(`artdag: open ${node.apiUrl}/auth?token=${token} to log in the browser\n`)
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  await firstEvent(process, ['SIGINT', 'SIGTERM'])
   await node.stop()
 }
 
