@@ -69,22 +69,19 @@ describe('WriteWindow', () => {
   it('should keep at most `concurrency` writes and `maxBytes` bytes in flight', async () => {
     let running = 0
     let most = 0
-    const window = new WriteWindow(async () => {
+    /** a 5 ms write that records how many run at once */
+    const slowWrite = async (): Promise<void> => {
       running++
       most = Math.max(most, running)
       await new Promise((resolve) => setTimeout(resolve, 5))
       running--
-    }, { concurrency: 3, maxBytes: 1000 })
+    }
+    const window = new WriteWindow(slowWrite, { concurrency: 3, maxBytes: 1000 })
     const cid = (await leaf(new Uint8Array(1))).cid
     for (let i = 0; i < 10; i++) await window.add(cid, new Uint8Array(100))
     await window.drain()
     expect(most).toBe(3)
-    const bytesBound = new WriteWindow(async () => {
-      running++
-      most = Math.max(most, running)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-      running--
-    }, { concurrency: 8, maxBytes: 250 })
+    const bytesBound = new WriteWindow(slowWrite, { concurrency: 8, maxBytes: 250 })
     most = 0
     for (let i = 0; i < 6; i++) await bytesBound.add(cid, new Uint8Array(100))
     await bytesBound.drain()
