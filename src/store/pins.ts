@@ -72,8 +72,7 @@ export class ReasonPins {
    * Adds reasons (one read and at most one write of the record, however many).
    * @param whole whether every block of the DAG is local, as the caller's walk found it just before
    */
-  async pin (cid: CID, add: PinReason | readonly PinReason[], whole: boolean, options: AbortOptions = {}): Promise<void> {
-    const adding = typeof add === 'string' ? [add] : add
+  async pin (cid: CID, adding: readonly PinReason[], whole: boolean, options: AbortOptions = {}): Promise<void> {
     await this.serial(cid, async () => {
       const reasons = await this.reasons(cid, options)
       const fresh = [...new Set(adding)].filter((r) => !reasons.includes(r))
