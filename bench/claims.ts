@@ -71,7 +71,7 @@ async function seedRuns (redis: Redis, keys: ReturnType<typeof createRedisKeys>,
 export async function runClaimsBench (init: ClaimsBenchInit = {}): Promise<BenchResult> {
   const dataDir = init.redisUrl == null ? await mkdtemp(join(tmpdir(), 'artdag-bench-claims-')) : undefined
   const managed = dataDir == null ? undefined : await startManagedRedis({ dataDir })
-  const redis = await createRedisConnection(init.redisUrl ?? managed?.url ?? '', 5)
+  const redis = await createRedisConnection(init.redisUrl ?? managed?.localUrl ?? '', 5)
   const keys = createRedisKeys(`bench${randomBytes(4).toString('hex')}:`)
   const claims = createClaims({ redis, keys, workerId: 'bench-worker', leaseMs: 30_000 })
   const waiterClaims = createClaims({ redis, keys, workerId: 'bench-waiter', leaseMs: 30_000 })

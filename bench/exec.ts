@@ -8,7 +8,7 @@ import { parseRecipe, planRun } from '../src/dag/index.js'
 import { ENGINE_SALT } from '../src/config/constants.js'
 import { buildEffectCommand, probeMedia, runFfmpeg, seedFromCacheId } from '../src/effects/index.js'
 import { L1Node } from '../src/node.js'
-import { startManagedRedis } from '../src/state/index.js'
+import { redisEndpoint, startManagedRedis } from '../src/state/index.js'
 import { silentLogger } from '../src/util/logger.js'
 import type { BenchResult } from './index.js'
 import { median } from './stats.js'
@@ -52,7 +52,7 @@ export async function runExecBench (): Promise<BenchResult> {
   const redis = await startManagedRedis({ dataDir: dir, logger: silentLogger() })
   const node = new L1Node({
     logger: silentLogger(),
-    config: { dataDir: dir, redisUrl: redis.url, p2pListen: ['/ip4/127.0.0.1/tcp/0'], port: 0, workers: 4, syncEnabled: false }
+    config: { dataDir: dir, redisUrl: redis.localUrl, p2pListen: ['/ip4/127.0.0.1/tcp/0'], port: 0, workers: 4, syncEnabled: false }
   })
   await node.start()
   try {
@@ -65,8 +65,8 @@ export async function runExecBench (): Promise<BenchResult> {
 
     // warm up both paths (JIT, connections, lazily started services): the first runs after start are
     // measured 2-3x slower than the steady state this bench is about
-    const url = new URL(redis.url)
-    const connection = { host: url.hostname, port: Number(url.port), password: decodeURIComponent(url.password), db: 5, maxRetriesPerRequest: null }
+    // the raw jobs reach Redis the way the node does (its unix socket)
+    const connection = { ...redisEndpoint(redis.localUrl, 5), maxRetriesPerRequest: null }
     for (let i = 0; i < WARM_UP_RUNS; i++) {
       await node.orchestrator.waitFor((await node.orchestrator.submit(await plan())).id)
       await rawBullmq(connection, 'rawbench', 1)

@@ -8,7 +8,7 @@ import { createOrchestrator, createStepWorkerPool, LocalResults, RunService, typ
 import { createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
-  createRedisConnection, createRunStore, createTokenStore, startManagedRedis, type ManagedRedis
+  createRedisConnection, createRunStore, createTokenStore, redisEndpoint, startManagedRedis, type ManagedRedis, type RedisEndpoint
 } from './state/index.js'
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
@@ -89,7 +89,8 @@ export class L1Node {
     if (redisUrl == null) {
       this.managedRedis = await startManagedRedis({ dataDir: config.dataDir, logger })
       this.stopTasks.push(async () => await this.managedRedis?.stop())
-      redisUrl = this.managedRedis.url
+      // the node itself talks to its own server over the unix socket
+      redisUrl = this.managedRedis.localUrl
     }
     this.redis = await createRedisConnection(redisUrl, config.redisDb)
     this.stopTasks.push(async () => { this.redis.disconnect() })
@@ -259,21 +260,11 @@ export class L1Node {
   }
 }
 
-/** BullMQ wants connection options, not a shared client: it opens its own blocking connections */
-/** what BullMQ connects with */
+/** what BullMQ connects with: connection options, not a shared client (it opens its own blocking connections) */
 type RedisConnection = ReturnType<typeof redisConnectionOptions>
 
-function redisConnectionOptions (url: string, db: number): { host: string, port: number, db: number, password?: string, username?: string, maxRetriesPerRequest: null } {
-  const u = new URL(url)
-  const pathDb = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : db
-  return {
-    host: u.hostname,
-    port: Number(u.port === '' ? 6379 : u.port),
-    db: Number.isInteger(pathDb) ? pathDb : db,
-    ...(u.password !== '' ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.username !== '' ? { username: decodeURIComponent(u.username) } : {}),
-    maxRetriesPerRequest: null
-  }
+function redisConnectionOptions (url: string, db: number): RedisEndpoint & { maxRetriesPerRequest: null } {
+  return { ...redisEndpoint(url, db), maxRetriesPerRequest: null }
 }
 
 export async function createL1Node (init: L1NodeInit = {}): Promise<L1Node> {

@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import { redisEndpoint } from '../state/connection.js'
 import * as C from './constants.js'
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -23,8 +24,14 @@ export const configSchema = z.object({
    * URL the API listens on
    */
   meshUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  /** external Redis; when absent the node starts and owns a private redis-server */
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** external Redis (redis://, rediss:// or unix:///path/to/redis.sock); when absent the node starts and owns a private redis-server */
+  redisUrl: z.string().superRefine((url, ctx) => {
+    try {
+      redisEndpoint(url, 0)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) })
+    }
+  }).optional(),
   redisPrefix: z.string().min(1).default(C.DEFAULT_REDIS_PREFIX),
   redisDb: int(0, 15).default(C.DEFAULT_REDIS_DB),
   authMode: z.enum(['l2', 'local', 'none']).default('local'),

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../util/logger.js'
-import { RedisUnavailableError } from './errors.js'
+import { InvalidRedisUrlError, RedisUnavailableError } from './errors.js'
 import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, DEFAULT_REDIS_DB } from './constants.js'
 
 export interface RedisConnectionInit {
@@ -11,32 +11,76 @@ export interface RedisConnectionInit {
   logger?: Logger
 }
 
-/** The URL with its password replaced by `***`, safe for logs and error messages */
+/**
+ * The URL with its password replaced by `***`, safe for logs and error messages (also the `password`
+ * parameter of a `unix://` URL)
+ */
 export function redactRedisUrl (url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password !== '') parsed.password = '***'
-    return parsed.toString()
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***')
+    return parsed.toString().replace('password=%2A%2A%2A', 'password=***')
   } catch {
     return '<unparseable redis url>'
   }
 }
 
-/** ioredis lets a `/<db>` path in the URL override the `db` option; the explicit argument wins here */
-function withoutDb (url: string): string {
+/** Where and how to reach Redis: what ioredis and BullMQ both take */
+export type RedisEndpoint = Pick<RedisOptions, 'host' | 'port' | 'path' | 'username' | 'password' | 'tls' | 'db'>
+
+/**
+ * The endpoint of a Redis URL on database `db`:
+ * - `redis://[user][:password]@host[:port]` and `rediss://...` (TLS); a `/<db>` path is ignored in favour of `db`,
+ *   so every connection of the node (its own, BullMQ's) lands in the same database;
+ * - `unix:///path/to/redis.sock[?password=...]`, a local server's socket (fewer syscalls per command than TCP).
+ */
+export function redisEndpoint (url: string, db: number): RedisEndpoint {
+  let parsed: URL
   try {
-    const parsed = new URL(url)
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return url
-    parsed.pathname = ''
-    return parsed.toString()
+    parsed = new URL(url)
   } catch {
-    return url
+    throw new InvalidRedisUrlError(`not a Redis URL: ${redactRedisUrl(url)} (use redis://, rediss:// or unix:///path/to/redis.sock)`)
   }
+  const credentials = {
+    ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {})
+  }
+  switch (parsed.protocol) {
+    case 'unix:': {
+      if (parsed.hostname !== '' || parsed.pathname === '' || parsed.pathname === '/') {
+        throw new InvalidRedisUrlError(`a unix socket URL needs an absolute path (unix:///path/to/redis.sock), got ${redactRedisUrl(url)}`)
+      }
+      const password = parsed.searchParams.get('password')
+      return { path: decodeURIComponent(parsed.pathname), ...credentials, ...(password != null ? { password } : {}), db }
+    }
+    case 'redis:':
+    case 'rediss:':
+      if (parsed.hostname === '') throw new InvalidRedisUrlError(`the Redis URL ${redactRedisUrl(url)} has no host`)
+      return {
+        host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: parsed.port === '' ? 6379 : Number(parsed.port),
+        ...credentials,
+        ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+        db
+      }
+    default:
+      throw new InvalidRedisUrlError(`unsupported Redis URL scheme ${parsed.protocol} in ${redactRedisUrl(url)} (use redis://, rediss:// or unix://)`)
+  }
+}
+
+/** `unix:///path/to/redis.sock?password=...`, the URL of a local server's socket that redisEndpoint reads back */
+export function unixSocketUrl (path: string, password?: string): string {
+  const url = new URL('unix:///')
+  // the setter escapes what a path may hold but a URL path may not (space, ?, #), except % itself
+  url.pathname = path.replaceAll('%', '%25')
+  if (password != null) url.searchParams.set('password', password)
+  return url.toString()
 }
 
 /**
  * Opens an ioredis connection for the node (and BullMQ, which needs `maxRetriesPerRequest: null`)
- * on database `db` (a `/<db>` in the URL is ignored in favour of it).
+ * to a URL `redisEndpoint` accepts, on database `db`.
  * At startup it must answer a PING within `connectTimeoutMs`, else RedisUnavailableError; afterwards
  * ioredis reconnects by itself and queues commands while Redis is away.
  */
@@ -44,7 +88,7 @@ export async function createRedisConnection (url: string, db: number = DEFAULT_R
   init: RedisConnectionInit = {}): Promise<Redis> {
   init.signal?.throwIfAborted()
   const timeoutMs = init.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS
-  const redis = new Redis(withoutDb(url), { db, maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: timeoutMs })
+  const redis = new Redis({ ...redisEndpoint(url, db), maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: timeoutMs })
   let lastError: unknown
   const onError = (err: unknown): void => { lastError = err }
   // without a listener ioredis prints every failed reconnect attempt as an unhandled error event

@@ -7,6 +7,11 @@ export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError'
 }
 
+/** Thrown by redisEndpoint for a URL that names no Redis it can reach (bad scheme, no host, no socket path) */
+export class InvalidRedisUrlError extends Error {
+  override name = 'InvalidRedisUrlError'
+}
+
 /** Thrown by startManagedRedis when the `redis-server` binary cannot be found */
 export class RedisNotInstalledError extends Error {
   override name = 'RedisNotInstalledError'

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../util/logger.js'
 import { MANAGED_REDIS_READY_TIMEOUT_MS, MANAGED_REDIS_RESTART_DELAY_MS, MANAGED_REDIS_RESTART_MAX_DELAY_MS, MANAGED_REDIS_STOP_TIMEOUT_MS } from './constants.js'
 import { ManagedRedisStartError, RedisNotInstalledError } from './errors.js'
 import { clearStaleRedis } from './stale-redis.js'
+import { unixSocketUrl } from './connection.js'
 
 export interface ManagedRedisInit {
   /** the node's data dir; Redis keeps its AOF, config and pidfile in `<dataDir>/redis` */
@@ -27,8 +28,14 @@ export interface ManagedRedisInit {
 }
 
 export interface ManagedRedis {
-  /** `redis://:<password>@127.0.0.1:<port>` (no db: pass it to createRedisConnection) */
+  /** `redis://:<password>@127.0.0.1:<port>` (no db: pass it to createRedisConnection), for any process */
   readonly url: string
+  /**
+   * `unix://<dir>/redis.sock?password=<password>`, for clients on this machine: a command over the unix
+   * socket costs fewer syscalls than over loopback TCP. The TCP `url` when the data dir is too deep for a
+   * socket path (the kernel's limit is 107 bytes).
+   */
+  readonly localUrl: string
   readonly port: number
   /** `<dataDir>/redis` */
   readonly dir: string
@@ -43,13 +50,16 @@ export interface ManagedRedis {
 /** a port taken between the free-port probe and redis-server's bind is retried with another one */
 const BIND_ATTEMPTS = 3
 
+/** the longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL) */
+const MAX_SOCKET_PATH = 107
+
 /**
  * Starts the node's private redis-server (the embedded default when no REDIS_URL is configured).
- * TCP on 127.0.0.1 with a free port rather than a unix socket: every client (ioredis, BullMQ, a
- * second process) takes the URL as it is, and socket paths under a deep data dir can pass the
- * 107-byte limit. A random password (in a 0600 config file, not on the command line) keeps other
- * local users out. AOF on (`appendfsync everysec`), RDB snapshots off. A server that dies on its own is
- * started again on the same port (see SupervisedRedis).
+ * It listens on TCP 127.0.0.1 with a free port, for every client (a worker process, a peer's tools),
+ * and on a unix socket in its dir (owner only), which the node itself uses: cheaper per command. A
+ * data dir too deep for the socket path's 107 bytes gets TCP only. A random password (in a 0600
+ * config file, not on the command line) keeps other local users out. AOF on (`appendfsync everysec`),
+ * RDB snapshots off. A server that dies on its own is started again on the same port (see SupervisedRedis).
  */
 export async function startManagedRedis (init: ManagedRedisInit): Promise<ManagedRedis> {
   init.signal?.throwIfAborted()
@@ -57,18 +67,20 @@ export async function startManagedRedis (init: ManagedRedisInit): Promise<Manage
   const dir = resolve(init.dataDir, 'redis')
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const pidFile = join(dir, 'redis.pid')
+  const socketFile = join(dir, 'redis.sock')
+  const socket = Buffer.byteLength(socketFile) <= MAX_SOCKET_PATH ? socketFile : undefined
   await clearStaleRedis(dir, pidFile, MANAGED_REDIS_STOP_TIMEOUT_MS, log)
   const password = randomBytes(24).toString('hex')
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
     const confFile = join(dir, 'redis.conf')
-    await writeFile(confFile, config({ dir, pidFile, port, password }), { mode: 0o600 })
+    await writeFile(confFile, config({ dir, pidFile, port, password, socket }), { mode: 0o600 })
     try {
       const relaunch = async (signal?: AbortSignal): Promise<ChildProcess> =>
         await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS, signal)
       const child = await relaunch(init.signal)
       log.info({ port, dir, pid: child.pid }, 'managed redis-server is ready')
-      return new SupervisedRedis(child, { port, dir, password, log, relaunch, restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS })
+      return new SupervisedRedis(child, { port, dir, password, socket, log, relaunch, restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS })
     } catch (err) {
       if (err instanceof PortTakenError && attempt < BIND_ATTEMPTS) continue
       if (err instanceof PortTakenError) throw new ManagedRedisStartError(`redis-server could not bind a free port on 127.0.0.1 after ${BIND_ATTEMPTS} attempts`)
@@ -83,10 +95,11 @@ function quote (value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
 }
 
-function config (c: { dir: string, pidFile: string, port: number, password: string }): string {
+function config (c: { dir: string, pidFile: string, port: number, password: string, socket?: string }): string {
   return [
     '# written by artdag at every start of the managed redis-server',
     'bind 127.0.0.1', `port ${c.port}`, 'protected-mode yes', `requirepass ${c.password}`,
+    ...(c.socket != null ? [`unixsocket ${quote(c.socket)}`, 'unixsocketperm 700'] : []),
     `dir ${quote(c.dir)}`, `pidfile ${quote(c.pidFile)}`, 'daemonize no', 'logfile ""',
     'appendonly yes', 'appendfsync everysec', 'save ""', ''
   ].join('\n')
@@ -143,6 +156,8 @@ interface SupervisorInit {
   port: number
   dir: string
   password: string
+  /** the unix socket it also listens on */
+  socket?: string
   log: Logger
   relaunch: (signal?: AbortSignal) => Promise<ChildProcess>
   restart: boolean
@@ -157,6 +172,7 @@ interface SupervisorInit {
  */
 class SupervisedRedis implements ManagedRedis {
   readonly url: string
+  readonly localUrl: string
   readonly port: number
   readonly dir: string
   restarts = 0
@@ -170,6 +186,9 @@ class SupervisedRedis implements ManagedRedis {
 
   constructor (child: ChildProcess, private readonly init: SupervisorInit) {
     this.url = `redis://:${init.password}@127.0.0.1:${init.port}`
+    this.localUrl = init.socket == null
+      ? this.url
+      : unixSocketUrl(init.socket, init.password)
     this.port = init.port
     this.dir = init.dir
     this.child = child

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
-import { RedisUnavailableError, createRedisConnection, redactRedisUrl } from '../../src/state/index.js'
+import { InvalidRedisUrlError, RedisUnavailableError, createRedisConnection, redactRedisUrl, redisEndpoint } from '../../src/state/index.js'
+import { unixSocketUrl } from '../../src/state/connection.js'
+import { configSchema } from '../../src/config/index.js'
 import { freePort } from '../fixtures/redis-server.js'
 import { testRedis, testRedisUrl } from '../fixtures/redis.js'
 
@@ -39,7 +41,40 @@ describe('createRedisConnection', () => {
 
   it('should hide the password of a URL', () => {
     expect(redactRedisUrl('redis://:s3cret@127.0.0.1:6379')).toBe('redis://:***@127.0.0.1:6379')
+    expect(redactRedisUrl('unix:///run/redis.sock?password=s3cret')).toBe('unix:///run/redis.sock?password=***')
     expect(redactRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379')
     expect(redactRedisUrl('::nope')).toBe('<unparseable redis url>')
+  })
+})
+
+describe('redisEndpoint', () => {
+  it('should read host, port, credentials and TLS from redis:// and rediss:// URLs, with the db given', () => {
+    expect(redisEndpoint('redis://127.0.0.1:6390/3', 5)).toEqual({ host: '127.0.0.1', port: 6390, db: 5 })
+    expect(redisEndpoint('redis://ann:p%40ss@cache.example:7000', 2)).toEqual({ host: 'cache.example', port: 7000, username: 'ann', password: 'p@ss', db: 2 })
+    expect(redisEndpoint('rediss://:pw@[::1]', 0)).toEqual({ host: '::1', port: 6379, password: 'pw', tls: {}, db: 0 })
+  })
+
+  it('should read a unix socket URL, and give back the path and password unixSocketUrl wrote', () => {
+    expect(redisEndpoint('unix:///run/redis/redis.sock', 5)).toEqual({ path: '/run/redis/redis.sock', db: 5 })
+    const odd = '/tmp/a b/x?y#z%20/redis.sock'
+    expect(redisEndpoint(unixSocketUrl(odd, 'p&w=1'), 1)).toEqual({ path: odd, password: 'p&w=1', db: 1 })
+  })
+
+  it.each([
+    ['not a url', /^not a Redis URL: <unparseable redis url>/],
+    ['http://127.0.0.1:6379', /^unsupported Redis URL scheme http: in http:\/\/127\.0\.0\.1:6379\/ /],
+    ['unix://host/redis.sock?password=x', /^a unix socket URL needs an absolute path \(unix:\/\/\/path\/to\/redis\.sock\), got unix:\/\/host\/redis\.sock\?password=\*\*\*$/],
+    ['unix:///', /^a unix socket URL needs an absolute path/]
+  ])('should refuse %s with a message naming the problem', (url, message) => {
+    expect(() => redisEndpoint(url, 5)).toThrow(InvalidRedisUrlError)
+    expect(() => redisEndpoint(url, 5)).toThrow(message)
+  })
+
+  it('should make a bad REDIS_URL a config error', () => {
+    const parsed = configSchema.safeParse({ redisUrl: 'http://127.0.0.1:6379' })
+    expect(parsed.success).toBe(false)
+    expect(parsed.error?.issues[0]?.path).toEqual(['redisUrl'])
+    expect(parsed.error?.issues[0]?.message).toMatch(/^unsupported Redis URL scheme http:/)
+    expect(configSchema.parse({ redisUrl: 'unix:///run/redis.sock' }).redisUrl).toBe('unix:///run/redis.sock')
   })
 })

@@ -44,6 +44,7 @@ describe('managed redis', () => {
   it('should keep runs across a stop and a restart on the same data dir', async () => {
     const first = await start()
     expect(first.url).toMatch(/^redis:\/\/:[0-9a-f]{48}@127\.0\.0\.1:\d+$/)
+    expect(first.localUrl).toMatch(/^unix:\/\/\/.*\/redis\/redis\.sock\?password=[0-9a-f]{48}$/)
     expect(first.dir).toBe(join(dataDir, 'redis'))
     const record = await writeRun(first)
     await first.stop()
@@ -53,6 +54,30 @@ describe('managed redis', () => {
     expect(conf.mode & 0o077).toBe(0)
     const second = await start()
     expect(await readRun(second, record.id)).toEqual(record)
+  })
+
+  it('should serve this machine over an owner-only unix socket, the same data as over TCP', async () => {
+    const server = await start()
+    const local = await createRedisConnection(server.localUrl, 5)
+    const tcp = await createRedisConnection(server.url, 5)
+    await local.set('over-the-socket', 'yes')
+    expect(await tcp.get('over-the-socket')).toBe('yes')
+    expect(local.options.path).toBe(join(dataDir, 'redis', 'redis.sock'))
+    const socket = await stat(join(dataDir, 'redis', 'redis.sock'))
+    expect(socket.isSocket()).toBe(true)
+    expect(socket.mode & 0o077).toBe(0)
+    local.disconnect()
+    tcp.disconnect()
+  })
+
+  it('should fall back to TCP for clients on this machine when the socket path would be too long', async () => {
+    const deep = join(dataDir, 'd'.repeat(120 - dataDir.length))
+    const server = await startManagedRedis({ dataDir: deep })
+    servers.push(server)
+    expect(server.localUrl).toBe(server.url)
+    const redis = await createRedisConnection(server.localUrl, 5)
+    expect(await redis.ping()).toBe('PONG')
+    redis.disconnect()
   })
 
   it('should refuse a data dir whose redis-server a live process still runs', async () => {
@@ -107,6 +132,7 @@ describe('managed redis', () => {
     const server = await start()
     const record = await writeRun(server)
     const client = await createRedisConnection(server.url, 5)
+    const local = await createRedisConnection(server.localUrl, 5)
     const killed = server.pid
     process.kill(killed, 'SIGKILL')
     const deadline = Date.now() + 20_000
@@ -117,7 +143,9 @@ describe('managed redis', () => {
     // the same URL answers, the AOF brought the run back, and an open client reconnected by itself
     expect(await readRun(server, record.id)).toEqual(record)
     expect(await client.ping()).toBe('PONG')
+    expect(await local.ping()).toBe('PONG')
     client.disconnect()
+    local.disconnect()
     const last = server.pid
     await server.stop()
     await sleep(500)
