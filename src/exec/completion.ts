@@ -33,9 +33,7 @@ export async function prepareCompletion (c: CompletionComponents, plan: Plan, ou
     (async () => {
       const run = await c.runs.get(plan.id)
       if (run == null) return undefined
-      const cid = await c.store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, c.software))
-      await c.store.pin(cid, 'provenance')
-      return cid
+      return await c.store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, c.software), { pin: 'provenance' })
     })()
   ])
   return provenanceCid == null ? undefined : { outputCid, provenanceCid, finishedAt }

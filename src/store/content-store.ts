@@ -15,6 +15,7 @@ import { collectGarbage } from './gc.js'
 import { CompleteFiles } from './complete-files.js'
 import { checkFile } from './import.js'
 import { checkReason, ReasonPins } from './pins.js'
+import { encodeDagJson } from './dag-json.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
@@ -257,13 +258,29 @@ export class HeliaContentStore implements ContentStore {
     return result
   }
 
-  async putJson (value: unknown, options: AbortOptions = {}): Promise<Cid> {
+  async putJson (value: unknown, options: AbortOptions & { pin?: PinReason } = {}): Promise<Cid> {
     options.signal?.throwIfAborted()
-    const bytes = dagJson.encode(value)
+    const { bytes, linkFree } = encodeDagJson(value)
     const cid = CID.createV1(dagJson.code, await sha256.digest(bytes))
-    await this.helia.blockstore.put(cid, bytes, options)
-    return cidToString(cid)
+    const id = cidToString(cid)
+    if (options.pin == null) {
+      await this.helia.blockstore.put(cid, bytes, options)
+      return id
+    }
+    const reason = checkReason(options.pin)
+    // held from the write to the pin, so a collection running meanwhile keeps the block
+    this.inflight.hold(cid)
+    try {
+      await this.helia.blockstore.put(cid, bytes, options)
+      // a block that links nowhere is whole once written: no walk (which would decode it) is needed
+      if (linkFree) await this.pins.pin(cid, [reason], true, options)
+      else await this.pin(id, reason, options)
+    } finally {
+      this.inflight.release(cid)
+    }
+    return id
   }
+
 
   async getJson<T = unknown> (cid: Cid, options: GetOptions = {}): Promise<T> {
     options.signal?.throwIfAborted()

@@ -54,8 +54,8 @@ export interface ContentStore {
   pinned(options?: AbortOptions): AsyncIterable<Cid>
   /** removes every block that no pin reaches; returns how many were removed */
   gc(options?: AbortOptions): Promise<{ removed: number }>
-  /** DAG-JSON objects (provenance, sync manifests) */
-  putJson(value: unknown, options?: AbortOptions): Promise<Cid>
+  /** DAG-JSON objects (provenance, sync manifests); `pin` pins the record with that reason once it is written */
+  putJson(value: unknown, options?: AbortOptions & { pin?: PinReason }): Promise<Cid>
   getJson<T = unknown>(cid: Cid, options?: GetOptions): Promise<T>
   /** total bytes of the local blockstore */
   size(): Promise<number>

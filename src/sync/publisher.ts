@@ -151,8 +151,7 @@ export class ManifestPublisher {
       updatedAt: new Date().toISOString(),
       ...(url != null ? { url } : {})
     }
-    const cid = await this.deps.store.putJson(manifest, { signal })
-    await this.deps.store.pin(cid, 'manifest', { signal })
+    const cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
     const old = this.manifest
     await this.deps.state.setOwn({ seq, count: manifest.count, manifest: cid })
     if (old != null && old !== cid) await this.deps.store.unpin(old, 'manifest').catch((err: Error) => this.deps.log.warn({ err: err.message }, 'unpin of old manifest failed'))

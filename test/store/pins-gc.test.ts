@@ -132,6 +132,22 @@ describe('content store pins and gc', () => {
     expect(Buffer.compare(await readAll(t.store.get(cid)), bytes)).toBe(0)
     expect(await t.store.getJson(record)).toBeTruthy()
   })
+
+  it('should pin a DAG-JSON record as it writes it, and refuse one that links to content it lacks', async () => {
+    const bytes = testBytes(1.5 * MiB, 8)
+    const { cid } = await t.store.addBytes(bytes)
+    const plain = await t.store.putJson({ run: 'r1', output: cid }, { pin: 'provenance' })
+    const linked = await t.store.putJson({ outputs: [CID.parse(cid)] }, { pin: 'provenance' })
+    expect(await t.store.pinReasons(plain)).toEqual(['provenance'])
+    expect(await t.store.pinReasons(linked)).toEqual(['provenance'])
+    await t.store.gc()
+    expect(await t.store.getJson(plain)).toEqual({ run: 'r1', output: cid })
+    expect(Buffer.compare(await readAll(t.store.get(cid)), bytes)).toBe(0)
+
+    const absent = await leafCid(testBytes(100, 9))
+    await expect(t.store.putJson({ outputs: [absent] }, { pin: 'provenance' })).rejects.toMatchObject({ name: 'ContentNotFoundError' })
+    await expect(t.store.putJson({ a: 1 }, { pin: 'nonsense' as never })).rejects.toThrow(/reason/)
+  })
 })
 
 describe('helia 7.1.15 pin counts (canary for the workaround in src/store/gc.ts)', () => {
