@@ -11,13 +11,13 @@ return redis.call('GET', KEYS[1])`)
 
 /**
  * Compare-and-set of a run and its indexes. KEYS: run, runsByTime, old status set, new status set.
- * ARGV: expected JSON, new JSON, id, score. 1 when written; when another writer changed the run
+ * ARGV: SHA-1 (hex) of the expected JSON, new JSON, id, score. 1 when written; when another writer changed the run
  * first, the JSON stored now (so the retry needs no extra GET); nil when the run does not exist.
  */
 export const UPDATE_RUN = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return false end
-if current ~= ARGV[1] then return current end
+if redis.sha1hex(current) ~= ARGV[1] then return current end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 if KEYS[3] ~= KEYS[4] then redis.call('ZREM', KEYS[3], ARGV[3]) end

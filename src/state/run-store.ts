@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Redis } from 'ioredis'
 import type { PlanId } from '../dag/ids.js'
@@ -9,6 +10,11 @@ import type { RedisKeys } from './keys.js'
 import { pageOfSortedSet, type PageOptions } from './paging.js'
 import { CREATE_RUN, DELETE_RUN, UPDATE_RUN } from './run-scripts.js'
 import type { Page, RunRecord, RunStatus, StepRecord } from './types.js'
+
+/** the expected value of a compare-and-set goes as its digest: a run's JSON grows with its steps */
+function sha1 (text: string): string {
+  return createHash('sha1').update(text).digest('hex')
+}
 
 /** runs whose last known JSON a RunStore keeps, so an update needs no read first */
 const KNOWN_RUNS = 256
@@ -99,7 +105,9 @@ class RedisRunStore implements RunStore {
         return undefined
       }
       const current = JSON.parse(text) as RunRecord
-      const next = mutate(JSON.parse(text) as RunRecord)
+      // read before mutate: every mutator builds a new record, but this must not depend on it
+      const status = current.status
+      const next = mutate(current)
       if (next == null) {
         if (fresh) return current
         // "leave it as it is" was decided on a remembered copy: decide again on what is stored
@@ -111,8 +119,8 @@ class RedisRunStore implements RunStore {
       const stored: RunRecord = { ...next, updatedAt: new Date().toISOString() }
       const json = JSON.stringify(stored)
       const answer = await UPDATE_RUN.run(this.redis,
-        [key, this.keys.runsByTime(), this.keys.runsByStatus(current.status), this.keys.runsByStatus(stored.status)],
-        [text, json, id, scoreOf(stored)])
+        [key, this.keys.runsByTime(), this.keys.runsByStatus(status), this.keys.runsByStatus(stored.status)],
+        [sha1(text), json, id, scoreOf(stored)])
       if (answer === 1) {
         this.remember(id, json)
         return stored
