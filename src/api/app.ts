@@ -20,7 +20,7 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
   const log = components.logger.child({ component: 'api' })
   const app = new Koa({ proxy: init.proxy ?? false })
   app.silent = true
-  const metrics = createApiMetrics(components, components.logger)
+  const metrics = createApiMetrics(components)
 
   app.use(metrics.middleware())
   app.use(errorMiddleware(components.logger))

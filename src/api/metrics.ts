@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { RenderEvent } from '../exec/events.js'
-import type { Logger } from '../util/logger.js'
 import type { ApiComponents } from './ports.js'
 import { RUN_STATUSES } from './schemas.js'
 
@@ -18,8 +17,7 @@ export interface ApiMetrics {
  * Prometheus metrics of the node, in a registry of its own (several nodes can share a process in tests):
  * runs by status, steps executed vs reused, claim waits, queue depth, store size, HTTP durations.
  */
-export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'store' | 'orchestrator' | 'queueDepth'>, logger: Logger): ApiMetrics {
-  const log = logger.child({ component: 'api:metrics' })
+export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'store' | 'orchestrator' | 'queueDepth'>): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'artdag_' })
   const http = new Histogram({
@@ -69,9 +67,7 @@ export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'stor
     else if (event.status === 'failed') steps.inc({ outcome: 'failed' })
     else if (event.status === 'cached') {
       steps.inc({ outcome: 'cached' })
-      components.runs.get(event.runId).then((run) => {
-        if (run?.steps.find((s) => s.id === event.stepId)?.source === 'claim') claimWaits.inc()
-      }).catch((err: unknown) => { log.debug({ err }, 'claim wait lookup failed') })
+      if (event.source === 'claim') claimWaits.inc()
     }
   }
   let started = false

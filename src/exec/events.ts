@@ -1,8 +1,12 @@
 import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { RunStatus, StepStatus } from '../state/types.js'
+import type { RunStatus, StepSource, StepStatus } from '../state/types.js'
 
 /** Progress events, named area:op:phase, consumed by SSE, the CLI and logs (STYLE rule 6) */
 export type RenderEvent =
   | { type: 'render:run:status', runId: PlanId, status: RunStatus, error?: string, outputCid?: Cid }
-  | { type: 'render:step:status', runId: PlanId, stepId: string, cacheId: CacheId, status: StepStatus, cid?: Cid, error?: string }
+  | {
+    type: 'render:step:status', runId: PlanId, stepId: string, cacheId: CacheId, status: StepStatus, cid?: Cid, error?: string
+    /** how a cached step's result was had (StepRecord.source) */
+    source?: StepSource
+  }
   | { type: 'render:step:progress', runId: PlanId, stepId: string, cacheId: CacheId, fraction: number }

@@ -178,7 +178,7 @@ export class Orchestrator {
     if (this.active.has(plan.id)) return
     const controller = new AbortController()
     const records = new StepRecordWriter(this.components.runs, plan.id)
-    // the cache index entries of every step, read once when the run starts (the per-step fast path)
+    // the results this node holds for the run's steps, found when it starts
     let indexed = new Map<string, Cid>()
     const driver = new RunDriver(plan, {
       signal: controller.signal,
@@ -187,9 +187,8 @@ export class Orchestrator {
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
     const done = (async () => {
-      const steps = plan.steps.filter((s) => s.type !== 'SOURCE')
-      const [known] = await Promise.all([this.components.cacheIndex.getMany(steps.map((s) => s.cacheId)), this.setStatus(plan.id, 'running')])
-      indexed = new Map(steps.flatMap((s, i) => { const cid = known[i]; return cid != null ? [[s.cacheId, cid] as const] : [] }))
+      const [known] = await Promise.all([this.cachedResults(plan), this.setStatus(plan.id, 'running')])
+      indexed = known
       try {
         const outputs = await driver.run()
         await this.complete(plan, outputs)
@@ -201,6 +200,19 @@ export class Orchestrator {
     })().catch((err: unknown) => { this.log.error({ err, runId: plan.id }, 'run driver crashed') })
       .finally(() => { this.active.delete(plan.id) })
     this.active.set(plan.id, { controller, done, records })
+  }
+
+  /**
+   * The steps whose results this node already holds, when the run starts: the cache index entries of every
+   * step in one read, then whether their bytes are here, one lookup per distinct CID, all at once. Such a
+   * step needs no job (the per-step fast path).
+   */
+  private async cachedResults (plan: Plan): Promise<Map<PlanStep['cacheId'], Cid>> {
+    const steps = plan.steps.filter((s) => s.type !== 'SOURCE')
+    const known = await this.components.cacheIndex.getMany(steps.map((s) => s.cacheId))
+    const distinct = [...new Set(known.filter((cid): cid is Cid => cid != null))]
+    const here = new Set(await Promise.all(distinct.map(async (cid) => await this.components.store.has(cid) ? cid : undefined)))
+    return new Map(steps.flatMap((s, i) => { const cid = known[i]; return cid != null && here.has(cid) ? [[s.cacheId, cid] as const] : [] }))
   }
 
   /**
@@ -234,7 +246,10 @@ export class Orchestrator {
       ? await records.patch(stepId, patch)
       : (await this.components.runs.updateStep(runId, stepId, patch))?.steps.find((s) => s.id === stepId)
     if (step == null) return
-    this.emit({ type: 'render:step:status', runId, stepId, cacheId: step.cacheId, status: step.status, cid: step.cid, error: step.error })
+    this.emit({
+      type: 'render:step:status', runId, stepId, cacheId: step.cacheId, status: step.status, cid: step.cid, error: step.error,
+      ...(step.source != null ? { source: step.source } : {})
+    })
   }
 
   private async setStatus (id: PlanId, status: RunRecord['status']): Promise<void> {

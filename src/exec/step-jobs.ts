@@ -81,10 +81,10 @@ export class StepJobs {
   }
 
   /**
-   * One step's result, local and pinned when this resolves. `indexed`: the step's cache index entry read
-   * when the run started (a recomputation reads it afresh).
+   * One step's result, local and pinned when this resolves. `here`: the step's result as the cache index
+   * had it when the run started, its bytes found in this store then (a recomputation looks afresh).
    */
-  async run (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, indexed?: Cid, attempt = 0): Promise<StepJobResult> {
+  async run (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, here?: Cid, attempt = 0): Promise<StepJobResult> {
     const queue = this.queue
     const queueEvents = this.queueEvents
     if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
@@ -94,8 +94,8 @@ export class StepJobs {
     this.waiters.set(step.cacheId, set)
     try {
       // fast path: a result this node already holds needs no job at all
-      const known = attempt === 0 ? indexed : await this.components.cacheIndex.get(step.cacheId)
-      if (known != null && await this.components.store.has(known)) {
+      const known = attempt === 0 ? here : await this.components.cacheIndex.get(step.cacheId)
+      if (known != null && (attempt === 0 || await this.components.store.has(known))) {
         const now = new Date().toISOString()
         return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
       }

@@ -2,6 +2,8 @@ import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
 
 export type RunStatus = 'pending' | 'planning' | 'running' | 'completed' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'claimed' | 'running' | 'completed' | 'cached' | 'failed'
+/** where a cached result came from: this node's index, a peer, or another run's claim */
+export type StepSource = 'local' | 'peer' | 'claim'
 
 export interface StepRecord {
   id: string
@@ -10,8 +12,7 @@ export interface StepRecord {
   status: StepStatus
   /** output CID once completed or cached */
   cid?: Cid
-  /** where a cached result came from: this node's index, a peer, or another run's claim */
-  source?: 'local' | 'peer' | 'claim'
+  source?: StepSource
   effect?: { name: string, version: string }
   startedAt?: string
   finishedAt?: string

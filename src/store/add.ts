@@ -42,6 +42,8 @@ export interface AddContext {
   maxBytes?: number
   /** bytes of new blocks written by adds still running (shared, so concurrent adds respect the quota together) */
   pending: { bytes: number }
+  /** told before a failed add deletes the blocks it wrote (what the store remembers as whole may lose one) */
+  onDelete?(): void
 }
 
 /**
@@ -102,6 +104,7 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
 }
 
 async function rollback (written: Array<{ cid: CID }>, touched: CID[], ctx: AddContext): Promise<void> {
+  if (written.length > 0) ctx.onDelete?.()
   for (const { cid } of written) {
     // more holds than this add's own means another add in flight needs the block too
     const own = touched.filter((t) => t.equals(cid)).length

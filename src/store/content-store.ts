@@ -96,7 +96,9 @@ export class HeliaContentStore implements ContentStore {
       inflight: this.inflight,
       currentSize: async () => await this.size(),
       maxBytes: this.init.maxBytes,
-      pending: this.pending
+      pending: this.pending,
+      // a concurrent add may have finished a file on a block this one wrote and now deletes
+      onDelete: () => { this.complete.forgetAll() }
     }, options)
     this.log.debug({ cid: cid.toString(), size }, 'added')
     this.complete.remember(cid.toString(), size)

@@ -50,6 +50,30 @@ describe('results of this node\'s own workers', () => {
     expect(await t.node.store.has(inverted as Cid)).toBe(true)
   })
 
+  it('should look up the bytes of every indexed result once when a run starts, and render a step whose bytes are gone', async () => {
+    const plan = planYaml(RECIPE, [await image()], t.node.effects)
+    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    expect(first.status).toBe('completed')
+    const inv = first.steps.find((s) => s.id === 'inv')
+    const inverted = String(inv?.cid)
+    await t.node.state.runs.delete(plan.id)
+    // all cached: one look per distinct result (identity's output is invert's), before any step starts
+    asked.length = 0
+    const cached = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    expect(cached.steps.map((s) => s.status)).toEqual(['completed', 'cached', 'cached'])
+    expect(asked.filter((cid) => cid === inverted)).toEqual([inverted])
+    // the index still names the result but its bytes went (the job is gone too): the step renders again
+    await t.node.mesh.helia.blockstore.delete(CID.parse(inverted))
+    await t.node.orchestrator.forgetStep(inv?.cacheId as CacheId)
+    await t.node.state.cacheIndex.set(inv?.cacheId as CacheId, inverted as Cid)
+    await t.node.state.runs.delete(plan.id)
+    const executedBefore = t.node.workers.runner.executed.length
+    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    expect(again.status, again.error).toBe('completed')
+    expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
+    expect(await t.node.store.has(inverted as Cid)).toBe(true)
+  })
+
   it('should not trust a kept job result whose bytes were lost since: the step renders again', async () => {
     const plan = planYaml(RECIPE, [await image()], t.node.effects)
     const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)

@@ -53,6 +53,34 @@ describe('content store quota', () => {
     expect(await t.store.size()).toBe(before)
     expect(await t.helia().blockstore.has(await leafCid(part.subarray(0, MiB)))).toBe(false)
   })
+
+  it('should not go on calling a file whole (stat) after a failed add deleted a block it shares', async () => {
+    t = await startTestNode()
+    const helia = t.helia()
+    const leaf = testBytes(MiB, 5)
+    const leafId = await leafCid(leaf)
+    let breakSource = (): void => {}
+    const broken = new Promise<void>((resolve) => { breakSource = resolve })
+    // the failing add writes the leaf, then waits; meanwhile a file that starts with the same leaf is added whole
+    const failing = t.store.addStream((async function * () {
+      yield leaf
+      // the importer writes leaves ten at a time: nine more send the first batch to disk
+      const filler = testBytes(MiB, 6)
+      for (let i = 0; i < 9; i++) yield filler
+      await broken
+      throw new Error('source broke')
+    })())
+    failing.catch(() => {})
+    const deadline = Date.now() + 10_000
+    while (!await helia.blockstore.has(leafId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    const sharing = await t.store.addBytes(Buffer.concat([leaf, testBytes(100, 20)]))
+    expect(await t.store.stat(sharing.cid)).toEqual({ cid: sharing.cid, size: MiB + 100, local: true })
+    breakSource()
+    await expect(failing).rejects.toThrow('source broke')
+    // the leaf went with the failed add (its root block stays): the store must not answer from what it remembered
+    expect(await helia.blockstore.has(leafId)).toBe(false)
+    expect(await t.store.stat(sharing.cid)).toEqual({ cid: sharing.cid, size: MiB + 100, local: false })
+  })
 })
 
 describe('content store corruption', () => {
