@@ -2,13 +2,14 @@ import type { Cid } from '../dag/ids.js'
 import type { Plan } from '../dag/types.js'
 import type { RunRecord } from '../state/types.js'
 import type { PinReason } from '../store/index.js'
-import type { ContentRefsPort, RunStorePort, StorePort } from './ports.js'
+import type { ContentRefsPort, StorePort } from './ports.js'
 import { buildProvenance, type SoftwareInfo } from './provenance.js'
 
 export interface CompletionComponents {
   store: StorePort
   contentRefs: ContentRefsPort
-  runs: Pick<RunStorePort, 'get'>
+  /** the run as stored, every step record written (undefined when it is gone) */
+  run(): Promise<RunRecord | undefined>
   software: SoftwareInfo
 }
 
@@ -31,7 +32,7 @@ export async function prepareCompletion (c: CompletionComponents, plan: Plan, ou
       ...[...reasons.keys()].map(async (cid) => { await c.contentRefs.addRef(cid) })
     ]),
     (async () => {
-      const run = await c.runs.get(plan.id)
+      const run = await c.run()
       if (run == null) return undefined
       return await c.store.putJson(buildProvenance({ ...run, outputCid, finishedAt }, plan, c.software), { pin: 'provenance' })
     })()

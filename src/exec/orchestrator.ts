@@ -13,6 +13,8 @@ import { RunDriver } from './run-driver.js'
 import { StepJobs, type StepJobsInit } from './step-jobs.js'
 import { StepRecordWriter } from './step-records.js'
 
+const FINAL_RUN = new Set<RunRecord['status']>(['completed', 'failed', 'cancelled'])
+
 export interface OrchestratorComponents {
   runs: RunStorePort
   plans: PlanStorePort
@@ -118,17 +120,16 @@ export class Orchestrator {
 
   /** Resolves when the run reaches a final status */
   async waitFor (id: PlanId, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
-    const final = new Set(['completed', 'failed', 'cancelled'])
     for (;;) {
       options.signal?.throwIfAborted()
       const run = await this.components.runs.get(id)
       if (run == null) throw new RunNotFoundError(`run ${id} not found`)
-      if (final.has(run.status)) return run
+      if (FINAL_RUN.has(run.status)) return run
       await this.nextStatusEvent(id, 1000, options.signal)
     }
   }
 
-  /** waits for the run's next status event, at most ms (the run record is re-read after) */
+  /** waits for the run's next final status event, at most ms (the run record is re-read after) */
   private async nextStatusEvent (id: PlanId, ms: number, signal?: AbortSignal): Promise<void> {
     await new Promise<void>((resolve) => {
       const finish = (): void => {
@@ -137,8 +138,9 @@ export class Orchestrator {
         signal?.removeEventListener('abort', finish)
         resolve()
       }
+      // a status on the way (running) is no reason to read the run again
       const listener = (event: RenderEvent): void => {
-        if (event.type === 'render:run:status' && event.runId === id) finish()
+        if (event.type === 'render:run:status' && event.runId === id && FINAL_RUN.has(event.status)) finish()
       }
       const timer = setTimeout(finish, ms)
       this.events.on('event', listener)
@@ -177,7 +179,7 @@ export class Orchestrator {
   private drive (plan: Plan): void {
     if (this.active.has(plan.id)) return
     const controller = new AbortController()
-    const records = new StepRecordWriter(this.components.runs, plan.id)
+    const records = new StepRecordWriter(this.components.runs, plan.id, { steps: plan.steps.length })
     // the results this node holds for the run's steps, found when it starts
     let indexed = new Map<string, Cid>()
     const driver = new RunDriver(plan, {
@@ -191,7 +193,7 @@ export class Orchestrator {
       indexed = known
       try {
         const outputs = await driver.run()
-        await this.complete(plan, outputs)
+        await this.complete(plan, outputs, records)
       } catch (err) {
         if (controller.signal.aborted) return
         const message = err instanceof StepFailedError || err instanceof Error ? err.message : String(err)
@@ -232,9 +234,11 @@ export class Orchestrator {
     }
   }
 
-  private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
+  private async complete (plan: Plan, outputs: Map<string, Cid>, records: StepRecordWriter): Promise<void> {
     const { store, contentRefs, runs } = this.components
-    const patch = await prepareCompletion({ store, contentRefs, runs, software: this.init.software }, plan, outputs)
+    // every step's record is written by now: the last write's answer is the run, with no read
+    const run = async (): Promise<RunRecord | undefined> => records.latest ?? await runs.get(plan.id)
+    const patch = await prepareCompletion({ store, contentRefs, run, software: this.init.software }, plan, outputs)
     if (patch == null) return
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
     await this.finish(plan.id, 'completed', undefined, patch)
