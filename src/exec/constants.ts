@@ -4,4 +4,4 @@
  * how long a step record waits for others to share its run-record write: steps that finish within it
  * cost one write together; a run's progress shows up that much later, its end no later (StepRecordWriter)
  */
-export const STEP_RECORD_BATCH_MS = 10
+export const STEP_RECORD_BATCH_MS = 50

@@ -4,6 +4,7 @@ import type { PlanStep } from '../dag/types.js'
 import type { Logger } from '../util/logger.js'
 import { ExecutorStoppedError } from './errors.js'
 import { fetchAll } from './fetch-all.js'
+import { jobOutcome } from './job-outcome.js'
 import type { LocalResults } from './local-results.js'
 import type { CacheIndexPort, StorePort } from './ports.js'
 import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
@@ -128,10 +129,12 @@ export class StepJobs {
    */
   private async finished (queue: Queue<StepJobData, StepJobResult>, queueEvents: QueueEvents, runId: PlanId, step: PlanStep,
     inputs: Cid[], signal: AbortSignal): Promise<StepJobResult> {
-    // waiting starts before the job exists: a local worker may finish it before add() returns
+    // waiting starts before the job exists: a local worker may finish it before add() returns, and
+    // BullMQ's report comes only to listeners already there
     const local = this.init.localResults?.wait(step.cacheId)
+    const reported = jobOutcome(queue, queueEvents, step.cacheId)
     try {
-      const job = await queue.add(step.id, {
+      await queue.add(step.id, {
         step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
         inputs,
         runId
@@ -142,20 +145,21 @@ export class StepJobs {
         removeOnComplete: { age: 600, count: 5000 },
         removeOnFail: { age: 600, count: 5000 }
       })
-      const reported = (job.waitUntilFinished(queueEvents) as Promise<StepJobResult>).catch(async (err: unknown) => {
+      const failed = reported.result.catch(async (err: unknown) => {
         // a failed job is kept briefly for its other waiters; the next submission must run it afresh
         await queue.remove(step.cacheId).catch(() => 0)
         throw err
       })
       // BullMQ's report may come after the local one: never an unhandled rejection then
-      reported.catch(() => {})
+      failed.catch(() => {})
       const aborted = new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
       })
       aborted.catch(() => {})
-      return await Promise.race(local != null ? [reported, local.result, aborted] : [reported, aborted])
+      return await Promise.race(local != null ? [failed, local.result, aborted] : [failed, aborted])
     } finally {
       local?.cancel()
+      reported.cancel()
     }
   }
 
