@@ -55,6 +55,7 @@ async function main (): Promise<void> {
     lookup: async (a) => await sync.lookup(asCacheId(String(a.cacheId))) ?? null,
     status: async () => sync.status(),
     addRandom: async (a) => (await store.addBytes(randomBytes(Number(a.bytes)))).cid,
+    gc: async () => await store.gc(),
     pullCar: async (a) => {
       const r = await pullCar(mesh.helia, String(a.peer), String(a.cid), { timeoutMs: 10_000 })
       return { blocks: r.blocks, bytes: r.bytes }
