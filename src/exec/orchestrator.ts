@@ -7,6 +7,7 @@ import { ExecutorStoppedError, RunNotFoundError, RunStateError, StepFailedError 
 import type { RenderEvent } from './events.js'
 import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
 import { prepareCompletion } from './completion.js'
+import { FinalWaiters } from './final-waiters.js'
 import type { SoftwareInfo } from './provenance.js'
 import type { StepJobProgress } from './queue.js'
 import { RunDriver } from './run-driver.js'
@@ -46,6 +47,8 @@ export class Orchestrator {
   private readonly jobs: StepJobs
   private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void>, records: StepRecordWriter }>()
   private stopped = false
+  /** waitFor calls of this process, told the record of a run's final write */
+  private readonly finalWaiters = new FinalWaiters()
 
   constructor (private readonly components: OrchestratorComponents, private readonly init: OrchestratorInit) {
     this.log = components.logger.child({ component: 'exec:orchestrator' })
@@ -122,30 +125,19 @@ export class Orchestrator {
   async waitFor (id: PlanId, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
     for (;;) {
       options.signal?.throwIfAborted()
-      const run = await this.components.runs.get(id)
-      if (run == null) throw new RunNotFoundError(`run ${id} not found`)
-      if (FINAL_RUN.has(run.status)) return run
-      await this.nextStatusEvent(id, 1000, options.signal)
+      // listening starts before the read, so a run that finishes in between is not missed
+      const final = this.finalWaiters.next(id, 1000, options.signal)
+      try {
+        const run = await this.components.runs.get(id)
+        if (run == null) throw new RunNotFoundError(`run ${id} not found`)
+        if (FINAL_RUN.has(run.status)) return run
+        // the record as the final write stored it; after a silence (another process finished it), read again
+        const finished = await final.record
+        if (finished != null) return finished
+      } finally {
+        final.cancel()
+      }
     }
-  }
-
-  /** waits for the run's next final status event, at most ms (the run record is re-read after) */
-  private async nextStatusEvent (id: PlanId, ms: number, signal?: AbortSignal): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer)
-        this.events.off('event', listener)
-        signal?.removeEventListener('abort', finish)
-        resolve()
-      }
-      // a status on the way (running) is no reason to read the run again
-      const listener = (event: RenderEvent): void => {
-        if (event.type === 'render:run:status' && event.runId === id && FINAL_RUN.has(event.status)) finish()
-      }
-      const timer = setTimeout(finish, ms)
-      this.events.on('event', listener)
-      signal?.addEventListener('abort', finish, { once: true })
-    })
   }
 
   async cancel (id: PlanId): Promise<RunRecord> {
@@ -180,21 +172,27 @@ export class Orchestrator {
     if (this.active.has(plan.id)) return
     const controller = new AbortController()
     const records = new StepRecordWriter(this.components.runs, plan.id, { steps: plan.steps.length })
-    // the results this node holds for the run's steps, found when it starts
-    let indexed = new Map<string, Cid>()
+    // the results this node holds for the run's steps: looked up as the run starts, while its sources
+    // are checked; a step waits for the answer before it queues a job
+    let known: Promise<Map<string, Cid>> | undefined
     const driver = new RunDriver(plan, {
       signal: controller.signal,
-      runStep: async (step, inputs, signal) => await this.jobs.run(plan.id, step, inputs, signal, indexed.get(step.cacheId)),
+      runStep: async (step, inputs, signal) => await this.jobs.run(plan.id, step, inputs, signal, (await known)?.get(step.cacheId)),
       checkSource: async (cid, signal) => { await this.checkSource(cid, signal) },
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
     const done = (async () => {
-      const [known] = await Promise.all([this.cachedResults(plan), this.setStatus(plan.id, 'running')])
-      indexed = known
+      const running = this.setStatus(plan.id, 'running')
+      running.catch(() => {})
+      known = this.cachedResults(plan)
+      known.catch(() => {})
       try {
         const outputs = await driver.run()
+        // the final status is written after "running", never overwritten by it
+        await running
         await this.complete(plan, outputs, records)
       } catch (err) {
+        await running.catch(() => {})
         if (controller.signal.aborted) return
         const message = err instanceof StepFailedError || err instanceof Error ? err.message : String(err)
         await this.finish(plan.id, 'failed', message)
@@ -267,6 +265,7 @@ export class Orchestrator {
       ...r, ...patch, status, updatedAt: now, finishedAt: patch.finishedAt ?? r.finishedAt ?? now, ...(error != null ? { error } : {})
     }))
     this.emit({ type: 'render:run:status', runId: id, status, error, outputCid: run?.outputCid })
+    if (run != null && FINAL_RUN.has(run.status)) this.finalWaiters.tell(run)
     return run
   }
 
