@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a fresh Debian machine with only Node/npm:
-#   system packages (redis-server, ffmpeg; chromium with --browser), npm dependencies
+#   system packages (redis-server, ffmpeg; chromium and openssl with --browser, for the tests), npm dependencies
 #   (including the pinned Node 24 runtime) and the compiled build.
 # Idempotent: a second run only rebuilds.
 set -euo pipefail
@@ -16,6 +16,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+# the tests make a self-signed certificate for the HTTPS bulk path
+if [ "$want_browser" = 1 ] && ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""

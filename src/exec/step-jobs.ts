@@ -145,18 +145,18 @@ export class StepJobs {
         removeOnComplete: { age: 600, count: 5000 },
         removeOnFail: { age: 600, count: 5000 }
       })
-      const failed = reported.result.catch(async (err: unknown) => {
+      const fromQueue = reported.result.catch(async (err: unknown) => {
         // a failed job is kept briefly for its other waiters; the next submission must run it afresh
         await queue.remove(step.cacheId).catch(() => 0)
         throw err
       })
       // BullMQ's report may come after the local one: never an unhandled rejection then
-      failed.catch(() => {})
+      fromQueue.catch(() => {})
       const aborted = new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
       })
       aborted.catch(() => {})
-      return await Promise.race(local != null ? [failed, local.result, aborted] : [failed, aborted])
+      return await Promise.race(local != null ? [fromQueue, local.result, aborted] : [fromQueue, aborted])
     } finally {
       local?.cancel()
       reported.cancel()

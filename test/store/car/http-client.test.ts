@@ -1,4 +1,11 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getCACertificates, setDefaultCACertificates } from 'node:tls'
+import { promisify } from 'node:util'
 import { createServer as createTcpServer } from 'node:net'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -195,5 +202,62 @@ describe('fetchCarHttp / pullCarHttp', () => {
     expect(pieces).toBeGreaterThan(200)
     // at most the 8 MiB queue plus the chunk lent out, in 256 KiB buffers (the head's copy is one more)
     expect(memories.size).toBeLessThanOrEqual(8 * 4 + 3)
+  })
+})
+
+describe('pullCarHttp over HTTPS', () => {
+  let mesh: TestMesh
+  let root: CID
+  let car: Buffer
+  let content: Buffer
+  let dir: string
+  let server: HttpsServer
+  let url: string
+  const defaults = getCACertificates('default')
+
+  beforeAll(async () => {
+    mesh = await createTestMesh(1)
+    const a = mesh.nodes[0] as MeshNode
+    content = randomBytes(3.5 * 1024 * 1024)
+    root = await unixfs(a.helia).addBytes(content)
+    const chunks: Uint8Array[] = []
+    for await (const c of exportCar(a.helia, root)) chunks.push(c)
+    car = Buffer.concat(chunks)
+    // a certificate for 127.0.0.1 that no public CA signed
+    dir = await mkdtemp(join(tmpdir(), 'artdag-tls-'))
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')])
+    server = createHttpsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.ipld.car' })
+      res.end(car)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+
+  afterAll(async () => {
+    setDefaultCACertificates(defaults)
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await mesh.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('should refuse a peer whose certificate it cannot verify', async () => {
+    const target = await mesh.add()
+    const err = await pullCarHttp(target.helia, url, root).catch((e: Error) => e)
+    expect(err).toHaveProperty('name', 'CarPeerUnreachableError')
+    expect((err as Error).message).toBe(`could not reach ${url} for a CAR: DEPTH_ZERO_SELF_SIGNED_CERT`)
+    expect(await target.helia.blockstore.has(root)).toBe(false)
+  })
+
+  it('should pull and verify a DAG from a peer it trusts', async () => {
+    setDefaultCACertificates([...defaults, await readFile(join(dir, 'cert.pem'), 'utf8')])
+    const target = await mesh.add()
+    const result = await pullCarHttp(target.helia, url, root)
+    expect(result.blocks).toBe(5)
+    const parts: Uint8Array[] = []
+    for await (const c of unixfs(target.helia).cat(root, { offline: true })) parts.push(c)
+    expect(Buffer.concat(parts).equals(content)).toBe(true)
   })
 })
