@@ -17,7 +17,7 @@ export interface StoreBenchInit {
   fileBytes?: number
   /** size of the RSS run @default 1 GiB */
   rssBytes?: number
-  /** runs per measurement, the median is reported @default 3 */
+  /** runs per measurement, the median is reported @default 5 (the machine drifts: three samples were often split) */
   runs?: number
   /** @default ['fs', 'level'] */
   backends?: StoreBackend[]
@@ -77,7 +77,7 @@ async function rssGrowth (fn: () => Promise<void>): Promise<number> {
 export async function runStoreBench (init: StoreBenchInit = {}): Promise<BenchResult> {
   const fileBytes = init.fileBytes ?? 256 * MiB
   const rssBytes = init.rssBytes ?? 1024 * MiB
-  const runs = init.runs ?? 3
+  const runs = init.runs ?? 5
   const backends = init.backends ?? ['fs', 'level']
   const root = await mkdtemp(join(tmpdir(), 'artdag-bench-store-'))
   try {
