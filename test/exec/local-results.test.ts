@@ -6,6 +6,7 @@ import { LocalResults } from '../../src/exec/index.js'
 import type { StepJobResult } from '../../src/exec/index.js'
 import { startTestNode, type TestNode } from './harness.js'
 import { planYaml } from './plans.js'
+import type { StepRecord } from '../../src/state/types.js'
 
 /** input -> invert (renders new bytes) -> identity */
 const RECIPE = `
@@ -37,6 +38,15 @@ describe('results of this node\'s own workers', () => {
     return (await t.node.store.addBytes(Buffer.concat([Buffer.from('P5\n16 16\n255\n'), pixels]))).cid
   }
 
+  /** a new input rendered through the recipe: its plan and the invert step's record and output */
+  async function renderOnce (): Promise<{ plan: ReturnType<typeof planYaml>, inv: StepRecord | undefined, inverted: string }> {
+    const plan = planYaml(RECIPE, [await image()], t.node.effects)
+    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    expect(first.status).toBe('completed')
+    const inv = first.steps.find((s) => s.id === 'inv')
+    return { plan, inv, inverted: String(inv?.cid) }
+  }
+
   it('should take a result its own worker produced for the job without asking the store again', async () => {
     const plan = planYaml(RECIPE, [await image()], t.node.effects)
     asked.length = 0
@@ -51,11 +61,7 @@ describe('results of this node\'s own workers', () => {
   })
 
   it('should look up the bytes of every indexed result once when a run starts, and render a step whose bytes are gone', async () => {
-    const plan = planYaml(RECIPE, [await image()], t.node.effects)
-    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
-    expect(first.status).toBe('completed')
-    const inv = first.steps.find((s) => s.id === 'inv')
-    const inverted = String(inv?.cid)
+    const { plan, inv, inverted } = await renderOnce()
     await t.node.state.runs.delete(plan.id)
     // all cached: one look per distinct result (identity's output is invert's), before any step starts
     asked.length = 0
@@ -75,11 +81,7 @@ describe('results of this node\'s own workers', () => {
   })
 
   it('should not trust a kept job result whose bytes were lost since: the step renders again', async () => {
-    const plan = planYaml(RECIPE, [await image()], t.node.effects)
-    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
-    expect(first.status).toBe('completed')
-    const inv = first.steps.find((s) => s.id === 'inv')
-    const inverted = String(inv?.cid)
+    const { plan, inv, inverted } = await renderOnce()
     // the bytes go (as a damaged block is dropped), the finished job and its return value stay in BullMQ
     await t.node.mesh.helia.blockstore.delete(CID.parse(inverted))
     await t.node.state.cacheIndex.delete(inv?.cacheId as never)
