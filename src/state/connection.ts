@@ -20,7 +20,7 @@ export function redactRedisUrl (url: string): string {
     const parsed = new URL(url)
     if (parsed.password !== '') parsed.password = '***'
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***')
-    return parsed.toString().replace('password=%2A%2A%2A', 'password=***')
+    return parsed.toString()
   } catch {
     return '<unparseable redis url>'
   }

@@ -283,7 +283,6 @@ export class HeliaContentStore implements ContentStore {
     return id
   }
 
-
   async getJson<T = unknown> (cid: Cid, options: GetOptions = {}): Promise<T> {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
