@@ -20,6 +20,8 @@ import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
 import { bulkFirst } from './remote/index.js'
+import { fsBlockstoreOf } from './car/fs-blockstore.js'
+import { localBlockReader } from './car/block-reader.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
 import type { AbortOptions, AddResult, ContentStore, GetOptions, PinReason, StatResult } from './types.js'
 import type { Logger } from '../util/logger.js'
@@ -55,7 +57,9 @@ export class HeliaContentStore implements ContentStore {
   constructor (private readonly init: ContentStoreInit & { blocksDir?: string }) {
     this.helia = init.helia
     this.log = init.logger.child({ component: 'store' })
-    this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) })
+    // over a filesystem blockstore, local blocks are read a file at a time
+    const readLocal = fsBlockstoreOf(this.helia.blockstore) != null ? localBlockReader(this.helia.blockstore) : undefined
+    this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) }, readLocal)
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
   }

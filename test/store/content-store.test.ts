@@ -61,6 +61,21 @@ describe('content store', () => {
     await expect(t.store.stat(cid, { timeoutMs: 300 })).rejects.toMatchObject({ name: 'ContentNotFoundError' })
   })
 
+  it('should read the blocks of a local file a file at a time, not through the streamed blockstore get', async () => {
+    const bytes = testBytes(2.5 * MiB, 13)
+    const { cid } = await t.store.addBytes(bytes)
+    const blockstore = t.helia().blockstore
+    const get = blockstore.get.bind(blockstore)
+    let streamed = 0
+    blockstore.get = (...args: Parameters<typeof get>) => { streamed++; return get(...args) }
+    try {
+      expect(Buffer.compare(await readAll(t.store.get(cid)), bytes)).toBe(0)
+      expect(streamed).toBe(0)
+    } finally {
+      blockstore.get = get
+    }
+  })
+
   it('should export to a file without leaving temp files', async () => {
     const bytes = testBytes(1.2 * MiB, 6)
     const { cid } = await t.store.addBytes(bytes)
