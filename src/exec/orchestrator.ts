@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Cid, PlanId } from '../dag/ids.js'
 import type { Plan, PlanStep } from '../dag/types.js'
+import { FINAL_RUN_STATUSES } from '../state/run-store.js'
 import type { RunRecord, StepRecord } from '../state/types.js'
 import type { Logger } from '../util/logger.js'
 import { ExecutorStoppedError, RunNotFoundError, RunStateError, StepFailedError } from './errors.js'
@@ -13,8 +14,6 @@ import type { StepJobProgress } from './queue.js'
 import { RunDriver } from './run-driver.js'
 import { StepJobs, type StepJobsInit } from './step-jobs.js'
 import { StepRecordWriter } from './step-records.js'
-
-const FINAL_RUN = new Set<RunRecord['status']>(['completed', 'failed', 'cancelled'])
 
 export interface OrchestratorComponents {
   runs: RunStorePort
@@ -130,7 +129,7 @@ export class Orchestrator {
       try {
         const run = await this.components.runs.get(id)
         if (run == null) throw new RunNotFoundError(`run ${id} not found`)
-        if (FINAL_RUN.has(run.status)) return run
+        if (FINAL_RUN_STATUSES.has(run.status)) return run
         // the record as the final write stored it; after a silence (another process finished it), read again
         const finished = await final.record
         if (finished != null) return finished
@@ -265,7 +264,7 @@ export class Orchestrator {
       ...r, ...patch, status, updatedAt: now, finishedAt: patch.finishedAt ?? r.finishedAt ?? now, ...(error != null ? { error } : {})
     }))
     this.emit({ type: 'render:run:status', runId: id, status, error, outputCid: run?.outputCid })
-    if (run != null && FINAL_RUN.has(run.status)) this.finalWaiters.tell(run)
+    if (run != null && FINAL_RUN_STATUSES.has(run.status)) this.finalWaiters.tell(run)
     return run
   }
 

@@ -20,6 +20,8 @@ function sha1 (text: string): string {
 const KNOWN_RUNS = 256
 
 export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled']
+/** the statuses a run ends in: nothing changes it afterwards but a retry of a failed or cancelled one */
+export const FINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled'])
 
 export interface StateComponents {
   redis: Redis

@@ -5,8 +5,7 @@ import type { RenderEvent } from '../../exec/events.js'
 import { RunNotFoundError } from '../../exec/errors.js'
 import { SSE_HEARTBEAT_MS } from '../constants.js'
 import type { ApiComponents } from '../ports.js'
-
-const FINAL = new Set(['completed', 'failed', 'cancelled'])
+import { FINAL_RUN_STATUSES } from '../../state/index.js'
 
 function frame (event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
@@ -32,7 +31,7 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
   const listener = (event: RenderEvent): void => {
     if (event.runId !== id || closed) return
     stream.write(frame(event.type, event))
-    if (event.type === 'render:run:status' && FINAL.has(event.status)) {
+    if (event.type === 'render:run:status' && FINAL_RUN_STATUSES.has(event.status)) {
       // send the final record too, so a client needs nothing else
       runs.get(id).then((run) => { if (run != null && !closed) stream.write(frame('run', run)) })
         .catch(() => undefined).finally(close)
@@ -60,5 +59,5 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
   ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
   ctx.body = stream
   stream.write(frame('run', run))
-  if (FINAL.has(run.status)) close()
+  if (FINAL_RUN_STATUSES.has(run.status)) close()
 }

@@ -4,8 +4,7 @@ import { requestSignal, flatQuery, userName } from '../context.js'
 import type { ApiComponents, RunSubmission } from '../ports.js'
 import { waitQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
-
-const FINAL = new Set(['completed', 'failed', 'cancelled'])
+import { FINAL_RUN_STATUSES } from '../../state/index.js'
 
 /**
  * Submits a run and answers with it: 201 when this request created it, 200 when the same run (same
@@ -18,7 +17,7 @@ export async function submitAndAnswer (ctx: Context, components: Pick<ApiCompone
   const started = Date.now()
   let run: RunRecord = await components.runService.submit({ ...request, user: userName(ctx) })
   const created = Date.parse(run.createdAt) >= started - 1
-  if (wait != null && wait > 0 && !FINAL.has(run.status)) run = await waitForRun(ctx, components, run, wait)
+  if (wait != null && wait > 0 && !FINAL_RUN_STATUSES.has(run.status)) run = await waitForRun(ctx, components, run, wait)
   ctx.status = created ? 201 : 200
   ctx.set('Location', `/runs/${run.id}`)
   ctx.body = run

@@ -9,8 +9,7 @@ import type { Notice } from '../layout.js'
 import { describeFailure } from '../failures.js'
 import { badge, cidLink, csrfField, duration, preview, shortId, when } from '../views.js'
 import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
-
-const FINAL = new Set(['completed', 'failed', 'cancelled'])
+import { FINAL_RUN_STATUSES } from '../../state/index.js'
 
 export function runId (value: string): PlanId {
   if (!isHexId(value)) throw new PageNotFoundError(`"${value}" is not a run id (64 hex characters).`)
@@ -56,7 +55,7 @@ function stepsTable (run: RunRecord): SafeHtml {
 export async function runPage (deps: WebDeps, ctx: Context, id: string, notice?: Notice, status = 200): Promise<void> {
   requireRead(deps, ctx)
   const run = await loadRun(deps, runId(id))
-  const final = FINAL.has(run.status)
+  const final = FINAL_RUN_STATUSES.has(run.status)
   const [inputs, outputType, dag] = await Promise.all([
     Promise.all(run.inputs.map(async (input) => ({ ...input, type: await mediaTypeOf(deps, input.cid) }))),
     run.outputCid != null ? mediaTypeOf(deps, run.outputCid) : Promise.resolve(undefined),
