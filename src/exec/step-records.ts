@@ -46,9 +46,13 @@ export class StepRecordWriter {
     return await new Promise((resolve, reject) => {
       this.queue.push({ stepId, patch, resolve, reject })
       if (patch.status != null && FINAL_STEP.has(patch.status)) this.finished.add(stepId)
-      const urgent = patch.status === 'failed' || (this.init.steps != null && this.finished.size >= this.init.steps)
-      this.schedule(urgent)
+      this.schedule(this.urgent())
     })
+  }
+
+  /** the waiting patches hold a failure, or every step of the run has finished: no reason to wait */
+  private urgent (): boolean {
+    return this.queue.some((p) => p.patch.status === 'failed') || (this.init.steps != null && this.finished.size >= this.init.steps)
   }
 
   private schedule (now: boolean): void {
@@ -80,12 +84,8 @@ export class StepRecordWriter {
     } finally {
       this.writing = false
     }
-    if (this.queue.length > 0) {
-      // what queued during the write: at once if it holds a failure or the last step, else after the wait
-      const urgent = this.queue.some((p) => p.patch.status === 'failed') ||
-        (this.init.steps != null && this.finished.size >= this.init.steps)
-      this.schedule(urgent)
-    }
+    // what queued during the write goes at once if it holds a failure or the last step, else after the wait
+    if (this.queue.length > 0) this.schedule(this.urgent())
   }
 }
 
