@@ -1,39 +1,38 @@
 import type { PlanId } from '../dag/ids.js'
 import type { RunRecord } from '../state/types.js'
+import { KeyedWaiters } from '../util/keyed-waiters.js'
 
 /** Callers waiting for a run's final write in this process, handed the record it stored */
 export class FinalWaiters {
-  private readonly waiters = new Map<PlanId, Set<(run?: RunRecord) => void>>()
+  private readonly waiters = new KeyedWaiters<PlanId, RunRecord>()
 
   /** the record of the run's next final write here, or undefined after `ms` (or on abort) */
   next (id: PlanId, ms: number, signal?: AbortSignal): { record: Promise<RunRecord | undefined>, cancel: () => void } {
+    const waiting = this.waiters.wait(id)
     let cancel = (): void => {}
     const record = new Promise<RunRecord | undefined>((resolve) => {
-      const waiters = this.waiters.get(id) ?? new Set()
-      this.waiters.set(id, waiters)
-      const done = (run?: RunRecord): void => {
+      const end = (run?: RunRecord): void => {
         clearTimeout(timer)
-        waiters.delete(done)
-        if (waiters.size === 0 && this.waiters.get(id) === waiters) this.waiters.delete(id)
         signal?.removeEventListener('abort', onAbort)
+        waiting.cancel()
         resolve(run)
       }
-      const onAbort = (): void => { done() }
-      const timer = setTimeout(done, ms)
-      waiters.add(done)
+      const onAbort = (): void => { end() }
+      const timer = setTimeout(end, ms)
       signal?.addEventListener('abort', onAbort, { once: true })
-      cancel = () => { done() }
+      void waiting.result.then(end)
+      cancel = onAbort
     })
     return { record, cancel }
   }
 
   /** hands a final record to everyone waiting for its run */
   tell (run: RunRecord): void {
-    for (const waiter of this.waiters.get(run.id) ?? []) waiter(run)
+    this.waiters.publish(run.id, run)
   }
 
   /** runs someone waits for (for tests: nothing may be left behind) */
   get size (): number {
-    return this.waiters.size
+    return this.waiters.waiting
   }
 }

@@ -52,7 +52,7 @@ export class StepWorkerPool {
         }
       })
       const out = job.data.runId != null ? { ...result, runId: job.data.runId } : result
-      this.init.localResults?.publish(out)
+      this.init.localResults?.publish(out.cacheId, out)
       return out
     } catch (err) {
       if (isDeterministic(err)) {

@@ -6,7 +6,7 @@ import { LocalResults } from '../../src/exec/index.js'
 import type { StepJobResult } from '../../src/exec/index.js'
 import { startTestNode, type TestNode } from './harness.js'
 import { planYaml } from './plans.js'
-import type { StepRecord } from '../../src/state/types.js'
+import type { RunRecord, StepRecord } from '../../src/state/types.js'
 
 /** input -> invert (renders new bytes) -> identity */
 const RECIPE = `
@@ -47,6 +47,17 @@ describe('results of this node\'s own workers', () => {
     return { plan, inv, inverted: String(inv?.cid) }
   }
 
+  /** the run submitted again (its record deleted first) completes, invert rendered anew and its output here */
+  async function expectRenderedAgain (plan: ReturnType<typeof planYaml>, inv: StepRecord | undefined, inverted: string): Promise<RunRecord> {
+    await t.node.state.runs.delete(plan.id)
+    const executedBefore = t.node.workers.runner.executed.length
+    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    expect(again.status, again.error).toBe('completed')
+    expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
+    expect(await t.node.store.has(inverted as Cid)).toBe(true)
+    return again
+  }
+
   it('should take a result its own worker produced for the job without asking the store again', async () => {
     const plan = planYaml(RECIPE, [await image()], t.node.effects)
     asked.length = 0
@@ -72,12 +83,7 @@ describe('results of this node\'s own workers', () => {
     await t.node.mesh.helia.blockstore.delete(CID.parse(inverted))
     await t.node.orchestrator.forgetStep(inv?.cacheId as CacheId)
     await t.node.state.cacheIndex.set(inv?.cacheId as CacheId, inverted as Cid)
-    await t.node.state.runs.delete(plan.id)
-    const executedBefore = t.node.workers.runner.executed.length
-    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
-    expect(again.status, again.error).toBe('completed')
-    expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
-    expect(await t.node.store.has(inverted as Cid)).toBe(true)
+    await expectRenderedAgain(plan, inv, inverted)
   })
 
   it('should not trust a kept job result whose bytes were lost since: the step renders again', async () => {
@@ -85,13 +91,8 @@ describe('results of this node\'s own workers', () => {
     // the bytes go (as a damaged block is dropped), the finished job and its return value stay in BullMQ
     await t.node.mesh.helia.blockstore.delete(CID.parse(inverted))
     await t.node.state.cacheIndex.delete(inv?.cacheId as never)
-    await t.node.state.runs.delete(plan.id)
-    const executedBefore = t.node.workers.runner.executed.length
-    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
-    expect(again.status, again.error).toBe('completed')
-    // the kept result (this node's worker, an older job) was checked, found missing, and rendered anew
-    expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
-    expect(await t.node.store.has(inverted as Cid)).toBe(true)
+    // the kept result (this node's worker, an older job) is checked, found missing, and rendered anew
+    const again = await expectRenderedAgain(plan, inv, inverted)
     expect(again.steps.find((s) => s.id === 'inv')?.cid).toBe(inverted)
   })
 })
@@ -108,13 +109,13 @@ describe('LocalResults', () => {
     const b = results.wait('step-b')
     let bDone = false
     void b.result.then(() => { bDone = true })
-    results.publish(result('step-a', 'bafkreione'))
+    results.publish('step-a', result('step-a', 'bafkreione'))
     expect((await a.result).cid).toBe('bafkreione')
     expect((await a2.result).cid).toBe('bafkreione')
     await new Promise((resolve) => setImmediate(resolve))
     expect(bDone).toBe(false)
     // a result nobody waits for is dropped, not kept for a later waiter (that one may want a newer job)
-    results.publish(result('step-c'))
+    results.publish('step-c', result('step-c'))
     let cDone = false
     void results.wait('step-c').result.then(() => { cDone = true })
     await new Promise((resolve) => setImmediate(resolve))
@@ -128,7 +129,7 @@ describe('LocalResults', () => {
     expect(results.waiting).toBe(2)
     a.cancel()
     expect(results.waiting).toBe(1)
-    results.publish(result('step-b'))
+    results.publish('step-b', result('step-b'))
     b.cancel()
     expect(results.waiting).toBe(0)
   })
