@@ -30,6 +30,15 @@ async function startServer (): Promise<{ url: string, server: Server, paths: str
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, paths, answer: (h) => { handler = h } }
 }
 
+/** 3.5 MiB of random bytes added on `node` (5 blocks), and its CAR as exported, piece by piece and whole */
+async function sampleCar (node: MeshNode): Promise<{ content: Buffer, root: CID, chunks: Uint8Array[], car: Buffer }> {
+  const content = randomBytes(3.5 * 1024 * 1024)
+  const root = await unixfs(node.helia).addBytes(content)
+  const chunks: Uint8Array[] = []
+  for await (const c of exportCar(node.helia, root)) chunks.push(c)
+  return { content, root, chunks, car: Buffer.concat(chunks) }
+}
+
 async function pinsOf (node: MeshNode): Promise<number> {
   let n = 0
   for await (const pin of node.helia.pins.ls()) { void pin; n++ }
@@ -49,11 +58,7 @@ describe('fetchCarHttp / pullCarHttp', () => {
   beforeAll(async () => {
     mesh = await createTestMesh(2)
     ;[a, b] = mesh.nodes as [MeshNode, MeshNode]
-    content = randomBytes(3.5 * 1024 * 1024)
-    root = await unixfs(a.helia).addBytes(content)
-    chunks = []
-    for await (const c of exportCar(a.helia, root)) chunks.push(c)
-    car = Buffer.concat(chunks)
+    ;({ content, root, chunks, car } = await sampleCar(a))
     srv = await startServer()
   })
 
@@ -218,11 +223,7 @@ describe('pullCarHttp over HTTPS', () => {
   beforeAll(async () => {
     mesh = await createTestMesh(1)
     const a = mesh.nodes[0] as MeshNode
-    content = randomBytes(3.5 * 1024 * 1024)
-    root = await unixfs(a.helia).addBytes(content)
-    const chunks: Uint8Array[] = []
-    for await (const c of exportCar(a.helia, root)) chunks.push(c)
-    car = Buffer.concat(chunks)
+    ;({ content, root, car } = await sampleCar(a))
     // a certificate for 127.0.0.1 that no public CA signed
     dir = await mkdtemp(join(tmpdir(), 'artdag-tls-'))
     await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
