@@ -9,6 +9,11 @@ export const DEFAULT_PAGE_LIMIT = 20
 export const MAX_PAGE_LIMIT = 1000
 /** `Cache-Control` of content by CID: the bytes of a CID never change */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
+/**
+ * `Content-Security-Policy` of stored content: a sandboxed, opaque-origin document that may show the
+ * media itself and nothing else, so no uploaded byte ever runs as this node (no script, no request)
+ */
+export const CONTENT_CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 /** SSE keep-alive comment interval */
 export const SSE_HEARTBEAT_MS = 15_000
 /** how many leading bytes content-type sniffing looks at */
