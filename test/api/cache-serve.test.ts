@@ -34,9 +34,10 @@ describe('api /cache/{cid}: what stored content is served as', () => {
       }
     }))
   }
-  const CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-  const inline = (type: string): Record<string, string | null> => ({ type, disposition: null, csp: CSP, nosniff: 'nosniff' })
-  const download = { type: 'application/octet-stream', disposition: 'attachment', csp: CSP, nosniff: 'nosniff' }
+  const inline = (type: string): Record<string, string | null> => ({
+    type, disposition: null, csp: "sandbox allow-same-origin; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'", nosniff: 'nosniff'
+  })
+  const download = { type: 'application/octet-stream', disposition: 'attachment', csp: "sandbox; default-src 'none'; frame-ancestors 'none'", nosniff: 'nosniff' }
 
   it('should serve HTML and SVG as sandboxed downloads and a PNG inline under the sandbox, whole, by HEAD and by range', async () => {
     const html = await upload(HTML, 'page.html', 'text/html')

@@ -19,8 +19,7 @@ export async function serveContent (ctx: Context, components: Pick<ApiComponents
   const { store, library, config } = components
   const etag = `"${cid}"`
   ctx.set('Cache-Control', IMMUTABLE_CACHE_CONTROL)
-  ctx.set('Content-Security-Policy', CONTENT_CSP)
-  ctx.set('X-Content-Type-Options', 'nosniff')
+  // a 304 carries no CSP: a cache keeps the stored answer's, which depends on the type
   if (answeredNotModified(ctx, etag)) return
   const signal = requestSignal(ctx)
   // independent reads: one after the other they doubled the wait of every download under load
@@ -31,6 +30,8 @@ export async function serveContent (ctx: Context, components: Pick<ApiComponents
   // a type recorded before the allow-list (an uploader's declared text/html) is not trusted either
   const inline = isInlineMediaType(recorded)
   const mediaType = inline ? recorded : FALLBACK_MEDIA_TYPE
+  ctx.set('Content-Security-Policy', inline ? CONTENT_CSP.inline : CONTENT_CSP.download)
+  ctx.set('X-Content-Type-Options', 'nosniff')
   if (!inline) ctx.set('Content-Disposition', 'attachment')
   const range = rangeAllowed(ctx, etag) ? parseRange(ctx.get('range') || undefined, size) : undefined
   ctx.set('Accept-Ranges', 'bytes')
