@@ -31,7 +31,8 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   OutsideImportDirsError: 403,
   ImportFileNotFoundError: 404,
   ImportNotAFileError: 400,
-  ImportUnreadableError: 403
+  ImportUnreadableError: 403,
+  ImportFileChangedError: 409
 }
 
 export interface ErrorBody {

@@ -5,7 +5,7 @@ import type { ContentLibraryComponents } from './ports.js'
 
 export * from './errors.js'
 export type * from './ports.js'
-export { sniffMediaType, FALLBACK_MEDIA_TYPE } from './sniff.js'
+export { sniffMediaType, isInlineMediaType, previewKind, FALLBACK_MEDIA_TYPE, type PreviewKind } from './sniff.js'
 export { createDamageHandler, type DamagedContentComponents } from './damage.js'
 
 export interface ContentLibraryInit {
@@ -20,16 +20,20 @@ export interface LibraryOptions {
 }
 
 export interface UploadInit extends LibraryOptions {
-  /** the file name the client gave, kept as metadata */
+  /** the file name the client gave, kept as metadata (the first one given for the same bytes stays) */
   name?: string
-  /** the Content-Type the client declared; used only when the bytes are not recognised */
-  declaredType?: string
 }
 
 export interface StoredContent {
   cid: Cid
   size: number
+  /** sniffed from the bytes when the content was first listed, never taken from a client */
   mediaType: string
+}
+
+export interface AddedContent extends StoredContent {
+  /** false when the content was listed already: its first type and name stay (the API answers 200, not 201) */
+  created: boolean
 }
 
 export interface DeleteResult {
@@ -54,12 +58,12 @@ export interface DiscardResult {
  */
 export interface ContentLibrary {
   /** Streams bytes into the store (never buffered whole), pins them ('upload') and lists them */
-  upload(source: AsyncIterable<Uint8Array>, init?: UploadInit): Promise<StoredContent>
+  upload(source: AsyncIterable<Uint8Array>, init?: UploadInit): Promise<AddedContent>
   /** Adds a file of the server's disk (only from the configured import directories), pinned and listed */
-  importPath(path: string, options?: LibraryOptions): Promise<StoredContent>
+  importPath(path: string, options?: LibraryOptions): Promise<AddedContent>
   /** Lists a completed run's output in the content index (with its sniffed type) */
   recordOutput(run: RunRecord, options?: LibraryOptions): Promise<void>
-  /** The media type of stored content: its recorded type, else sniffed from its first bytes */
+  /** The media type of stored content: its recorded type, else sniffed from its first bytes (see isInlineMediaType) */
   mediaTypeOf(cid: Cid, options?: LibraryOptions): Promise<string>
   /** Pinned 'published', remembered as published, or (when L2 is configured) published according to L2 */
   isPublished(cid: Cid, options?: LibraryOptions): Promise<boolean>

@@ -11,7 +11,7 @@ import type { ContentLibraryComponents } from './ports.js'
 import { FALLBACK_MEDIA_TYPE, sniffMediaType } from './sniff.js'
 import { limitStream, readHead, type StreamTally } from './upload.js'
 import type {
-  ContentLibrary, ContentLibraryInit, DeleteResult, DiscardResult, LibraryOptions, StoredContent, UploadInit
+  AddedContent, ContentLibrary, ContentLibraryInit, DeleteResult, DiscardResult, LibraryOptions, UploadInit
 } from './index.js'
 
 const ACTIVE = new Set(['pending', 'planning', 'running'])
@@ -33,9 +33,9 @@ export class DefaultContentLibrary implements ContentLibrary {
     this.publishedTimeoutMs = init.publishedTimeoutMs ?? DEFAULT_PUBLISHED_TIMEOUT_MS
   }
 
-  async upload (source: AsyncIterable<Uint8Array>, init: UploadInit = {}): Promise<StoredContent> {
+  async upload (source: AsyncIterable<Uint8Array>, init: UploadInit = {}): Promise<AddedContent> {
     init.signal?.throwIfAborted()
-    const { store, content } = this.components
+    const { store } = this.components
     const tally: StreamTally = { head: new Uint8Array(0), bytes: 0 }
     let added
     try {
@@ -47,23 +47,28 @@ export class DefaultContentLibrary implements ContentLibrary {
       if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
       throw quotaAsClientError(err)
     }
-    const mediaType = sniffMediaType(tally.head) ?? usableType(init.declaredType) ?? FALLBACK_MEDIA_TYPE
+    // the bytes alone decide the type: a client's declared type would let an uploader name HTML as anything
+    const mediaType = sniffMediaType(tally.head) ?? FALLBACK_MEDIA_TYPE
     await store.pin(added.cid, 'upload')
-    await content.add(added.cid, { size: added.size, mediaType, ...(init.name != null && init.name !== '' ? { name: init.name } : {}) })
-    this.log.info({ cid: added.cid, size: added.size, mediaType }, 'content uploaded')
-    return { cid: added.cid, size: added.size, mediaType }
+    const stored = await this.list(added, mediaType, init.name)
+    this.log.info({ cid: added.cid, size: added.size, mediaType: stored.mediaType, created: stored.created }, 'content uploaded')
+    return stored
   }
 
-  async importPath (path: string, options: LibraryOptions = {}): Promise<StoredContent> {
+  /** lists added content; when it is listed already, its first entry (type, name) stays and is what is returned */
+  private async list (added: { cid: Cid, size: number }, mediaType: string, name: string | undefined): Promise<AddedContent> {
+    const { entry, created } = await this.components.content.add(added.cid, { size: added.size, mediaType, ...(name != null && name !== '' ? { name } : {}) })
+    return { cid: added.cid, size: added.size, mediaType: entry.mediaType, created }
+  }
+
+  async importPath (path: string, options: LibraryOptions = {}): Promise<AddedContent> {
     options.signal?.throwIfAborted()
-    const { importFile, store, content } = this.components
+    const { importFile, store } = this.components
     if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
     const added = await importFile(path, { signal: options.signal }).catch((err: unknown) => { throw quotaAsClientError(err) })
     const mediaType = await this.sniffStored(added.cid, options.signal)
     await store.pin(added.cid, 'upload')
-    const name = path.split('/').pop()
-    await content.add(added.cid, { size: added.size, mediaType, ...(name != null && name !== '' ? { name } : {}) })
-    return { cid: added.cid, size: added.size, mediaType }
+    return await this.list(added, mediaType, path.split('/').pop())
   }
 
   async recordOutput (run: RunRecord, options: LibraryOptions = {}): Promise<void> {
@@ -190,9 +195,4 @@ export class DefaultContentLibrary implements ContentLibrary {
 function quotaAsClientError (err: unknown): unknown {
   if ((err as Error | null)?.name !== 'StoreFullError') return err
   return new StoreQuotaExceededError((err as Error).message, { cause: err })
-}
-
-function usableType (declared: string | undefined): string | undefined {
-  if (declared == null || declared === '' || declared === FALLBACK_MEDIA_TYPE) return undefined
-  return /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared.toLowerCase() : undefined
 }

@@ -16,7 +16,8 @@ export interface ContentMetaRecord {
 }
 
 export interface ContentIndexPort {
-  add(cid: Cid, meta: { size: number, mediaType: string, name?: string, addedAt?: string }): Promise<unknown>
+  /** lists the CID unless it is listed already (the first metadata stays); created: this call listed it */
+  add(cid: Cid, meta: { size: number, mediaType: string, name?: string, addedAt?: string }): Promise<{ entry: ContentMetaRecord, created: boolean }>
   meta(cid: Cid): Promise<ContentMetaRecord | undefined>
   refs(cid: Cid): Promise<number>
   removeRef(cid: Cid): Promise<number>

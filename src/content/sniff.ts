@@ -1,7 +1,35 @@
 /**
- * Content-Type from the first bytes of content (magic numbers). Content is addressed by CID and has no
- * file name, so the bytes are the most reliable witness of what it is.
+ * Content-Type from the first bytes of content (magic numbers), against an allow-list: only media the
+ * node shows (images, video, audio) and plain text or JSON are ever named; anything else (HTML, SVG, XML,
+ * PDF, scripts, unknown bytes) is FALLBACK_MEDIA_TYPE and served as a download. Content is addressed by
+ * CID and has no trustworthy name or declared type, so the bytes are the only witness of what it is.
  */
+export const FALLBACK_MEDIA_TYPE = 'application/octet-stream'
+
+/** what a media type is shown as on the pages */
+export type PreviewKind = 'image' | 'video' | 'audio'
+
+/**
+ * Every type sniffMediaType can answer: served inline (under a sandboxing CSP), and previewed when it has
+ * a kind. A type recorded before this list (or by an older node) that is not on it is served as a download.
+ */
+const INLINE_MEDIA_TYPES: ReadonlyMap<string, PreviewKind | undefined> = new Map<string, PreviewKind | undefined>([
+  ['image/png', 'image'], ['image/jpeg', 'image'], ['image/gif', 'image'], ['image/webp', 'image'], ['image/avif', 'image'],
+  ['video/mp4', 'video'], ['video/webm', 'video'], ['video/quicktime', 'video'], ['video/x-matroska', 'video'], ['video/x-msvideo', 'video'],
+  ['audio/mpeg', 'audio'], ['audio/ogg', 'audio'], ['audio/wav', 'audio'], ['audio/flac', 'audio'], ['audio/mp4', 'audio'],
+  ['text/plain', undefined], ['application/json', undefined]
+])
+
+/** true for the types served inline; everything else goes out as FALLBACK_MEDIA_TYPE with `attachment` */
+export function isInlineMediaType (type: string | undefined): boolean {
+  return type != null && INLINE_MEDIA_TYPES.has(type)
+}
+
+/** how the pages preview content of this type; undefined: a download link only */
+export function previewKind (type: string | undefined): PreviewKind | undefined {
+  return type == null ? undefined : INLINE_MEDIA_TYPES.get(type)
+}
+
 const ascii = (bytes: Uint8Array, at: number, text: string): boolean => {
   if (bytes.length < at + text.length) return false
   for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false
@@ -28,17 +56,28 @@ function isoType (bytes: Uint8Array): string | undefined {
   return 'video/mp4'
 }
 
+/** control characters that never occur in text (everything below 0x20 but tab, LF, FF, CR, and DEL) */
+const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/
+
+/**
+ * JSON or plain text: valid UTF-8 without control characters. Markup (a first `<`: HTML, SVG, XML) is not
+ * text here: it is what a browser would run, so it stays unnamed.
+ */
 function textType (bytes: Uint8Array): string | undefined {
-  let i = 0
-  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) i = 3
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++
-  const first = bytes[i]
-  if (first === 0x7b || first === 0x5b) return 'application/json'
-  if (ascii(bytes, i, '<svg') || ascii(bytes, i, '<?xml')) return 'image/svg+xml'
-  return undefined
+  let text: string
+  try {
+    // stream: a character cut at the end of the head is not an error
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true })
+  } catch {
+    return undefined
+  }
+  const start = text.replace(/^\uFEFF/, '').trimStart()
+  if (start === '' || BINARY.test(text) || start.startsWith('<')) return undefined
+  if (start.startsWith('{') || start.startsWith('[')) return 'application/json'
+  return 'text/plain'
 }
 
-/** The media type of content from its first bytes, or undefined when the bytes are not recognised */
+/** The media type of content from its first bytes, one of the allow-list, or undefined when not recognised */
 export function sniffMediaType (bytes: Uint8Array): string | undefined {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png'
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg'
@@ -49,8 +88,5 @@ export function sniffMediaType (bytes: Uint8Array): string | undefined {
   if (ascii(bytes, 0, 'ID3') || (bytes.length >= 2 && bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0)) return 'audio/mpeg'
   if (ascii(bytes, 0, 'OggS')) return 'audio/ogg'
   if (ascii(bytes, 0, 'fLaC')) return 'audio/flac'
-  if (ascii(bytes, 0, '%PDF-')) return 'application/pdf'
   return isoType(bytes) ?? ebmlType(bytes) ?? textType(bytes)
 }
-
-export const FALLBACK_MEDIA_TYPE = 'application/octet-stream'

@@ -21,8 +21,11 @@ export interface ContentEntry extends ContentMeta {
 
 /** Content listed by GET /cache (uploads and outputs), with the counts the deletion rules need */
 export interface ContentIndex {
-  /** lists the CID (first addition keeps its place in the listing; metadata is replaced) */
-  add(cid: Cid, meta: Omit<ContentMeta, 'addedAt'> & { addedAt?: string }): Promise<ContentEntry>
+  /**
+   * lists the CID; the first addition wins (its place and metadata stay: a later uploader of the same bytes
+   * changes neither type nor name). `created` is false when the CID was listed already.
+   */
+  add(cid: Cid, meta: Omit<ContentMeta, 'addedAt'> & { addedAt?: string }): Promise<{ entry: ContentEntry, created: boolean }>
   /** newest first */
   list(options?: PageOptions): Promise<Page<ContentEntry>>
   meta(cid: Cid): Promise<ContentEntry | undefined>
@@ -48,19 +51,24 @@ export function createContentIndex (components: StateComponents): ContentIndex {
 class RedisContentIndex implements ContentIndex {
   constructor (private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
-  async add (cid: Cid, meta: Omit<ContentMeta, 'addedAt'> & { addedAt?: string }): Promise<ContentEntry> {
+  async add (cid: Cid, meta: Omit<ContentMeta, 'addedAt'> & { addedAt?: string }): Promise<{ entry: ContentEntry, created: boolean }> {
     const addedAt = meta.addedAt ?? new Date().toISOString()
     const score = Date.parse(addedAt)
     if (Number.isNaN(score)) throw new InvalidRecordError(`content ${cid}: addedAt "${addedAt}" is not an ISO date`)
     if (!Number.isInteger(meta.size) || meta.size < 0) {
       throw new InvalidRecordError(`content ${cid}: size must be a whole number of bytes >= 0, got ${String(meta.size)}`)
     }
-    const stored: ContentMeta = { ...meta, addedAt }
-    await this.redis.multi()
+    // one transaction: of two concurrent adds of the same CID exactly one creates it, the other reads its entry
+    const results = await this.redis.multi()
       .zadd(this.keys.contentByTime(), 'NX', score, cid)
-      .hset(this.keys.contentMeta(), cid, JSON.stringify(stored))
+      .hsetnx(this.keys.contentMeta(), cid, JSON.stringify({ ...meta, addedAt }))
+      .hget(this.keys.contentMeta(), cid)
       .exec()
-    return { cid, ...stored }
+    const failed = results?.find(([err]) => err != null)?.[0]
+    if (failed != null) throw failed
+    const [, [, created] = [], [, text] = []] = results ?? []
+    if (typeof text !== 'string') throw new InvalidRecordError(`content ${cid}: its entry could not be read back`)
+    return { entry: { cid, ...JSON.parse(text) as ContentMeta }, created: created === 1 }
   }
 
   async list (options: PageOptions = {}): Promise<Page<ContentEntry>> {

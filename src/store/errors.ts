@@ -83,3 +83,8 @@ export class ImportNotAFileError extends Error {
 export class ImportUnreadableError extends Error {
   override name = 'ImportUnreadableError'
 }
+
+/** Thrown by importFile when the file turned into a symbolic link between resolving its path and opening it */
+export class ImportFileChangedError extends Error {
+  override name = 'ImportFileChangedError'
+}

@@ -15,7 +15,7 @@ export interface UploadedFile {
   mediaType: string
 }
 
-export type UploadFn = (source: AsyncIterable<Uint8Array>, init: { name?: string, declaredType?: string, signal?: AbortSignal }) =>
+export type UploadFn = (source: AsyncIterable<Uint8Array>, init: { name?: string, signal?: AbortSignal }) =>
   Promise<{ cid: Cid, size: number, mediaType: string }>
 
 export interface ReadFormInit {
@@ -117,7 +117,7 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
     const filename = info.filename
     pending.push((async () => {
       const stored = await upload(limited(stream, filename, init.maxFileBytes), {
-        name: filename, declaredType: info.mimeType, signal
+        name: filename, signal
       })
       files.push({ field, name: filename, ...stored })
     })().catch((err: unknown) => { stream.resume(); fail(err) }))

@@ -44,7 +44,7 @@ export interface WebUiComponents {
   }
   orchestrator: { cancel(id: PlanId): Promise<RunRecord> }
   library: {
-    upload(source: AsyncIterable<Uint8Array>, init?: { name?: string, declaredType?: string, signal?: AbortSignal }): Promise<{ cid: Cid, size: number, mediaType: string }>
+    upload(source: AsyncIterable<Uint8Array>, init?: { name?: string, signal?: AbortSignal }): Promise<{ cid: Cid, size: number, mediaType: string }>
     deleteContent(cid: Cid, options?: { signal?: AbortSignal }): Promise<unknown>
     discardRun(id: PlanId, options?: { signal?: AbortSignal }): Promise<unknown>
     mediaTypeOf(cid: Cid, options?: { signal?: AbortSignal }): Promise<string>

@@ -1,3 +1,4 @@
+import { previewKind } from '../content/index.js'
 import type { Cid } from '../dag/ids.js'
 import { html, type SafeHtml } from './html.js'
 
@@ -34,16 +35,19 @@ export function duration (ms: number | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
-/** A preview of stored content by its media type: image, video, audio, or a plain link */
+/**
+ * A preview of stored content, only for the allow-listed image, video and audio types (previewKind);
+ * anything else is a download link (the node serves it as an attachment)
+ */
 export function preview (cid: Cid | string, mediaType: string | undefined, size: 'thumb' | 'large' = 'thumb'): SafeHtml {
   const src = `/cache/${cid}`
-  const type = mediaType ?? ''
-  if (type.startsWith('image/')) return html`<img class="preview ${size}" src="${src}" alt="image ${shortId(cid, 16)}" loading="lazy">`
-  if (type.startsWith('video/')) {
+  const kind = previewKind(mediaType)
+  if (kind === 'image') return html`<img class="preview ${size}" src="${src}" alt="image ${shortId(cid, 16)}" loading="lazy">`
+  if (kind === 'video') {
     return html`<video class="preview ${size}" src="${src}" muted loop playsinline preload="metadata" ${size === 'large' ? html`controls autoplay` : html`controls`}></video>`
   }
-  if (type.startsWith('audio/')) return html`<audio class="preview ${size}" src="${src}" controls preload="none"></audio>`
-  return html`<a class="preview file ${size}" href="${src}"><span>${type === '' ? 'file' : type}</span></a>`
+  if (kind === 'audio') return html`<audio class="preview ${size}" src="${src}" controls preload="none"></audio>`
+  return html`<a class="preview file ${size}" href="${src}" download><span>${mediaType == null || mediaType === '' ? 'file' : mediaType}</span></a>`
 }
 
 export function cidLink (cid: string): SafeHtml {

@@ -55,8 +55,9 @@ describe('importFile', () => {
   })
 
   it('should name a missing file, a directory and an unreadable file', async () => {
-    await expect(resolveImportPath(join(dir, 'nope.bin'), [dir])).rejects.toThrow(`file "${join(dir, 'nope.bin')}" does not exist`)
-    await expect(resolveImportPath(join(dir, 'sub'), [dir])).rejects.toThrow(`"${join(dir, 'sub')}" is a directory, not a file`)
+    const importAt = async (path: string): Promise<unknown> => await importFile(path, { importDirs: [dir], store: t.store })
+    await expect(importAt(join(dir, 'nope.bin'))).rejects.toThrow(`file "${join(dir, 'nope.bin')}" does not exist`)
+    await expect(importAt(join(dir, 'sub'))).rejects.toThrow(`"${join(dir, 'sub')}" is a directory, not a file`)
     const locked = join(dir, 'sub', 'locked.bin')
     await writeFile(locked, 'x')
     await chmod(locked, 0o000)
@@ -65,12 +66,12 @@ describe('importFile', () => {
       await chmod(root, 0o755)
       process.seteuid(65534)
       try {
-        await expect(resolveImportPath(locked, [dir])).rejects.toThrow(`file "${locked}" cannot be read: EACCES`)
+        await expect(importAt(locked)).rejects.toThrow(`file "${locked}" cannot be read: EACCES`)
       } finally {
         process.seteuid(0)
       }
     } else {
-      await expect(resolveImportPath(locked, [dir])).rejects.toThrow(`file "${locked}" cannot be read: EACCES`)
+      await expect(importAt(locked)).rejects.toThrow(`file "${locked}" cannot be read: EACCES`)
     }
   })
 

@@ -1,4 +1,6 @@
 import Router from '@koa/router'
+import type { Context } from 'koa'
+import type { AddedContent } from '../../content/index.js'
 import { asCid } from '../../dag/ids.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiComponents } from '../ports.js'
@@ -18,18 +20,12 @@ export function cacheRouter (components: ApiComponents, router = new Router()): 
   // registered before /cache/:cid so "upload" and "import" are never read as CIDs
   router.post('/cache/upload', auth.requireUser, async (ctx) => {
     const { name } = parseWith(uploadQuery, flatQuery(ctx), 'query')
-    const stored = await receiveUpload(ctx, library, { maxBytes: config.maxUploadBytes, signal: requestSignal(ctx), ...(name != null ? { name } : {}) })
-    ctx.status = 201
-    ctx.set('Location', `/cache/${stored.cid}`)
-    ctx.body = stored
+    answerAdded(ctx, await receiveUpload(ctx, library, { maxBytes: config.maxUploadBytes, signal: requestSignal(ctx), ...(name != null ? { name } : {}) }))
   })
 
   router.post('/cache/import', auth.requireUser, async (ctx) => {
     const { path } = parseWith(importQuery, flatQuery(ctx), 'query')
-    const stored = await library.importPath(path, { signal: requestSignal(ctx) })
-    ctx.status = 201
-    ctx.set('Location', `/cache/${stored.cid}`)
-    ctx.body = stored
+    answerAdded(ctx, await library.importPath(path, { signal: requestSignal(ctx) }))
   })
 
   router.get('/cache/:cid', auth.requireRead, async (ctx) => {
@@ -41,4 +37,12 @@ export function cacheRouter (components: ApiComponents, router = new Router()): 
   })
 
   return router
+}
+
+/** 201 for content this request listed, 200 (same body) for content that was listed already */
+function answerAdded (ctx: Context, added: AddedContent): void {
+  const { created, ...stored } = added
+  ctx.status = created ? 201 : 200
+  ctx.set('Location', `/cache/${stored.cid}`)
+  ctx.body = stored
 }

@@ -48,15 +48,15 @@ export function openApiSpec (): Json {
       '/cache': { get: { summary: 'List stored content (uploads, imports, outputs), newest first', tags: ['cache'], parameters: page, responses: { ...ok('a page of content', pageOf('Content')), ...errors(400) } } },
       '/cache/{cid}': {
         get: {
-          summary: 'Download content by CID (byte ranges, ETag, immutable)', tags: ['cache'],
-          parameters: [cid, { name: 'Range', in: 'header', schema: { type: 'string' }, description: 'bytes=start-end' }, { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
+          summary: 'Download content by CID (byte ranges, ETag, immutable); images, video, audio and plain text inline under a sandboxing CSP, anything else as an application/octet-stream attachment', tags: ['cache'],
+          parameters: [cid, { name: 'Range', in: 'header', schema: { type: 'string' }, description: 'bytes=start-end' }, { name: 'If-Range', in: 'header', schema: { type: 'string' }, description: 'the ETag; anything else sends the whole content (200)' }, { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
           responses: { 200: { description: 'the bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 206: { description: 'a byte range' }, 304: { description: 'not modified' }, ...errors(400, 404, 416) }
         },
         head: { summary: 'Size and type of content', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not found' } } },
         delete: { summary: 'Delete content (not if published or used by a run)', tags: ['cache'], security: secured, parameters: [cid], responses: { ...ok('deleted', ref('DeleteResult')), ...errors(400, 401, 404, 409) } }
       },
-      '/cache/upload': { post: { summary: 'Upload a file (multipart/form-data with one file, or the raw bytes)', tags: ['cache'], security: secured, parameters: [q('name', { type: 'string' }, 'file name to record')], requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 413, 507) } } },
-      '/cache/import': { post: { summary: 'Import a file from the server\'s disk (only from configured import directories)', tags: ['cache'], security: secured, parameters: [q('path', { type: 'string' }, 'absolute path of the file', true)], responses: { ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 403, 404) } } },
+      '/cache/upload': { post: { summary: 'Upload a file (multipart/form-data with one file, or the raw bytes)', tags: ['cache'], security: secured, parameters: [q('name', { type: 'string' }, 'file name to record')], requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, responses: { ...ok('the same bytes were stored already (their first type and name stay)', ref('StoredContent')), ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 413, 507) } } },
+      '/cache/import': { post: { summary: 'Import a file from the server\'s disk (only from configured import directories)', tags: ['cache'], security: secured, parameters: [q('path', { type: 'string' }, 'absolute path of the file', true)], responses: { ...ok('the same bytes were stored already', ref('StoredContent')), ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 403, 404, 409) } } },
       '/ipfs/{cid}': {
         get: {
           summary: 'A DAG as a verifiable CARv1 (IPIP-402 trustless gateway), or one raw block; local blocks only, never fetched from peers', tags: ['cache'],
