@@ -55,7 +55,6 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       throw new NoBulkSourceError(`no peer to fetch ${root.toString()} from in bulk: none is connected or known to hold it`)
     }
     const reasons: string[] = []
-    const notThere = new Set<string>()
     const started = performance.now()
     const done = (path: BulkFetchResult['path'], peer: string, r: ImportCarResult, url?: string): BulkFetchResult => {
       const ms = performance.now() - started
@@ -64,25 +63,18 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       this.log.info({ cid: root.toString(), ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
       return result
     }
+    // what each candidate is (a node with an HTTP URL, or a worker without one), asked of all at once
+    const urls = await Promise.all(peers.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
+    // one pass in candidate order (holders first), each peer by its own path: no round of misses first
     // the shared transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
-    for (const peer of peers) {
-      let url = await this.c.peers.peerUrl(peer).catch(() => undefined)
-      for (let attempt = 0; url != null && attempt < 2; attempt++) {
-        try {
-          return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
-        } catch (err) {
-          const e = err as Error
-          if (e.name === NOT_THERE) notThere.add(peer)
-          reasons.push(`http ${url}: ${e.name}: ${e.message}`)
-          this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
-          // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
-          const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
-          url = fresh != null && fresh !== url ? fresh : undefined
-        }
+    for (const [i, peer] of peers.entries()) {
+      const url = urls[i]
+      if (url != null) {
+        const outcome = await this.viaHttp(root, peer, url, reasons)
+        if (outcome === 'not-there') continue
+        if (outcome != null) return done('http', peer, outcome.result, outcome.url)
       }
-    }
-    for (const peer of peers) {
-      if (notThere.has(peer)) continue
+      // a worker (no URL), or a node whose HTTP server did not answer: the libp2p connection
       try {
         return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs }))
       } catch (err) {
@@ -93,5 +85,25 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     }
     this.stats.failed++
     throw new BulkFetchFailedError(`could not fetch ${root.toString()} in bulk from ${peers.length} peer(s): ${reasons.join('; ')}`)
+  }
+
+  /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'not-there' when the peer answered it lacks the DAG */
+  private async viaHttp (root: CID, peer: string, first: string, reasons: string[]): Promise<{ result: ImportCarResult, url: string } | 'not-there' | undefined> {
+    let url: string | undefined = first
+    for (let attempt = 0; url != null && attempt < 2; attempt++) {
+      try {
+        const clusterToken = this.c.clusterToken?.(root.toString())
+        return { result: await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}) }), url }
+      } catch (err) {
+        const e = err as Error
+        reasons.push(`http ${url}: ${e.name}: ${e.message}`)
+        this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
+        if (e.name === NOT_THERE) return 'not-there'
+        // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
+        const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
+        url = fresh != null && fresh !== url ? fresh : undefined
+      }
+    }
+    return undefined
   }
 }
