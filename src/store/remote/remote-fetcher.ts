@@ -42,14 +42,22 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     })
   }
 
-  private candidates (root: CID, hinted: string[]): string[] {
-    const connected = this.c.helia.libp2p.getPeers().map(String)
-    const all = [...hinted, ...this.c.peers.providersOf(root.toString()), ...connected]
-    return [...new Set(all)].slice(0, this.maxCandidates)
+  /**
+   * Who to ask, in one order, each with its HTTP URL when it has one: first the peers known to hold the
+   * DAG (hinted, announced), then connected workers (no URL: they hold only what they rendered, which no
+   * one else has until it is fetched from them), then connected nodes. The URLs are asked of all at once.
+   */
+  private async candidates (root: CID, hinted: string[]): Promise<Array<{ peer: string, url?: string }>> {
+    const known = new Set([...hinted, ...this.c.peers.providersOf(root.toString())])
+    const all = [...new Set([...known, ...this.c.helia.libp2p.getPeers().map(String)])]
+    const urls = await Promise.all(all.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
+    const found = all.map((peer, i) => ({ peer, ...(urls[i] != null ? { url: urls[i] } : {}) }))
+    const rank = (c: { peer: string, url?: string }): number => known.has(c.peer) ? 0 : c.url == null ? 1 : 2
+    return found.sort((x, y) => rank(x) - rank(y)).slice(0, this.maxCandidates)
   }
 
   private async run (root: CID, hinted: string[]): Promise<BulkFetchResult> {
-    const peers = this.candidates(root, hinted)
+    const peers = await this.candidates(root, hinted)
     if (peers.length === 0) {
       this.stats.failed++
       throw new NoBulkSourceError(`no peer to fetch ${root.toString()} from in bulk: none is connected or known to hold it`)
@@ -63,12 +71,9 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       this.log.info({ cid: root.toString(), ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
       return result
     }
-    // what each candidate is (a node with an HTTP URL, or a worker without one), asked of all at once
-    const urls = await Promise.all(peers.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
-    // one pass in candidate order (holders first), each peer by its own path: no round of misses first
-    // the shared transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
-    for (const [i, peer] of peers.entries()) {
-      const url = urls[i]
+    // one pass in candidate order, each peer by its own path: no round of misses first. The shared
+    // transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
+    for (const { peer, url } of peers) {
       if (url != null) {
         const outcome = await this.viaHttp(root, peer, url, reasons)
         if (outcome === 'not-there') continue
