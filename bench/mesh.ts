@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { unixfs } from '@helia/unixfs'
 import { CID } from 'multiformats/cid'
 import { asCacheId, asCid, sha3Hex, type Cid } from '../src/dag/ids.js'
-import { createMeshNode, type MeshNode } from '../src/mesh/index.js'
+import { createMeshNode, SwarmKey, type MeshNode } from '../src/mesh/index.js'
 import { createCacheIndex, createRedisConnection, createRedisKeys, startManagedRedis } from '../src/state/index.js'
 import { fetchCarHttp, pullCar, pullCarHttp } from '../src/store/car/index.js'
 import { createContentStore } from '../src/store/index.js'
@@ -127,11 +127,13 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
   let b: MeshNode | undefined
   let sync: StateSync | undefined
   try {
-    a = await startPeer({ dataDir: join(root, 'a'), redisUrl: managed.url, prefix: `${keys.prefix}a:`, intervalMs, storeBackend, logLevel: 'error' })
-    b = await createMeshNode({ dataDir: join(root, 'b'), logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend })
+    // both in one private network, as the nodes of a cluster are
+    const swarmKey = SwarmKey.generate()
+    a = await startPeer({ dataDir: join(root, 'a'), redisUrl: managed.url, prefix: `${keys.prefix}a:`, intervalMs, storeBackend, logLevel: 'error', swarmKey: swarmKey.fileText() })
+    b = await createMeshNode({ dataDir: join(root, 'b'), logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend, swarmKey })
     const store = createContentStore({ helia: b.helia, logger: silentLogger() })
     const index = createCacheIndex({ redis, keys })
-    const makeSync = (): StateSync => createStateSync({ helia: (b as MeshNode).helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { intervalMs })
+    const makeSync = (): StateSync => createStateSync({ helia: (b as MeshNode).helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { intervalMs, clusterKey: swarmKey.syncNamespace() })
     sync = makeSync()
     await sync.start()
     await b.dial(a.addrs[0] as string)

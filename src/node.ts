@@ -5,7 +5,7 @@ import { configSchema, type NodeConfig, type NodeConfigInit } from './config/ind
 import { ENGINE_SALT } from './config/constants.js'
 import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
 import { createOrchestrator, createStepWorkerPool, LocalResults, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
-import { createMeshNode, type MeshNode } from './mesh/index.js'
+import { clusterToken, createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
   createRedisConnection, createRunStore, createTokenStore, redisEndpoint, startManagedRedis, type ManagedRedis, type RedisEndpoint
@@ -95,11 +95,19 @@ export class L1Node {
     this.redis = await createRedisConnection(redisUrl, config.redisDb)
     this.stopTasks.push(async () => { this.redis.disconnect() })
 
-    this.mesh = await createMeshNode({ dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger })
+    // only holders of the swarm key connect (without one configured: the node's own key, a cluster of one)
+    this.mesh = await createMeshNode({ dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, logger, ...(config.swarmKey != null ? { swarmKey: config.swarmKey } : {}) })
     this.stopTasks.push(async () => { await this.mesh.stop() })
-    // content this node lacks comes in bulk from a peer that has it (HTTP CAR, then libp2p CAR), bitswap last
+    // content this node lacks comes in bulk from a peer that has it (HTTP CAR from nodes, libp2p CAR from workers), bitswap last
     const hints = (): StateSync | undefined => this.sync as StateSync | undefined
-    const remote = createRemoteFetcher({ helia: this.mesh.helia, logger, peers: { peerUrl: async (peer, o) => await hints()?.peerUrl(peer, o), providersOf: (cid) => hints()?.providersOf(cid) ?? [] } }, { timeoutMs: config.fetchTimeoutMs })
+    const key = this.mesh.swarmKey
+    const remote = createRemoteFetcher({
+      helia: this.mesh.helia,
+      logger,
+      peers: { peerUrl: async (peer, o) => await hints()?.peerUrl(peer, o), providersOf: (cid) => hints()?.providersOf(cid) ?? [] },
+      // members read from each other even where anonymous reads are off
+      clusterToken: (cid) => clusterToken(key, cid)
+    }, { timeoutMs: config.fetchTimeoutMs })
     this.store = createContentStore({
       helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs, remote,
       ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {}),
@@ -134,7 +142,7 @@ export class L1Node {
       redis: this.redis,
       keys: this.keys,
       logger: this.logger
-    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: config.clusterKey, httpUrl: () => config.meshUrl ?? config.publicUrl ?? this.apiUrl })
+    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: this.mesh.swarmKey.syncNamespace(), httpUrl: () => config.meshUrl ?? config.publicUrl ?? this.apiUrl })
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
   }

@@ -8,6 +8,7 @@ import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../s
 import type { ContentStore } from '../store/types.js'
 import type { CarBlockSource } from '../store/car/index.js'
 import type { Logger } from '../util/logger.js'
+import type { SwarmKey } from '../mesh/index.js'
 
 /**
  * Exactly what the HTTP API needs from the rest of the node (STYLE rule 2). `src/node.ts` passes the
@@ -43,7 +44,7 @@ export interface ApiComponents {
   library: ContentLibrary
   auth: ApiAuth
   redis: { ping(): Promise<string> }
-  mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[], readonly helia?: CarBlockSource }
+  mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[], readonly helia?: CarBlockSource, readonly swarmKey?: SwarmKey }
   /** steps waiting or running in the step queue, for /metrics */
   queueDepth?: () => Promise<number>
   /** the web UI's home page, called for `GET /` when the client asks for text/html */

@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import { SwarmKey } from '../mesh/swarm-key.js'
 import { redisEndpoint } from '../state/connection.js'
 import * as C from './constants.js'
 
@@ -50,7 +51,19 @@ export const configSchema = z.object({
   storeMaxBytes: int(0).default(0),
   syncEnabled: bool.default(true),
   syncIntervalMs: int(100).default(C.DEFAULT_SYNC_INTERVAL_MS),
-  clusterKey: z.string().min(1).default(C.DEFAULT_CLUSTER_KEY),
+  /**
+   * the cluster's swarm key: a key file's path, or the key (64 hex digits or the file's text). Only
+   * holders connect over libp2p, sync and pull content; absent, the node makes its own (a cluster of one)
+   */
+  swarmKey: z.union([z.custom<SwarmKey>((v) => v instanceof SwarmKey), z.string()]).transform((value, ctx) => {
+    if (value instanceof SwarmKey) return value
+    try {
+      return SwarmKey.fromSetting(value)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message })
+      return z.NEVER
+    }
+  }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

@@ -14,3 +14,11 @@ export const HELIA_DIR = 'helia'
 /** Blockstore/datastore implementation: fs (one file per block) or level (LevelDB) */
 export type StoreBackend = 'fs' | 'level'
 export const DEFAULT_STORE_BACKEND: StoreBackend = 'fs'
+/** File of the data dir holding the node's own swarm key when none is configured */
+export const SWARM_KEY_FILE = 'swarm.key'
+/** ms a new connection may take to exchange its private-network nonces */
+export const PNET_HANDSHAKE_TIMEOUT_MS = 5_000
+/** Header of the cluster token on `GET /ipfs/{cid}` */
+export const CLUSTER_TOKEN_HEADER = 'x-artdag-cluster-token'
+/** a cluster token is accepted this many seconds either side of its time (clock skew between nodes) */
+export const CLUSTER_TOKEN_MAX_SKEW_S = 300

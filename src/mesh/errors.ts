@@ -17,3 +17,8 @@ export class MeshNotStartedError extends Error {
 export class MeshDataDirError extends Error {
   override name = 'MeshDataDirError'
 }
+
+/** Thrown when a swarm key (setting, file or text) is not a valid pre-shared key or cannot be read */
+export class InvalidSwarmKeyError extends Error {
+  override name = 'InvalidSwarmKeyError'
+}

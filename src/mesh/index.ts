@@ -4,15 +4,23 @@ import type { Logger } from '../util/logger.js'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
 import type { Libp2p } from '@libp2p/interface'
 import type { MeshServices } from './services.js'
+import type { SwarmKey } from './swarm-key.js'
 
-export { InvalidMultiaddrError, DialFailedError, MeshNotStartedError, MeshDataDirError } from './errors.js'
-export { DEFAULT_MESH_LISTEN, LAN_DHT_PROTOCOL, type StoreBackend } from './constants.js'
+export { InvalidMultiaddrError, DialFailedError, MeshNotStartedError, MeshDataDirError, InvalidSwarmKeyError } from './errors.js'
+export { DEFAULT_MESH_LISTEN, LAN_DHT_PROTOCOL, SWARM_KEY_FILE, CLUSTER_TOKEN_HEADER, type StoreBackend } from './constants.js'
+export { SwarmKey } from './swarm-key.js'
+export { clusterToken, clusterTokenProblem } from './cluster-token.js'
 export type { MeshServices } from './services.js'
 
 export interface MeshNodeInit {
   /** node data dir; Helia keeps its blockstore and datastore (and the libp2p key) under `<dataDir>/helia/` */
   dataDir: string
   logger: Logger
+  /**
+   * the cluster's pre-shared key: only peers holding the same key can connect (libp2p private network)
+   * @default this node's own key, `<dataDir>/swarm.key`, created on first start: a cluster of one
+   */
+  swarmKey?: SwarmKey
   /** @default ['/ip4/127.0.0.1/tcp/4100'] (tests pass '/ip4/127.0.0.1/tcp/0') */
   listen?: string[]
   /** multiaddrs of peers dialled on start and re-dialled with backoff when they drop @default [] */
@@ -29,7 +37,10 @@ export interface MeshNodeInit {
 
 export type MeshHelia = HeliaWithLibp2p<MeshServices>
 
-/** One L1 node on the libp2p mesh: Helia (bitswap) over TCP/noise/yamux, LAN DHT, gossipsub. Nothing public. */
+/**
+ * One L1 node on the libp2p mesh: Helia (bitswap) over TCP/noise/yamux in a private network (only
+ * holders of the swarm key connect), LAN DHT, gossipsub. Nothing public.
+ */
 export interface MeshNode {
   readonly helia: MeshHelia
   readonly libp2p: Libp2p<MeshServices>
@@ -37,6 +48,8 @@ export interface MeshNode {
   readonly peerId: string
   /** folder of the blockstore */
   readonly blocksDir: string
+  /** the key of the private network this node is in (configured, or its own) */
+  readonly swarmKey: SwarmKey
   /** listen addresses including /p2p/<peerId> */
   multiaddrs(): string[]
   /** PeerIds of connected peers */

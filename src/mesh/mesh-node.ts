@@ -4,6 +4,7 @@ import { withLibp2pLight } from '@helia/libp2p'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { noise } from '@libp2p/noise'
+import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -11,11 +12,12 @@ import { createHeliaLight } from 'helia'
 import { openStores, type OpenedStores } from './backends.js'
 import {
   DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MESH_LISTEN, DEFAULT_REDIAL_MAX_MS, DEFAULT_REDIAL_MIN_MS,
-  DEFAULT_STORE_BACKEND, HELIA_DIR, REDIAL_TICK_MS
+  DEFAULT_STORE_BACKEND, HELIA_DIR, PNET_HANDSHAKE_TIMEOUT_MS, REDIAL_TICK_MS
 } from './constants.js'
 import { DialFailedError, InvalidMultiaddrError, MeshNotStartedError } from './errors.js'
 import { BootstrapRedialer } from './redial.js'
 import { meshServices, type MeshServices } from './services.js'
+import { SwarmKey } from './swarm-key.js'
 import type { MeshHelia, MeshNode, MeshNodeInit } from './index.js'
 import type { Logger } from '../util/logger.js'
 import type { Libp2p } from '@libp2p/interface'
@@ -33,6 +35,7 @@ export class MeshNodeImpl implements MeshNode {
   private state: 'stopped' | 'started' = 'stopped'
   private stores?: OpenedStores
   private readonly log: Logger
+  private key?: SwarmKey
 
   private constructor (
     private readonly init: MeshNodeInit,
@@ -89,14 +92,22 @@ export class MeshNodeImpl implements MeshNode {
     }
   }
 
+  get swarmKey (): SwarmKey {
+    if (this.key == null) throw new MeshNotStartedError('the mesh node is not started')
+    return this.key
+  }
+
   async start (): Promise<void> {
     if (this.state === 'started') return
+    const key = await this.resolveKey()
     const stores = await openStores(join(this.init.dataDir, HELIA_DIR), this.init.storeBackend ?? DEFAULT_STORE_BACKEND)
     this.stores = stores
     const light = createHeliaLight({ blockstore: stores.blockstore, datastore: stores.datastore, codecs: [dagJson, dagCbor] })
     const helia = withBitswap(withLibp2pLight(light, {
       addresses: { listen: this.listen },
       transports: [tcp()],
+      // a private network: a peer without the cluster's swarm key fails the handshake before anything else
+      connectionProtector: preSharedKey({ psk: key.pnetKey(), timeout: PNET_HANDSHAKE_TIMEOUT_MS }),
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // nothing public: no bootstrap lists, mDNS, delegated routing, UPnP or autoNAT
@@ -113,6 +124,7 @@ export class MeshNodeImpl implements MeshNode {
       throw err
     }
     this.heliaNode = helia
+    this.key = key
     this.state = 'started'
     this.redialer = new BootstrapRedialer(helia.libp2p, this.bootstrap, {
       minMs: this.init.redialMinMs ?? DEFAULT_REDIAL_MIN_MS,
@@ -123,6 +135,14 @@ export class MeshNodeImpl implements MeshNode {
     await this.redialer.dialAllOnce()
     this.redialer.start()
     this.log.info({ peerId: this.peerId, addrs: this.multiaddrs() }, 'mesh node started')
+  }
+
+  /** the configured key, else this node's own one from its data dir (a cluster of one) */
+  private async resolveKey (): Promise<SwarmKey> {
+    if (this.init.swarmKey != null) return this.init.swarmKey
+    const own = await SwarmKey.ofDataDir(this.init.dataDir)
+    this.log.warn({ path: own.path, created: own.created }, 'no swarm key configured: this node is a cluster of one (no peer can connect). To form a cluster, give every member the same key: ARTDAG_SWARM_KEY=<path of this file, copied to each node>')
+    return own.key
   }
 
   async stop (): Promise<void> {

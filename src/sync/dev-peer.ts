@@ -3,14 +3,16 @@
  * Redis cache index, state sync and CAR server in one process, driven by JSON lines on stdin
  * (`{id, op, ...args}`) and answering JSON lines on stdout (`{id, ok, result | error}`).
  * It also serves `GET /ipfs/{cid}?format=car` over HTTP (its URL is in the ready line and advertised by sync).
- * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, clusterKey?, intervalMs?, storeBackend?}.
+ * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, swarmKey?, intervalMs?, storeBackend?}.
+ * `swarmKey` (64 hex digits) makes it a member of that cluster; without one it has a key of its own,
+ * so it is a stranger to every node (the client that membership tests expect to be refused).
  * Run: node dist/src/sync/dev-peer.js
  */
 import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { Redis } from 'ioredis'
 import { asCacheId, asCid } from '../dag/ids.js'
-import { createMeshNode } from '../mesh/index.js'
+import { clusterToken, createMeshNode, SwarmKey } from '../mesh/index.js'
 import { createCacheIndex, createRedisKeys } from '../state/index.js'
 import { createCarServer, pullCar, pullCarHttp } from '../store/car/index.js'
 import { createContentStore } from '../store/index.js'
@@ -18,7 +20,7 @@ import { createLogger } from '../util/logger.js'
 import { startDevHttp } from './dev-http.js'
 import { createStateSync } from './index.js'
 
-interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, clusterKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level' }
+interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, swarmKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level' }
 
 function send (value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n')
@@ -29,12 +31,13 @@ async function main (): Promise<void> {
   const logger = createLogger({ level: config.logLevel ?? 'warn' })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
   const keys = createRedisKeys(config.prefix)
-  const mesh = await createMeshNode({ dataDir: config.dataDir, logger, listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: config.storeBackend })
+  const swarmKey = config.swarmKey != null ? SwarmKey.parse(config.swarmKey) : undefined
+  const mesh = await createMeshNode({ dataDir: config.dataDir, logger, listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend: config.storeBackend, ...(swarmKey != null ? { swarmKey } : {}) })
   const store = createContentStore({ helia: mesh.helia, logger })
   const index = createCacheIndex({ redis, keys })
   const http = await startDevHttp(mesh.helia)
   const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger }, {
-    clusterKey: config.clusterKey, intervalMs: config.intervalMs, publishDebounceMs: 50, httpUrl: () => http.url
+    clusterKey: mesh.swarmKey.syncNamespace(), intervalMs: config.intervalMs, publishDebounceMs: 50, httpUrl: () => http.url
   })
   const car = createCarServer({ helia: mesh.helia, libp2p: mesh.libp2p, logger })
   await sync.start()
@@ -61,7 +64,8 @@ async function main (): Promise<void> {
       return { blocks: r.blocks, bytes: r.bytes }
     },
     pullCarHttp: async (a) => {
-      const r = await pullCarHttp(mesh.helia, String(a.url), String(a.cid), { timeoutMs: 10_000 })
+      // a member proves it with a cluster token from its key; a stranger's token is one of another key
+      const r = await pullCarHttp(mesh.helia, String(a.url), String(a.cid), { timeoutMs: 10_000, clusterToken: clusterToken(mesh.swarmKey, String(a.cid)) })
       return { blocks: r.blocks, bytes: r.bytes }
     },
     rawTcp: async (a) => await http.rawTcp(Number(a.bytes)),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../src/util/paths.js'
+import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
 const root = projectRoot()
 const cli = join(root, 'dist', 'src', 'cli', 'main.js')
@@ -30,6 +31,7 @@ export async function startNodeProcess (dataDir: string, env: Record<string, str
       ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
       ARTDAG_AUTH: 'none',
       ARTDAG_WORKERS: '2',
+      ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
       LOG_LEVEL: 'warn',
       ...env
     },

@@ -3,6 +3,7 @@ import { createMeshNode, LAN_DHT_PROTOCOL, type MeshNode } from '../../src/mesh/
 import { silentLogger } from '../../src/util/logger.js'
 import { createContentStore } from '../../src/store/index.js'
 import { readAll, tempDir, testBytes, removeDir } from '../fixtures/helia.js'
+import { TEST_SWARM_KEY } from '../fixtures/swarm-key.js'
 
 describe('mesh node', () => {
   const started: MeshNode[] = []
@@ -10,7 +11,7 @@ describe('mesh node', () => {
   async function node (dir?: string, extra: { bootstrap?: string[] } = {}): Promise<MeshNode> {
     const dataDir = dir ?? await tempDir('artdag-test-mesh-')
     if (!dirs.includes(dataDir)) dirs.push(dataDir)
-    const n = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], ...extra })
+    const n = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], swarmKey: TEST_SWARM_KEY, ...extra })
     started.push(n)
     return n
   }

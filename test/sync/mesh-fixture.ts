@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMeshNode, type MeshNode } from '../../src/mesh/index.js'
 import { silentLogger } from '../../src/util/logger.js'
+import { TEST_SWARM_KEY } from '../fixtures/swarm-key.js'
 
 /** Real mesh nodes (Helia + libp2p on 127.0.0.1:0), each in its own temp dir */
 export interface TestMesh {
@@ -23,7 +24,7 @@ export async function createTestMesh (count: number): Promise<TestMesh> {
     async add (init = {}) {
       const dataDir = init.dataDir ?? await mkdtemp(join(tmpdir(), 'artdag-sync-'))
       if (!dirs.includes(dataDir)) dirs.push(dataDir)
-      const node = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'] })
+      const node = await createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], swarmKey: TEST_SWARM_KEY })
       nodes.push(node)
       return node
     },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { testPrefix, testRedisUrl } from '../fixtures/redis.js'
+import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const SCRIPT = join(ROOT, 'dist/src/sync/dev-peer.js')
@@ -39,9 +40,10 @@ export interface PeerProcess {
 }
 
 /** starts dist/src/sync/dev-peer.js with its own data dir and Redis prefix */
-export async function startPeerProcess (init: { clusterKey?: string, intervalMs?: number } = {}): Promise<PeerProcess> {
+export async function startPeerProcess (init: { swarmKey?: string, intervalMs?: number } = {}): Promise<PeerProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'artdag-peer-'))
-  const config = { dataDir, redisUrl: testRedisUrl(), prefix: testPrefix(), ...init }
+  // the suite's cluster unless a test passes another key (or undefined: a stranger with a key of its own)
+  const config = { dataDir, redisUrl: testRedisUrl(), prefix: testPrefix(), swarmKey: TEST_SWARM_KEY_HEX, ...init }
   const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, ARTDAG_DEV_PEER: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
   const waiting = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
   let nextId = 1

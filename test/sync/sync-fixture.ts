@@ -18,11 +18,11 @@ export interface SyncNode {
   keys: RedisKeys
 }
 
-/** a state sync over a mesh node with its own Redis key prefix (pass keys to keep state across restarts) */
+/** a state sync over a mesh node with its own Redis key prefix (pass keys to keep state across restarts), in the namespace of the node's swarm key as a node's is */
 export async function startSync (mesh: MeshNode, redis: Redis, init: StateSyncInit = {}, keys = createRedisKeys(testPrefix())): Promise<SyncNode> {
   const index = createCacheIndex({ redis, keys })
   const store = createContentStore({ helia: mesh.helia, logger: silentLogger() })
-  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, init)
+  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { clusterKey: mesh.swarmKey.syncNamespace(), ...init })
   await sync.start()
   return { mesh, sync, index, store, keys }
 }

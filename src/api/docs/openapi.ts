@@ -60,8 +60,8 @@ export function openApiSpec (): Json {
       '/ipfs/{cid}': {
         get: {
           summary: 'A DAG as a verifiable CARv1 (IPIP-402 trustless gateway), or one raw block; local blocks only, never fetched from peers', tags: ['cache'],
-          parameters: [cid, q('format', { type: 'string', enum: ['car', 'raw'] }, 'response format; or Accept: application/vnd.ipld.car / application/vnd.ipld.raw'), { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
-          responses: { 200: { description: 'the CAR (order=dfs, dups=n, ETag "<cid>.car") or the block', content: { 'application/vnd.ipld.car': { schema: { type: 'string', format: 'binary' } }, 'application/vnd.ipld.raw': { schema: { type: 'string', format: 'binary' } } } }, 304: { description: 'not modified' }, ...errors(400, 404) }
+          parameters: [cid, q('format', { type: 'string', enum: ['car', 'raw'] }, 'response format; or Accept: application/vnd.ipld.car / application/vnd.ipld.raw'), { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }, { name: 'x-artdag-cluster-token', in: 'header', schema: { type: 'string' }, description: 'a cluster member\'s proof (from the swarm key, for this CID) when anonymous reads are off' }],
+          responses: { 200: { description: 'the CAR (order=dfs, dups=n, ETag "<cid>.car") or the block', content: { 'application/vnd.ipld.car': { schema: { type: 'string', format: 'binary' } }, 'application/vnd.ipld.raw': { schema: { type: 'string', format: 'binary' } } } }, 304: { description: 'not modified' }, ...errors(400, 401, 404) }
         },
         head: { summary: 'Whether this node has the DAG (headers only)', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not in the local store' } } }
       },

@@ -20,3 +20,10 @@ export class IpfsContentNotLocalError extends ApiError {
   readonly status = 404
   readonly code = 'not-found'
 }
+
+/** GET /ipfs/{cid}: a cluster token was sent and is malformed, expired, or not made with this cluster's swarm key */
+export class ClusterTokenRejectedError extends ApiError {
+  override name = 'ClusterTokenRejectedError'
+  readonly status = 401
+  readonly code = 'invalid-cluster-token'
+}

@@ -1,33 +1,39 @@
 import type Router from '@koa/router'
-import type { Context } from 'koa'
+import type { Context, Middleware } from 'koa'
 import type { CID } from 'multiformats/cid'
 import { BufferPool, CAR_CONTENT_TYPE, DEFAULT_EXPORT_READ_AHEAD, POOL_BUFFER_BYTES, RAW_BLOCK_CONTENT_TYPE, exportCar, fsBlockstoreOf, type CarBlockSource } from '../../store/car/index.js'
+import { CLUSTER_TOKEN_HEADER, clusterTokenProblem, type SwarmKey } from '../../mesh/index.js'
 import { startingWith } from '../../util/iterables.js'
 import { answeredNotModified } from '../conditional.js'
 import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiAuth } from '../ports.js'
-import { IpfsContentNotLocalError } from './errors.js'
+import { ClusterTokenRejectedError, IpfsContentNotLocalError } from './errors.js'
 import { pumpCar } from './car-response.js'
 import { pathCid, responseFormat } from './format.js'
 
-export { InvalidIpfsCidError, UnknownIpfsFormatError, IpfsContentNotLocalError } from './errors.js'
+export { InvalidIpfsCidError, UnknownIpfsFormatError, IpfsContentNotLocalError, ClusterTokenRejectedError } from './errors.js'
 
 export interface IpfsRouteComponents {
   auth: Pick<ApiAuth, 'requireRead'>
-  /** the node's blocks; the route reads only local ones (never a network fetch) */
-  mesh: { readonly helia?: CarBlockSource }
+  /**
+   * the node's blocks; the route reads only local ones (never a network fetch). With the swarm key,
+   * members of the cluster read with a cluster token even when anonymous reads are off
+   */
+  mesh: { readonly helia?: CarBlockSource, readonly swarmKey?: SwarmKey }
 }
 
 /**
  * `GET|HEAD /ipfs/{cid}?format=car|raw` (or `Accept: application/vnd.ipld.car|raw`): an IPIP-402
  * trustless-gateway answer from the local store only, so a peer can pull a whole DAG as one
- * verifiable CARv1 stream (the bulk path). Reads follow the same policy as `GET /cache/{cid}`.
+ * verifiable CARv1 stream (the bulk path). Reads follow the same policy as `GET /cache/{cid}`, and
+ * a member of the cluster may always read: it sends a cluster token (`x-artdag-cluster-token`, made
+ * from the swarm key for this CID); a token that is sent is checked, and a bad one is a 401.
  */
 export function ipfsRouter (components: IpfsRouteComponents, router: Router): Router {
   const helia = components.mesh.helia
   if (helia == null) return router
-  router.get('/ipfs/:cid', components.auth.requireRead, async (ctx) => {
+  router.get('/ipfs/:cid', memberOrReader(components), async (ctx) => {
     const cid = pathCid(ctx.params.cid ?? '')
     const format = responseFormat(flatQuery(ctx).format, ctx.get('accept'))
     ctx.set('X-Content-Type-Options', 'nosniff')
@@ -37,6 +43,17 @@ export function ipfsRouter (components: IpfsRouteComponents, router: Router): Ro
     else await serveCar(ctx, helia, cid)
   })
   return router
+}
+
+function memberOrReader (components: IpfsRouteComponents): Middleware {
+  const key = components.mesh.swarmKey
+  return async (ctx, next) => {
+    const token = ctx.get(CLUSTER_TOKEN_HEADER)
+    if (token === '' || key == null) return await components.auth.requireRead(ctx, next)
+    const problem = clusterTokenProblem(key, token, pathCid(ctx.params.cid ?? '').toString())
+    if (problem != null) throw new ClusterTokenRejectedError(`${problem}; only members of this node's cluster (holders of its swarm key) read with a cluster token`)
+    await next()
+  }
 }
 
 const etagOf = (cid: CID, format: string): string => `"${cid.toString()}.${format}"`

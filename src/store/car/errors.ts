@@ -43,7 +43,7 @@ export class CarTransferError extends Error {
   override name = 'CarTransferError'
 }
 
-/** Thrown when a CAR request on the libp2p protocol is not a valid CID */
+/** Thrown when a CAR request is not valid: on the libp2p protocol not a CID, on HTTP a cluster token that cannot go into a header */
 export class CarRequestError extends Error {
   override name = 'CarRequestError'
 }

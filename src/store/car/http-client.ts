@@ -1,8 +1,9 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { CID } from 'multiformats/cid'
+import { CLUSTER_TOKEN_HEADER } from '../../mesh/index.js'
 import { DEFAULT_CAR_TIMEOUT_MS } from './constants.js'
-import { CarPeerUnreachableError, CarRemoteError, CarTimeoutError, CarTransferError } from './errors.js'
+import { CarPeerUnreachableError, CarRemoteError, CarRequestError, CarTimeoutError, CarTransferError } from './errors.js'
 import { BodyDecoder, HttpFramingError, parseHead } from './http-body.js'
 import { SocketChunks } from './socket-chunks.js'
 
@@ -10,7 +11,12 @@ export interface FetchCarHttpOptions {
   signal?: AbortSignal
   /** ms allowed for the connection and the response head, and ms allowed without any body byte @default 30_000 */
   timeoutMs?: number
+  /** sent as `x-artdag-cluster-token`: proof of membership for a node whose reads are private */
+  clusterToken?: string
 }
+
+/** what may go into a header value (a token never holds spaces or line breaks) */
+const TOKEN_VALUE = /^[\x21-\x7e]{1,512}$/
 
 /** `GET {baseUrl}/ipfs/{root}?format=car` (IPIP-402), as a URL */
 export function carUrl (baseUrl: string, root: CID | string): URL {
@@ -37,8 +43,10 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
   const url = carUrl(baseUrl, rootCid)
   const timeoutMs = options.timeoutMs ?? DEFAULT_CAR_TIMEOUT_MS
   const where = url.origin
+  if (options.clusterToken != null && !TOKEN_VALUE.test(options.clusterToken)) throw new CarRequestError('the cluster token holds characters that cannot go into an HTTP header')
+  const extra = options.clusterToken != null ? `${CLUSTER_TOKEN_HEADER}: ${options.clusterToken}\r\n` : ''
   const chunks = new SocketChunks()
-  const socket = await open(url, chunks, timeoutMs, options.signal)
+  const socket = await open(url, chunks, timeoutMs, extra, options.signal)
   chunks.attach(socket)
   const onAbort = (): void => { socket.destroy(options.signal?.reason as Error) }
   options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -108,7 +116,7 @@ export async function * fetchCarHttp (baseUrl: string, root: CID | string, optio
   }
 }
 
-async function open (url: URL, chunks: SocketChunks, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
+async function open (url: URL, chunks: SocketChunks, timeoutMs: number, extraHeaders: string, signal?: AbortSignal): Promise<Socket> {
   const tls = url.protocol === 'https:'
   const port = Number(url.port !== '' ? url.port : tls ? 443 : 80)
   const host = url.hostname.replace(/^\[|\]$/g, '')
@@ -122,7 +130,7 @@ async function open (url: URL, chunks: SocketChunks, timeoutMs: number, signal?:
       done()
       socket.off('error', onError)
       const path = `${url.pathname}${url.search}`
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/vnd.ipld.car\r\nConnection: close\r\n\r\n`)
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/vnd.ipld.car\r\n${extraHeaders}Connection: close\r\n\r\n`)
       resolve(socket)
     })
     const onError = (err: NodeJS.ErrnoException): void => {

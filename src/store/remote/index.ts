@@ -5,8 +5,10 @@ import type { Libp2p } from '@libp2p/interface'
 
 /**
  * The bulk path of the mesh (DESIGN section 7): makes a DAG this node lacks local in one verified
- * stream, from a peer that has it: HTTP CAR (`GET {peer}/ipfs/{cid}?format=car`) first, then the
- * libp2p CAR protocol; when both fail the store falls back to bitswap (`bulkFirst`).
+ * stream, from a peer that has it. Peers are asked one after the other, those known to hold it first,
+ * each by what it is: a node with an HTTP URL by HTTP CAR (`GET {peer}/ipfs/{cid}?format=car`, then
+ * libp2p if its HTTP server does not answer), a peer without one (a worker) by the libp2p CAR
+ * protocol; when all fail the store falls back to bitswap (`bulkFirst`).
  */
 export { NoBulkSourceError, BulkFetchFailedError } from './errors.js'
 export { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
@@ -23,6 +25,8 @@ export interface RemoteFetcherComponents {
   helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol' | 'getPeers'> }
   peers: PeerHints
   logger: Logger
+  /** proof of membership sent with HTTP CAR requests (`x-artdag-cluster-token`), for peers whose reads are private */
+  clusterToken?: (cid: string) => string
 }
 
 export interface RemoteFetcherInit {

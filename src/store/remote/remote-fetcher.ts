@@ -42,20 +42,27 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     })
   }
 
-  private candidates (root: CID, hinted: string[]): string[] {
-    const connected = this.c.helia.libp2p.getPeers().map(String)
-    const all = [...hinted, ...this.c.peers.providersOf(root.toString()), ...connected]
-    return [...new Set(all)].slice(0, this.maxCandidates)
+  /**
+   * Who to ask, in one order, each with its HTTP URL when it has one: first the peers known to hold the
+   * DAG (hinted, announced), then connected workers (no URL: they hold only what they rendered, which no
+   * one else has until it is fetched from them), then connected nodes. The URLs are asked of all at once.
+   */
+  private async candidates (root: CID, hinted: string[]): Promise<Array<{ peer: string, url?: string }>> {
+    const known = new Set([...hinted, ...this.c.peers.providersOf(root.toString())])
+    const all = [...new Set([...known, ...this.c.helia.libp2p.getPeers().map(String)])]
+    const urls = await Promise.all(all.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
+    const found = all.map((peer, i) => ({ peer, ...(urls[i] != null ? { url: urls[i] } : {}) }))
+    const rank = (c: { peer: string, url?: string }): number => known.has(c.peer) ? 0 : c.url == null ? 1 : 2
+    return found.sort((x, y) => rank(x) - rank(y)).slice(0, this.maxCandidates)
   }
 
   private async run (root: CID, hinted: string[]): Promise<BulkFetchResult> {
-    const peers = this.candidates(root, hinted)
+    const peers = await this.candidates(root, hinted)
     if (peers.length === 0) {
       this.stats.failed++
       throw new NoBulkSourceError(`no peer to fetch ${root.toString()} from in bulk: none is connected or known to hold it`)
     }
     const reasons: string[] = []
-    const notThere = new Set<string>()
     const started = performance.now()
     const done = (path: BulkFetchResult['path'], peer: string, r: ImportCarResult, url?: string): BulkFetchResult => {
       const ms = performance.now() - started
@@ -64,25 +71,15 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       this.log.info({ cid: root.toString(), ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
       return result
     }
-    // the shared transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
-    for (const peer of peers) {
-      let url = await this.c.peers.peerUrl(peer).catch(() => undefined)
-      for (let attempt = 0; url != null && attempt < 2; attempt++) {
-        try {
-          return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
-        } catch (err) {
-          const e = err as Error
-          if (e.name === NOT_THERE) notThere.add(peer)
-          reasons.push(`http ${url}: ${e.name}: ${e.message}`)
-          this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
-          // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
-          const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
-          url = fresh != null && fresh !== url ? fresh : undefined
-        }
+    // one pass in candidate order, each peer by its own path: no round of misses first. The shared
+    // transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
+    for (const { peer, url } of peers) {
+      if (url != null) {
+        const outcome = await this.viaHttp(root, peer, url, reasons)
+        if (outcome === 'not-there') continue
+        if (outcome != null) return done('http', peer, outcome.result, outcome.url)
       }
-    }
-    for (const peer of peers) {
-      if (notThere.has(peer)) continue
+      // a worker (no URL), or a node whose HTTP server did not answer: the libp2p connection
       try {
         return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs }))
       } catch (err) {
@@ -93,5 +90,25 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     }
     this.stats.failed++
     throw new BulkFetchFailedError(`could not fetch ${root.toString()} in bulk from ${peers.length} peer(s): ${reasons.join('; ')}`)
+  }
+
+  /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'not-there' when the peer answered it lacks the DAG */
+  private async viaHttp (root: CID, peer: string, first: string, reasons: string[]): Promise<{ result: ImportCarResult, url: string } | 'not-there' | undefined> {
+    let url: string | undefined = first
+    for (let attempt = 0; url != null && attempt < 2; attempt++) {
+      try {
+        const clusterToken = this.c.clusterToken?.(root.toString())
+        return { result: await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}) }), url }
+      } catch (err) {
+        const e = err as Error
+        reasons.push(`http ${url}: ${e.name}: ${e.message}`)
+        this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
+        if (e.name === NOT_THERE) return 'not-there'
+        // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
+        const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
+        url = fresh != null && fresh !== url ? fresh : undefined
+      }
+    }
+    return undefined
   }
 }
