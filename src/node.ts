@@ -112,6 +112,8 @@ export class L1Node {
         })(event)
       }
     })
+    // a collection running at shutdown is aborted between two batches
+    this.stopTasks.push(async () => { await this.store.stop() })
     // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
     const carServer = createCarServer({ helia: this.mesh.helia, libp2p: this.mesh.libp2p, logger })
     await carServer.start()

@@ -83,3 +83,8 @@ export class ImportNotAFileError extends Error {
 export class ImportUnreadableError extends Error {
   override name = 'ImportUnreadableError'
 }
+
+/** Thrown by gc() once the store is stopping: a collection running then is aborted between two batches */
+export class StoreStoppedError extends Error {
+  override name = 'StoreStoppedError'
+}

@@ -3,9 +3,9 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import {
   ImportDisabledError, ImportFileNotFoundError, ImportNotAFileError, ImportUnreadableError, OutsideImportDirsError
 } from './errors.js'
-import type { AbortOptions, AddResult, ContentStore } from './types.js'
+import type { AddResult, ContentStore, WriteOptions } from './types.js'
 
-export interface ImportFileInit extends AbortOptions {
+export interface ImportFileInit extends WriteOptions {
   /** folders files may be imported from; none means import is disabled */
   importDirs: string[]
   store: Pick<ContentStore, 'addFile'>
@@ -74,5 +74,5 @@ export async function resolveImportPath (path: string, importDirs: string[]): Pr
 export async function importFile (path: string, init: ImportFileInit): Promise<AddResult> {
   init.signal?.throwIfAborted()
   const real = await resolveImportPath(path, init.importDirs)
-  return await init.store.addFile(real, { signal: init.signal })
+  return await init.store.addFile(real, { signal: init.signal, ...(init.hold != null ? { hold: init.hold } : {}) })
 }
