@@ -22,7 +22,7 @@ import { encodeDagJson } from './dag-json.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
-import { bulkFirst } from './remote/index.js'
+import { bulkFirst, type BulkFetchPort } from './remote/index.js'
 import { fsBlockstoreOf } from './car/fs-blockstore.js'
 import { localBlockReader } from './car/block-reader.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
@@ -54,6 +54,8 @@ export class HeliaContentStore implements ContentStore {
   private readonly pins: ReasonPins
   private readonly holds = new Holds()
   private readonly collector: Collector
+  /** the bulk path, holding each block it writes until the pull ends */
+  private readonly remote?: BulkFetchPort
   /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
   private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
@@ -69,6 +71,8 @@ export class HeliaContentStore implements ContentStore {
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
     this.collector = new Collector(async (signal) => await this.collect(signal))
+    const remote = init.remote
+    if (remote != null) this.remote = { fetch: async (cid, options) => await remote.fetch(cid, { ...options, inflight: this.holds.blocks }) }
   }
 
   hold (): StoreHold {
@@ -153,7 +157,7 @@ export class HeliaContentStore implements ContentStore {
     const start = options.offset ?? 0
     const end = options.length != null ? start + options.length : Infinity
     const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
-    const bytes = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
+    const bytes = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
       yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
     }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
     const corrupted = this.corrupted.bind(this)
@@ -198,7 +202,7 @@ export class HeliaContentStore implements ContentStore {
 
   private async statOf (cid: Cid, options: GetOptions): Promise<StatResult> {
     const parsed = parseCid(cid)
-    const roots = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+    const roots = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
       yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
     }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
     let root: FileNode | undefined

@@ -78,7 +78,9 @@ export async function collectGarbage (ctx: GcContext, signal: AbortSignal): Prom
     let next = 0
     while (next < snapshot.length) {
       signal.throwIfAborted()
+      // roots kept since the last batch, and those still held (a pull may have completed one since)
       for (let root = late.pop(); root != null; root = late.pop()) await markRoot(root, live, ctx, signal)
+      for (const root of ctx.holds.heldRoots()) await markRoot(root, live, ctx, signal)
       // from here to the batch's start nothing awaits: no hold can slip in between the check and the delete
       const batch: CID[] = []
       for (; next < snapshot.length && batch.length < GC_BATCH_BLOCKS; next++) {
@@ -120,21 +122,27 @@ async function mark (root: CID, live: Set<string>, ctx: GcContext, signal: Abort
     if (cid == null) break
     const key = mhKey(cid)
     if (live.has(key) || cid.multihash.code === IDENTITY_CODE) continue
+    if (cid.code === RAW_CODE) {
+      live.add(key)
+      continue
+    }
+    const links = await linksOf(cid, ctx, signal)
+    // a block not here (yet: a pull writes the root last) is walked again when it is next marked
+    if (links == null) continue
     live.add(key)
-    if (cid.code === RAW_CODE) continue
-    for (const link of await linksOf(cid, ctx, signal)) stack.push(link)
+    for (const link of links) stack.push(link)
   }
 }
 
-/** the links of a local block; none when the block is not here (a partial DAG keeps what it has) */
-async function linksOf (cid: CID, ctx: GcContext, signal: AbortSignal): Promise<CID[]> {
+/** the links of a local block; undefined when the block is not here (a partial DAG keeps what it has) */
+async function linksOf (cid: CID, ctx: GcContext, signal: AbortSignal): Promise<CID[] | undefined> {
   const known = ctx.links.get(cid)
   if (known != null) return known
   let bytes: Uint8Array
   try {
     bytes = await collect(ctx.local.get(cid, { signal }))
   } catch (err) {
-    if ((err as Error).name === 'NotFoundError') return []
+    if ((err as Error).name === 'NotFoundError') return undefined
     throw err
   }
   try {

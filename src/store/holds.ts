@@ -57,6 +57,10 @@ export class Holds {
     if (--held.count <= 0) this.roots.delete(key)
   }
 
+  heldRoots (): CID[] {
+    return [...this.roots.values()].map((held) => held.cid)
+  }
+
   /** a scope for one piece of work: every root it keeps is released together */
   scope (): StoreHold & { keep(cid: CID): void } {
     const kept: CID[] = []

@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { exportCar, importCar } from '../../src/store/car/index.js'
 import { localBlockstore } from '../../src/store/local-blockstore.js'
 import { readAll, startTestNode, testBytes, type TestNode } from '../fixtures/helia.js'
 import type { Cid } from '../../src/dag/ids.js'
@@ -170,6 +171,52 @@ describe('the collector with work in flight', () => {
     await stopping
     await expect(pass).rejects.toMatchObject({ name: 'StoreStoppedError' })
     await expect(t.store.gc()).rejects.toMatchObject({ name: 'StoreStoppedError' })
+  })
+
+  it('should keep the blocks a pull has written while it pulls, and the DAG once it is pinned', async () => {
+    const peer = await startTestNode()
+    try {
+      const bytes = testBytes(3.5 * MiB, 19)
+      const { cid } = await peer.store.addBytes(bytes)
+      const chunks: Uint8Array[] = []
+      for await (const chunk of exportCar(peer.helia(), CID.parse(cid))) chunks.push(chunk)
+      const half = gate()
+      // a pull whose stream stops half-way until released
+      const pulling = await startTestNode({
+        store: {
+          remote: {
+            fetch: async (root, options) => await importCar({ blockstore: pulling.helia().blockstore }, (async function * () {
+              for (const [i, chunk] of chunks.entries()) {
+                if (i === Math.ceil(chunks.length / 2)) {
+                  half.arrive()
+                  await half.wait
+                }
+                yield chunk
+              }
+            })(), root, { ...(options?.inflight != null ? { inflight: options.inflight } : {}) })
+          }
+        }
+      })
+      try {
+        const pinning = pulling.store.pin(cid, 'cache')
+        await half.reached
+        const firstLeaf = await leafCid(bytes.subarray(0, MiB))
+        const until = Date.now() + 5_000
+        while (!await pulling.helia().blockstore.has(firstLeaf)) {
+          if (Date.now() > until) throw new Error('the pull wrote no leaf')
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        expect((await pulling.store.gc()).removed).toBe(0)
+        half.release()
+        await pinning
+        expect((await pulling.store.gc()).removed).toBe(0)
+        await expectWhole(pulling, cid, bytes)
+      } finally {
+        await pulling.cleanup()
+      }
+    } finally {
+      await peer.cleanup()
+    }
   })
 
   it('should stop waiting when passed an aborted signal', async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
 import { BulkFetchFailedError, NoBulkSourceError } from './errors.js'
 import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit } from './index.js'
 import type { Logger } from '../../util/logger.js'
+import type { InflightBlocks } from '../holds.js'
 
 /** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
 const NOT_THERE = 'CarRemoteError'
@@ -23,14 +24,14 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     this.maxCandidates = init.maxCandidates ?? DEFAULT_MAX_CANDIDATES
   }
 
-  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[] } = {}): Promise<BulkFetchResult> {
+  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks } = {}): Promise<BulkFetchResult> {
     options.signal?.throwIfAborted()
     const root = CID.parse(cid)
     const key = root.toString()
     // one transfer per CID; a caller that gives up does not abort the others' transfer
     let shared = this.inflight.get(key)
     if (shared == null) {
-      shared = this.run(root, options.peers ?? []).finally(() => this.inflight.delete(key))
+      shared = this.run(root, options.peers ?? [], options.inflight).finally(() => this.inflight.delete(key))
       this.inflight.set(key, shared)
     }
     if (options.signal == null) return await shared
@@ -48,7 +49,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     return [...new Set(all)].slice(0, this.maxCandidates)
   }
 
-  private async run (root: CID, hinted: string[]): Promise<BulkFetchResult> {
+  private async run (root: CID, hinted: string[], held?: InflightBlocks): Promise<BulkFetchResult> {
     const peers = this.candidates(root, hinted)
     if (peers.length === 0) {
       this.stats.failed++
@@ -69,7 +70,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       let url = await this.c.peers.peerUrl(peer).catch(() => undefined)
       for (let attempt = 0; url != null && attempt < 2; attempt++) {
         try {
-          return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs }), url)
+          return done('http', peer, await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(held != null ? { inflight: held } : {}) }), url)
         } catch (err) {
           const e = err as Error
           if (e.name === NOT_THERE) notThere.add(peer)
@@ -84,7 +85,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     for (const peer of peers) {
       if (notThere.has(peer)) continue
       try {
-        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs }))
+        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...(held != null ? { inflight: held } : {}) }))
       } catch (err) {
         const e = err as Error
         reasons.push(`libp2p ${peer}: ${e.name}: ${e.message}`)
