@@ -81,6 +81,8 @@ export class L1Node {
       await this.startOrchestration(connection)
       await this.startHttp()
     }
+    // stopped first: a collection running at shutdown is aborted between two batches
+    this.stopTasks.push(async () => { await this.store.stop() })
     this.logger.child({ component: 'node' }).info({ peerId: this.mesh.peerId, role: this.role, workers: this.config.workers }, 'node started')
   }
 
@@ -114,8 +116,6 @@ export class L1Node {
         })(event)
       }
     })
-    // a collection running at shutdown is aborted between two batches
-    this.stopTasks.push(async () => { await this.store.stop() })
     // peers pull whole DAGs from here as verified CAR streams (/artdag/car/1.0.0), the bulk path
     const carServer = createCarServer({ helia: this.mesh.helia, libp2p: this.mesh.libp2p, logger })
     await carServer.start()

@@ -54,6 +54,8 @@ export class HeliaContentStore implements ContentStore {
   private readonly pins: ReasonPins
   private readonly holds = new Holds()
   private readonly collector: Collector
+  /** the blockstore below Helia's wrappers: local reads only, deletes without Helia's lock */
+  private readonly local: ReturnType<typeof localBlockstore>
   /** the bulk path, holding each block it writes until the pull ends */
   private readonly remote?: BulkFetchPort
   /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
@@ -70,6 +72,7 @@ export class HeliaContentStore implements ContentStore {
     this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) }, readLocal)
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
+    this.local = localBlockstore(this.helia.blockstore)
     this.collector = new Collector(async (signal) => await this.collect(signal))
     const remote = init.remote
     if (remote != null) this.remote = { fetch: async (cid, options) => await remote.fetch(cid, { ...options, inflight: this.holds.blocks }) }
@@ -118,8 +121,10 @@ export class HeliaContentStore implements ContentStore {
   }
 
   private async add (source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<AddResult> {
+    const blocks = this.helia.blockstore
     const { cid, size } = await addContent(source, {
-      blocks: this.helia.blockstore,
+      // a rollback's delete goes below Helia's GC lock, as the collector's do: it never waits behind a read
+      blocks: { has: blocks.has.bind(blocks), put: blocks.put.bind(blocks), delete: async (cid) => { await this.local.delete(cid) } },
       holds: this.holds,
       keep: (root) => { this.keepIn(options.hold, root) },
       currentSize: async () => await this.size(),
@@ -312,7 +317,7 @@ export class HeliaContentStore implements ContentStore {
 
   private async collect (signal: AbortSignal): Promise<GcResult> {
     return await collectGarbage({
-      local: localBlockstore(this.helia.blockstore),
+      local: this.local,
       getCodec: this.helia.getCodec.bind(this.helia),
       roots: (options) => this.pins.roots(options),
       holds: this.holds,
