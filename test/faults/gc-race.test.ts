@@ -130,7 +130,6 @@ describe('garbage collection racing renders, uploads and the state manifest', ()
     }
     const uploads = new Set(deletedUploads.map(key))
     expect([...deleted].filter((k) => !uploads.has(k) && !manifests.has(k))).toEqual([])
-    console.log('SLOWEST', JSON.stringify([...slowest]))
     for (const [kind, ms] of slowest) expect(ms, `${kind} took ${Math.round(ms)} ms during the race`).toBeLessThan(2_000)
     await expectHealthy(t.url)
   }, bySuite(300_000, 600_000))
