@@ -13,7 +13,7 @@ export const SAMPLE_ASSETS: ReadonlyArray<{ name: string, file: string, mediaTyp
 ]
 
 export interface SampleAssetComponents {
-  store: Pick<ContentStore, 'addFile' | 'pin'>
+  store: Pick<ContentStore, 'addFile' | 'pin' | 'hold'>
   assets: { get(name: string): Promise<AssetRecord | undefined>, put(asset: AssetRecord): Promise<void> }
   content: { add(cid: Cid, meta: { size: number, mediaType: string, name?: string, addedAt?: string }): Promise<unknown> }
   logger: Logger
@@ -29,8 +29,15 @@ export async function registerSampleAssets (components: SampleAssetComponents): 
       log.warn({ path }, 'sample asset missing; run scripts/make-sample-media.sh')
       continue
     }
-    const { cid, size } = await components.store.addFile(path)
-    await components.store.pin(cid, 'asset')
+    const hold = components.store.hold()
+    let stored: { cid: Cid, size: number }
+    try {
+      stored = await components.store.addFile(path, { hold })
+      await components.store.pin(stored.cid, 'asset')
+    } finally {
+      hold.release()
+    }
+    const { cid, size } = stored
     const now = new Date().toISOString()
     await components.assets.put({ name: sample.name, cid, mediaType: sample.mediaType, size, createdAt: now })
     await components.content.add(cid, { size, mediaType: sample.mediaType, name: sample.name, addedAt: now })

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
 import { ENGINE_SALT } from './config/constants.js'
 import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
-import { createOrchestrator, createStepWorkerPool, LocalResults, RunService, type Orchestrator, type StepWorkerPool } from './exec/index.js'
+import { checkCompletedRuns, createOrchestrator, createStepWorkerPool, LocalResults, RunService, type LostResults, type Orchestrator, type StepWorkerPool } from './exec/index.js'
 import { clusterToken, createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
@@ -53,6 +53,8 @@ export class L1Node {
   state!: ReturnType<L1Node['createState']>
   /** the HTTP API (role 'serve'): the Koa app, content library and auth; `adminToken` is set on a first local-mode start */
   http?: NodeApi
+  /** completed runs found without their output or provenance as the node started (they were failed) */
+  lostResults?: LostResults
   /** base URL the API listens on, once started */
   apiUrl?: string
   private managedRedis?: ManagedRedis
@@ -79,6 +81,8 @@ export class L1Node {
       await this.startOrchestration(connection)
       await this.startHttp()
     }
+    // stopped first: a collection running at shutdown is aborted between two batches
+    this.stopTasks.push(async () => { await this.store.stop() })
     this.logger.child({ component: 'node' }).info({ peerId: this.mesh.peerId, role: this.role, workers: this.config.workers }, 'node started')
   }
 
@@ -205,6 +209,15 @@ export class L1Node {
       engine: ENGINE_SALT
     })
     await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
+    // before anyone can ask: a completed run whose bytes are gone must not be answered as completed
+    this.lostResults = await checkCompletedRuns({
+      runs: this.state.runs,
+      store: this.store,
+      cacheIndex: this.state.cacheIndex,
+      forgetStep: async (id) => { await this.orchestrator.forgetStep(id) },
+      contentRefs: this.state.content,
+      logger
+    })
     const resumed = await this.orchestrator.resumeInterrupted()
     if (resumed > 0) logger.child({ component: 'node' }).info({ resumed }, 'resumed interrupted runs')
   }

@@ -17,7 +17,7 @@ export interface ApiMetrics {
  * Prometheus metrics of the node, in a registry of its own (several nodes can share a process in tests):
  * runs by status, steps executed vs reused, claim waits, queue depth, store size, HTTP durations.
  */
-export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'store' | 'orchestrator' | 'queueDepth'>): ApiMetrics {
+export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'store' | 'orchestrator' | 'queueDepth' | 'lostResults'>): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'artdag_' })
   const http = new Histogram({
@@ -53,6 +53,17 @@ export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'stor
     help: 'Bytes in the local blockstore',
     registers: [registry],
     async collect () { this.set(await components.store.size()) }
+  })
+  new Gauge({
+    name: 'artdag_runs_lost_content',
+    help: 'Completed runs found without their output or provenance bytes as the node started (failed, so a resubmission renders them)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect () {
+      const lost = components.lostResults?.()
+      this.set({ kind: 'output' }, lost?.outputs ?? 0)
+      this.set({ kind: 'provenance' }, lost?.provenance ?? 0)
+    }
   })
   new Gauge({
     name: 'artdag_queue_depth',

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa'
 import type { Redis } from 'ioredis'
 import type { CacheId } from '../dag/ids.js'
+import type { LostResults } from '../exec/index.js'
 import { createAuth, createL2Client, type Auth, type L2Client, type TokenStorePort } from '../auth/index.js'
 import type { NodeConfig } from '../config/index.js'
 import { createContentLibrary, type ContentLibrary, type ContentLibraryComponents } from '../content/index.js'
@@ -28,6 +29,7 @@ export interface NodeApiParts {
   runService: ApiComponents['runService']
   orchestrator: ApiComponents['orchestrator'] & { forgetStep(cacheId: CacheId): Promise<void>, queueDepth(): Promise<number> }
   effects: ApiComponents['effects']
+  lostResults?: LostResults
 }
 
 export interface NodeApiInit {
@@ -95,6 +97,7 @@ export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {})
     redis: node.redis,
     mesh: node.mesh,
     queueDepth: init.queueDepth ?? (async () => await node.orchestrator.queueDepth()),
+    lostResults: () => node.lostResults,
     ...(init.renderHome != null ? { renderHome: init.renderHome } : {})
   }, {
     ...(init.beforeRoutes != null ? { beforeRoutes: init.beforeRoutes } : {}),

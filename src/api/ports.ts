@@ -45,6 +45,8 @@ export interface ApiComponents {
   auth: ApiAuth
   redis: { ping(): Promise<string> }
   mesh: { readonly peerId: string, multiaddrs(): string[], peers(): string[], readonly helia?: CarBlockSource, readonly swarmKey?: SwarmKey }
+  /** completed runs found without their output or provenance as the node started, for /metrics */
+  lostResults?: () => { outputs: number, provenance: number } | undefined
   /** steps waiting or running in the step queue, for /metrics */
   queueDepth?: () => Promise<number>
   /** the web UI's home page, called for `GET /` when the client asks for text/html */

@@ -40,14 +40,12 @@ export interface DeleteResult {
   cid: Cid
   /** cache index entries that pointed at the content and were dropped */
   cacheEntries: number
-  removedBlocks: number
 }
 
 export interface DiscardResult {
   id: PlanId
   /** items of the run whose run pins were dropped (no other run uses them) */
   unpinned: Cid[]
-  removedBlocks: number
 }
 
 /**
@@ -67,11 +65,14 @@ export interface ContentLibrary {
   mediaTypeOf(cid: Cid, options?: LibraryOptions): Promise<string>
   /** Pinned 'published', remembered as published, or (when L2 is configured) published according to L2 */
   isPublished(cid: Cid, options?: LibraryOptions): Promise<boolean>
-  /** Deletes content under the rules; unpins every reason but 'published'/'asset', drops its cache entries, runs GC */
+  /**
+   * Deletes content under the rules (never a run's provenance record or the node's state manifest); unpins
+   * every reason but 'published'/'asset', drops its cache entries; GC collects the blocks after the answer
+   */
   deleteContent(cid: Cid, options?: LibraryOptions): Promise<DeleteResult>
-  /** Discards a run under the rules: drops its refs and run pins, deletes the record, runs GC */
+  /** Discards a run under the rules: drops its refs and run pins, deletes the record; GC collects after the answer */
   discardRun(id: PlanId, options?: LibraryOptions): Promise<DiscardResult>
-  /** Runs the store's GC, one at a time */
+  /** The store's GC: resolves once a pass that started after this call has finished */
   gc(): Promise<{ removed: number }>
 }
 

@@ -17,6 +17,11 @@ import type {
 const ACTIVE = new Set(['pending', 'planning', 'running'])
 /** pins a deletion never drops: published items are never deleted, assets are kept by name */
 const KEPT_REASONS = new Set<PinReason>(['published', 'asset'])
+/** records a node keeps while what they describe exists: deleting one would leave a run or the node pointing at nothing */
+const RECORD_REASONS: ReadonlyArray<[PinReason, string]> = [
+  ['provenance', 'the provenance record of a run; discard that run first'],
+  ['manifest', 'this node\'s state manifest (what it shares with its peers) and cannot be deleted']
+]
 /** pins a run holds on its items */
 const RUN_REASONS: readonly PinReason[] = ['run-output', 'run-input', 'cache']
 
@@ -24,8 +29,6 @@ export class DefaultContentLibrary implements ContentLibrary {
   private readonly log: Logger
   private readonly maxUploadBytes: number
   private readonly publishedTimeoutMs: number
-  /** GC runs one at a time: a second caller waits for the first */
-  private gcChain: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly components: ContentLibraryComponents, init: ContentLibraryInit = {}) {
     this.log = components.logger.child({ component: 'content' })
@@ -37,19 +40,26 @@ export class DefaultContentLibrary implements ContentLibrary {
     init.signal?.throwIfAborted()
     const { store } = this.components
     const tally: StreamTally = { head: new Uint8Array(0), bytes: 0 }
+    // the upload's blocks stay out of the collector's reach from the first write to the pin
+    const hold = store.hold()
     let added
     try {
-      added = await store.addStream(limitStream(source, this.maxUploadBytes, tally, init.signal), { signal: init.signal })
-      // the request failed while its last bytes were stored (a multipart body found broken after its file): keep nothing
-      init.signal?.throwIfAborted()
-    } catch (err) {
-      // blocks of the partial upload are unpinned: collect them so nothing of it is kept
-      if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
-      throw quotaAsClientError(err)
+      try {
+        added = await store.addStream(limitStream(source, this.maxUploadBytes, tally, init.signal), { signal: init.signal, hold })
+        // the request failed while its last bytes were stored (a multipart body found broken after its file): keep nothing
+        init.signal?.throwIfAborted()
+      } catch (err) {
+        hold.release()
+        // blocks of the partial upload are unpinned: collect them so nothing of it is kept
+        if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
+        throw quotaAsClientError(err)
+      }
+      await store.pin(added.cid, 'upload')
+    } finally {
+      hold.release()
     }
     // the bytes alone decide the type: a client's declared type would let an uploader name HTML as anything
     const mediaType = sniffMediaType(tally.head) ?? FALLBACK_MEDIA_TYPE
-    await store.pin(added.cid, 'upload')
     const stored = await this.list(added, mediaType, init.name)
     this.log.info({ cid: added.cid, size: added.size, mediaType: stored.mediaType, created: stored.created }, 'content uploaded')
     return stored
@@ -65,9 +75,15 @@ export class DefaultContentLibrary implements ContentLibrary {
     options.signal?.throwIfAborted()
     const { importFile, store } = this.components
     if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
-    const added = await importFile(path, { signal: options.signal }).catch((err: unknown) => { throw quotaAsClientError(err) })
+    const hold = store.hold()
+    let added
+    try {
+      added = await importFile(path, { signal: options.signal, hold }).catch((err: unknown) => { throw quotaAsClientError(err) })
+      await store.pin(added.cid, 'upload')
+    } finally {
+      hold.release()
+    }
     const mediaType = await this.sniffStored(added.cid, options.signal)
-    await store.pin(added.cid, 'upload')
     return await this.list(added, mediaType, path.split('/').pop())
   }
 
@@ -113,19 +129,22 @@ export class DefaultContentLibrary implements ContentLibrary {
     if (await this.isPublished(cid, options)) {
       throw new PublishedContentError(`content ${cid} is published to L2 and cannot be deleted`)
     }
+    const reasons = await store.pinReasons(cid)
+    const record = RECORD_REASONS.find(([reason]) => reasons.includes(reason))
+    if (record != null) throw new ContentReferencedError(`content ${cid} is ${record[1]}`)
     const refs = await content.refs(cid)
     if (refs > 0) {
       throw new ContentReferencedError(`content ${cid} is an input or output of ${refs} run${refs === 1 ? '' : 's'}; discard ${refs === 1 ? 'that run' : 'those runs'} first`)
     }
     // removing from the index first re-checks refs atomically against a run that started meanwhile
     if (meta != null) await content.remove(cid)
-    for (const reason of await store.pinReasons(cid)) {
+    for (const reason of reasons) {
       if (!KEPT_REASONS.has(reason)) await store.unpin(cid, reason)
     }
     const cacheEntries = await this.dropCacheEntries(new Set([cid]))
-    const { removed } = await this.gc()
-    this.log.info({ cid, cacheEntries, removedBlocks: removed }, 'content deleted')
-    return { cid, cacheEntries, removedBlocks: removed }
+    this.collectInBackground()
+    this.log.info({ cid, cacheEntries }, 'content deleted')
+    return { cid, cacheEntries }
   }
 
   async discardRun (id: PlanId, options: LibraryOptions = {}): Promise<DiscardResult> {
@@ -161,9 +180,9 @@ export class DefaultContentLibrary implements ContentLibrary {
     if (run.provenanceCid != null) await store.unpin(run.provenanceCid, 'provenance')
     await this.dropCacheEntries(new Set(unpinned))
     await runs.delete(id)
-    const { removed } = await this.gc()
-    this.log.info({ runId: id, unpinned: unpinned.length, removedBlocks: removed }, 'run discarded')
-    return { id, unpinned, removedBlocks: removed }
+    this.collectInBackground()
+    this.log.info({ runId: id, unpinned: unpinned.length }, 'run discarded')
+    return { id, unpinned }
   }
 
   /** removes the cache index entries that point at these CIDs, so later runs recompute instead of finding nothing */
@@ -185,9 +204,14 @@ export class DefaultContentLibrary implements ContentLibrary {
   }
 
   async gc (): Promise<{ removed: number }> {
-    const next = this.gcChain.then(async () => await this.components.store.gc())
-    this.gcChain = next.catch(() => undefined)
-    return await next
+    return await this.components.store.gc()
+  }
+
+  /** what was unpinned is collected after the answer: requests made meanwhile share one queued pass */
+  private collectInBackground (): void {
+    this.components.store.gc().catch((err: unknown) => {
+      if ((err as Error).name !== 'StoreStoppedError') this.log.warn({ err }, 'gc after a deletion failed')
+    })
   }
 }
 

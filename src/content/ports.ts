@@ -1,6 +1,6 @@
 import type { CacheId, Cid, PlanId } from '../dag/ids.js'
 import type { RunRecord } from '../state/types.js'
-import type { AddResult, ContentStore } from '../store/types.js'
+import type { AddResult, ContentStore, StoreHold } from '../store/types.js'
 import type { Logger } from '../util/logger.js'
 
 /**
@@ -41,10 +41,10 @@ export interface PublishedPort {
 }
 
 /** Adds a file from the server's disk, only from the configured import directories (src/store importFile) */
-export type ImportFn = (path: string, options: { signal?: AbortSignal }) => Promise<AddResult>
+export type ImportFn = (path: string, options: { signal?: AbortSignal, hold?: StoreHold }) => Promise<AddResult>
 
 export interface ContentLibraryComponents {
-  store: Pick<ContentStore, 'addStream' | 'stat' | 'get' | 'has' | 'pin' | 'unpin' | 'pinReasons' | 'gc'>
+  store: Pick<ContentStore, 'addStream' | 'stat' | 'get' | 'has' | 'pin' | 'unpin' | 'pinReasons' | 'gc' | 'hold'>
   content: ContentIndexPort
   runs: RunStorePort
   cacheIndex: CacheIndexPort

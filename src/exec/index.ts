@@ -3,6 +3,7 @@ export { StepRunner, type StepRunnerComponents, type StepRunnerInit } from './ru
 export { StepWorkerPool, type StepWorkerInit } from './step-worker.js'
 export { RunDriver } from './run-driver.js'
 export { LocalResults } from './local-results.js'
+export { checkCompletedRuns, type LostResults, type LostResultsComponents } from './lost-results.js'
 export type { RenderEvent } from './events.js'
 export type { StepJobData, StepJobResult } from './queue.js'
 export type * from './ports.js'

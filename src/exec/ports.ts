@@ -54,5 +54,5 @@ export interface ContentRefsPort {
   addRef(cid: Cid): Promise<unknown>
 }
 
-export type StorePort = Pick<ContentStore, 'has' | 'get' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson'>
+export type StorePort = Pick<ContentStore, 'has' | 'hasAll' | 'get' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson' | 'hold'>
 export type ExecutorPort = StepExecutor

@@ -157,14 +157,20 @@ export class StepRunner {
         onProgress: (fraction) => { options.onProgress?.({ phase: 'progress', fraction }) }
       })
       let cid: Cid
-      if (output.kind === 'input') {
-        const input = data.inputs[output.index]
-        if (input == null) throw new Error(`step returned input ${output.index}, which does not exist`)
-        cid = input
-      } else {
-        cid = (await store.addFile(output.path, { signal })).cid
+      // the output's blocks stay out of the collector's reach from the first write to the pin
+      const hold = store.hold()
+      try {
+        if (output.kind === 'input') {
+          const input = data.inputs[output.index]
+          if (input == null) throw new Error(`step returned input ${output.index}, which does not exist`)
+          cid = input
+        } else {
+          cid = (await store.addFile(output.path, { signal, hold })).cid
+        }
+        await store.pin(cid, 'cache', { signal })
+      } finally {
+        hold.release()
       }
-      await store.pin(cid, 'cache', { signal })
       // the index (written by publishResult with the announcement) points only at stored, pinned bytes
       await claims.publishResult(cacheId, { cid })
       this.components.onResult?.(cacheId, cid)

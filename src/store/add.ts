@@ -3,39 +3,18 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from './constants.js'
 import { StoreFullError } from './errors.js'
-import { collect, mhKey } from './verify.js'
+import { collect } from './verify.js'
+import type { Holds } from './holds.js'
 import type { AbortOptions } from './types.js'
 import type { Blocks } from '@helia/interface'
 import type { CID } from 'multiformats/cid'
 
-/** Blocks in use by adds that have not finished: GC and rollbacks leave them alone */
-export class InflightBlocks {
-  private readonly counts = new Map<string, number>()
-
-  hold (cid: CID): void {
-    const key = mhKey(cid)
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-  }
-
-  release (cid: CID): void {
-    const key = mhKey(cid)
-    const n = (this.counts.get(key) ?? 0) - 1
-    if (n <= 0) this.counts.delete(key)
-    else this.counts.set(key, n)
-  }
-
-  has (cid: CID): boolean {
-    return this.counts.has(mhKey(cid))
-  }
-
-  count (cid: CID): number {
-    return this.counts.get(mhKey(cid)) ?? 0
-  }
-}
-
 export interface AddContext {
   blocks: Pick<Blocks, 'put' | 'has' | 'delete'>
-  inflight: InflightBlocks
+  /** the add holds each block from before it writes it until the add ends */
+  holds: Holds
+  /** told of the root before the add lets go of its blocks (the caller keeps it until it is pinned) */
+  keep?: (root: CID) => void
   /** called once per add, before the first new block: bytes the store holds now */
   currentSize(): Promise<number>
   /** @default unlimited */
@@ -61,8 +40,10 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
   const tracking = {
     has: async (cid: CID, o?: AbortOptions) => await ctx.blocks.has(cid, o),
     put: async (cid: CID, block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, o?: AbortOptions): Promise<CID> => {
-      ctx.inflight.hold(cid)
+      ctx.holds.blocks.hold(cid)
       touched.push(cid)
+      // a collection is deleting this very block: the write must land after that delete, not before it
+      if (ctx.holds.isDeleting(cid)) await ctx.holds.settled()
       if (await ctx.blocks.has(cid, o)) return cid
       const bytes = block instanceof Uint8Array ? block : await collect(block)
       if (ctx.maxBytes != null) {
@@ -93,13 +74,14 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
       chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
       layout: balanced({ maxChildrenPerNode: MAX_CHILDREN_PER_NODE })
     })
+    ctx.keep?.(entry.cid)
     return { cid: entry.cid, size }
   } catch (err) {
     await rollback(written, touched, ctx)
     throw err
   } finally {
     for (const w of written) ctx.pending.bytes -= w.size
-    for (const cid of touched) ctx.inflight.release(cid)
+    for (const cid of touched) ctx.holds.blocks.release(cid)
   }
 }
 
@@ -108,7 +90,7 @@ async function rollback (written: Array<{ cid: CID }>, touched: CID[], ctx: AddC
   for (const { cid } of written) {
     // more holds than this add's own means another add in flight needs the block too
     const own = touched.filter((t) => t.equals(cid)).length
-    if (ctx.inflight.count(cid) > own) continue
+    if (ctx.holds.blocks.count(cid) > own) continue
     try {
       await ctx.blocks.delete(cid)
     } catch {

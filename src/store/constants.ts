@@ -19,3 +19,7 @@ export const IDENTITY_CODE = 0x00
 export const READ_AHEAD_BLOCKS = 4
 /** Files whose size and completeness a store remembers (a few dozen bytes each) */
 export const COMPLETE_FILES_CACHED = 10_000
+/** Blocks a collection deletes at once; reads and writes run between batches, a writer waits for at most one */
+export const GC_BATCH_BLOCKS = 64
+/** DAG blocks whose links a collection remembers between passes (a few hundred bytes each) */
+export const GC_LINKS_REMEMBERED = 200_000

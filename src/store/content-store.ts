@@ -7,11 +7,14 @@ import { createUnsafe } from 'multiformats/block'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { cidToString, type Cid } from '../dag/ids.js'
-import { addContent, InflightBlocks } from './add.js'
+import { addContent } from './add.js'
 import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, IDENTITY_CODE, RAW_CODE } from './constants.js'
 import { withDeadline } from './deadline.js'
 import { InvalidCidError, InvalidRangeError, NotAFileError, type CorruptContentError } from './errors.js'
-import { collectGarbage } from './gc.js'
+import { collectGarbage, LinkMemo, type GcResult } from './gc.js'
+import { Collector } from './collector.js'
+import { Holds } from './holds.js'
+import { localBlockstore } from './local-blockstore.js'
 import { CompleteFiles } from './complete-files.js'
 import { checkFile } from './import.js'
 import { checkReason, ReasonPins } from './pins.js'
@@ -19,11 +22,11 @@ import { encodeDagJson } from './dag-json.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
-import { bulkFirst } from './remote/index.js'
+import { bulkFirst, type BulkFetchPort } from './remote/index.js'
 import { fsBlockstoreOf } from './car/fs-blockstore.js'
 import { localBlockReader } from './car/block-reader.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
-import type { AbortOptions, AddResult, ContentStore, GetOptions, PinReason, StatResult } from './types.js'
+import type { AbortOptions, AddResult, ContentStore, GetOptions, PinReason, StatResult, StoreHold, WriteOptions } from './types.js'
 import type { Logger } from '../util/logger.js'
 import type { Readable } from 'node:stream'
 
@@ -49,7 +52,14 @@ export class HeliaContentStore implements ContentStore {
   private readonly log: Logger
   private readonly verified: VerifyingBlocks
   private readonly pins: ReasonPins
-  private readonly inflight = new InflightBlocks()
+  private readonly holds = new Holds()
+  private readonly collector: Collector
+  /** the blockstore below Helia's wrappers: local reads only, deletes without Helia's lock */
+  private readonly local: ReturnType<typeof localBlockstore>
+  /** the bulk path, holding each block it writes until the pull ends */
+  private readonly remote?: BulkFetchPort
+  /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
+  private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
   private readonly fetchTimeoutMs: number
   private readonly complete = new CompleteFiles()
@@ -62,6 +72,22 @@ export class HeliaContentStore implements ContentStore {
     this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) }, readLocal)
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
+    this.local = localBlockstore(this.helia.blockstore)
+    this.collector = new Collector(async (signal) => await this.collect(signal))
+    const remote = init.remote
+    if (remote != null) this.remote = { fetch: async (cid, options) => await remote.fetch(cid, { ...options, inflight: this.holds.blocks }) }
+  }
+
+  hold (): StoreHold {
+    return this.holds.scope()
+  }
+
+  /** puts a root in the caller's hold (one this store handed out), where it stays until released */
+  private keepIn (hold: StoreHold | undefined, cid: CID): void {
+    if (hold == null) return
+    const scope = hold as StoreHold & { keep?: (cid: CID) => void }
+    if (typeof scope.keep !== 'function') throw new TypeError('the hold was not made by this store')
+    scope.keep(cid)
   }
 
   /**
@@ -94,10 +120,13 @@ export class HeliaContentStore implements ContentStore {
     throw err
   }
 
-  private async add (source: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<AddResult> {
+  private async add (source: AsyncIterable<Uint8Array>, options: WriteOptions): Promise<AddResult> {
+    const blocks = this.helia.blockstore
     const { cid, size } = await addContent(source, {
-      blocks: this.helia.blockstore,
-      inflight: this.inflight,
+      // a rollback's delete goes below Helia's GC lock, as the collector's do: it never waits behind a read
+      blocks: { has: blocks.has.bind(blocks), put: blocks.put.bind(blocks), delete: async (cid) => { await this.local.delete(cid) } },
+      holds: this.holds,
+      keep: (root) => { this.keepIn(options.hold, root) },
       currentSize: async () => await this.size(),
       maxBytes: this.init.maxBytes,
       pending: this.pending,
@@ -109,15 +138,15 @@ export class HeliaContentStore implements ContentStore {
     return { cid: cidToString(cid), size }
   }
 
-  async addBytes (bytes: Uint8Array, options: AbortOptions = {}): Promise<AddResult> {
+  async addBytes (bytes: Uint8Array, options: WriteOptions = {}): Promise<AddResult> {
     return await this.add((async function * () { yield bytes })(), options)
   }
 
-  async addStream (source: AsyncIterable<Uint8Array> | Readable, options: AbortOptions = {}): Promise<AddResult> {
+  async addStream (source: AsyncIterable<Uint8Array> | Readable, options: WriteOptions = {}): Promise<AddResult> {
     return await this.add(source as AsyncIterable<Uint8Array>, options)
   }
 
-  async addFile (path: string, options: AbortOptions = {}): Promise<AddResult> {
+  async addFile (path: string, options: WriteOptions = {}): Promise<AddResult> {
     options.signal?.throwIfAborted()
     await checkFile(path)
     return await this.add(createReadStream(path, { highWaterMark: 1024 * 1024, signal: options.signal }), options)
@@ -133,7 +162,7 @@ export class HeliaContentStore implements ContentStore {
     const start = options.offset ?? 0
     const end = options.length != null ? start + options.length : Infinity
     const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
-    const bytes = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
+    const bytes = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
       yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
     }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
     const corrupted = this.corrupted.bind(this)
@@ -178,7 +207,7 @@ export class HeliaContentStore implements ContentStore {
 
   private async statOf (cid: Cid, options: GetOptions): Promise<StatResult> {
     const parsed = parseCid(cid)
-    const roots = bulkFirst(this.init.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+    const roots = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
       yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
     }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
     let root: FileNode | undefined
@@ -201,7 +230,15 @@ export class HeliaContentStore implements ContentStore {
       seen.add(cid.toString())
       if (!await this.helia.blockstore.has(cid, options)) return false
       if (cid.code === RAW_CODE) continue
-      const block = createUnsafe({ bytes: await this.verified.getBlock(cid, options), cid, codec: await this.helia.getCodec(cid.code) })
+      // offline: a block that went between has() and this read is missing, not fetched without a deadline
+      let bytes: Uint8Array
+      try {
+        bytes = await this.verified.getBlock(cid, { ...options, offline: true } as AbortOptions)
+      } catch (err) {
+        if ((err as Error).name === 'BlockNotFoundWhileOfflineError' || (err as Error).name === 'NotFoundError') return false
+        throw err
+      }
+      const block = createUnsafe({ bytes, cid, codec: await this.helia.getCodec(cid.code) })
       for (const [, link] of block.links()) stack.push(link)
     }
     return true
@@ -211,11 +248,32 @@ export class HeliaContentStore implements ContentStore {
     return await this.helia.blockstore.has(parseCid(cid))
   }
 
+  async hasAll (cid: Cid, options: AbortOptions = {}): Promise<boolean> {
+    options.signal?.throwIfAborted()
+    try {
+      return await this.isLocal(parseCid(cid), options)
+    } catch (err) {
+      return await this.corrupted(cid, err)
+    }
+  }
+
   /** fetches the CID's DAG from peers first when it is not all local (a file: every block, with deadlines) */
   async pin (cid: Cid, reason: PinReason | readonly PinReason[], options: GetOptions = {}): Promise<void> {
     options.signal?.throwIfAborted()
     const parsed = parseCid(cid)
     const reasons = (typeof reason === 'string' ? [reason] : reason).map(checkReason)
+    // held from before the walk to the record: a collection running meanwhile marks this DAG first
+    const hold = this.holds.scope()
+    try {
+      hold.keep(parsed)
+      await this.holds.settled()
+      await this.pinHeld(cid, parsed, reasons, options)
+    } finally {
+      hold.release()
+    }
+  }
+
+  private async pinHeld (cid: Cid, parsed: CID, reasons: PinReason[], options: GetOptions): Promise<void> {
     // one offline walk of the whole DAG (any codec) answers both "fetch first?" and "may it be pinned?"
     const whole = async (): Promise<boolean> => {
       try {
@@ -249,40 +307,48 @@ export class HeliaContentStore implements ContentStore {
     for await (const root of this.pins.roots(options)) yield cidToString(root)
   }
 
-  async gc (options: AbortOptions = {}): Promise<{ removed: number }> {
-    // cleared before the sweep too: a stat during it must not answer from what it is removing
-    this.complete.forgetAll()
-    const result = await collectGarbage({
-      helia: this.helia,
-      verified: this.verified,
-      roots: () => this.pins.roots(options),
-      inflight: this.inflight,
-      log: this.log,
-      onCorrupt: async (root, err) => { await this.corrupted(cidToString(root), err).catch(() => { /* reported; gc goes on */ }) }
-    }, options)
-    this.complete.forgetAll()
-    return result
+  async gc (options: AbortOptions = {}): Promise<GcResult> {
+    return await this.collector.request(options)
   }
 
-  async putJson (value: unknown, options: AbortOptions & { pin?: PinReason } = {}): Promise<Cid> {
+  async stop (): Promise<void> {
+    await this.collector.stop()
+  }
+
+  private async collect (signal: AbortSignal): Promise<GcResult> {
+    return await collectGarbage({
+      local: this.local,
+      getCodec: this.helia.getCodec.bind(this.helia),
+      roots: (options) => this.pins.roots(options),
+      holds: this.holds,
+      links: this.links,
+      log: this.log,
+      drop: async (cid) => { await this.dropBlock(cid) },
+      // a stat must not answer from what a batch removed
+      onRemoved: () => { this.complete.forgetAll() },
+      onCorrupt: async (root, err) => { await this.corrupted(cidToString(root), err).catch(() => { /* reported; gc goes on */ }) }
+    }, signal)
+  }
+
+  async putJson (value: unknown, options: WriteOptions & { pin?: PinReason } = {}): Promise<Cid> {
     options.signal?.throwIfAborted()
     const { bytes, linkFree } = encodeDagJson(value)
     const cid = CID.createV1(dagJson.code, await sha256.digest(bytes))
     const id = cidToString(cid)
-    if (options.pin == null) {
-      await this.helia.blockstore.put(cid, bytes, options)
-      return id
-    }
-    const reason = checkReason(options.pin)
-    // held from the write to the pin, so a collection running meanwhile keeps the block
-    this.inflight.hold(cid)
+    const reason = options.pin != null ? checkReason(options.pin) : undefined
+    // held from before the write to the pin (or in the caller's hold until it pins what links here)
+    const own = this.holds.scope()
     try {
+      own.keep(cid)
+      this.keepIn(options.hold, cid)
+      if (this.holds.isDeleting(cid)) await this.holds.settled()
       await this.helia.blockstore.put(cid, bytes, options)
+      if (reason == null) return id
       // a block that links nowhere is whole once written: no walk (which would decode it) is needed
       if (linkFree) await this.pins.pin(cid, [reason], true, options)
       else await this.pin(id, reason, options)
     } finally {
-      this.inflight.release(cid)
+      own.release()
     }
     return id
   }

@@ -88,3 +88,8 @@ export class ImportUnreadableError extends Error {
 export class ImportFileChangedError extends Error {
   override name = 'ImportFileChangedError'
 }
+
+/** Thrown by gc() once the store is stopping: a collection running then is aborted between two batches */
+export class StoreStoppedError extends Error {
+  override name = 'StoreStoppedError'
+}

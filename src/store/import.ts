@@ -5,9 +5,9 @@ import {
   ImportDisabledError, ImportFileChangedError, ImportFileNotFoundError, ImportNotAFileError, ImportUnreadableError,
   OutsideImportDirsError
 } from './errors.js'
-import type { AbortOptions, AddResult, ContentStore } from './types.js'
+import type { AddResult, ContentStore, WriteOptions } from './types.js'
 
-export interface ImportFileInit extends AbortOptions {
+export interface ImportFileInit extends WriteOptions {
   /** folders files may be imported from; none means import is disabled */
   importDirs: string[]
   store: Pick<ContentStore, 'addStream'>
@@ -148,7 +148,7 @@ export async function importFile (path: string, init: ImportFileInit): Promise<A
   const real = await resolveImportPath(path, init.importDirs)
   const handle = await openImport(path, real, init.importDirs)
   try {
-    return await init.store.addStream(readAll(handle, path, init.signal), { signal: init.signal })
+    return await init.store.addStream(readAll(handle, path, init.signal), { signal: init.signal, ...(init.hold != null ? { hold: init.hold } : {}) })
   } finally {
     await handle.close()
   }

@@ -31,7 +31,7 @@ export type SyncHelia = Pick<Helia, 'datastore' | 'routing' | 'logger' | 'keycha
 
 export interface StateSyncComponents {
   helia: SyncHelia
-  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin'>
+  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold'>
   /** this node's results: cache id -> CID */
   localIndex: Pick<CacheIndex, 'entries'>
   /** peers' results, as hints */

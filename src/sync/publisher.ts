@@ -24,7 +24,7 @@ export interface PublishReport {
 }
 
 export interface PublisherDeps {
-  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin'>
+  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold'>
   localIndex: Pick<CacheIndex, 'entries'>
   state: SyncStateStore
   ipns: () => IPNS
@@ -135,23 +135,31 @@ export class ManifestPublisher {
       prev = current.batches
     }
     let seq = this.seq
-    for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
-      const batch: StateBatch = { prev, seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
-      prev = CID.parse(await this.deps.store.putJson(batch, { signal }))
+    // the batches are pinned only through the manifest that links them: held until it is pinned
+    const hold = this.deps.store.hold()
+    let manifest: StateManifest
+    let cid: Cid
+    try {
+      for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
+        const batch: StateBatch = { prev, seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
+        prev = CID.parse(await this.deps.store.putJson(batch, { signal, hold }))
+      }
+      manifest = {
+        type: MANIFEST_TYPE,
+        version: MANIFEST_VERSION,
+        peer: this.deps.peerId,
+        clusterKeyHash: this.deps.clusterKeyHash,
+        seq,
+        batches: prev,
+        count: this.count + entries.length,
+        published: await this.deps.publishedItems(),
+        updatedAt: new Date().toISOString(),
+        ...(url != null ? { url } : {})
+      }
+      cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
+    } finally {
+      hold.release()
     }
-    const manifest: StateManifest = {
-      type: MANIFEST_TYPE,
-      version: MANIFEST_VERSION,
-      peer: this.deps.peerId,
-      clusterKeyHash: this.deps.clusterKeyHash,
-      seq,
-      batches: prev,
-      count: this.count + entries.length,
-      published: await this.deps.publishedItems(),
-      updatedAt: new Date().toISOString(),
-      ...(url != null ? { url } : {})
-    }
-    const cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
     const old = this.manifest
     await this.deps.state.setOwn({ seq, count: manifest.count, manifest: cid })
     if (old != null && old !== cid) await this.deps.store.unpin(old, 'manifest').catch((err: Error) => this.deps.log.warn({ err: err.message }, 'unpin of old manifest failed'))

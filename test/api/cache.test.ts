@@ -130,6 +130,8 @@ describe('api /cache', () => {
     expect(del.status).toBe(200)
     expect(del.body).toMatchObject({ cid, cacheEntries: 1 })
     expect(await t.node.state.cacheIndex.get('c'.repeat(64) as never)).toBeUndefined()
+    // collected after the answer
+    await t.library.gc()
     expect(await t.node.store.has(cid as never)).toBe(false)
     expect((await call(`${t.url}/cache/${cid}`)).status).toBe(404)
     // an input of a completed run cannot be deleted

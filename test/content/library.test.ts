@@ -91,11 +91,13 @@ describe('content library deletion rules (through the API, with L2)', () => {
     const discarded = await del(`/runs/${String(run.body.id)}`)
     expect(discarded.status).toBe(200)
     expect(discarded.body.unpinned).toEqual(expect.arrayContaining([output, intermediate, input]))
+    await t.library.gc()
     expect(await t.node.store.has(output as never)).toBe(false)
     expect(await t.node.store.has(intermediate as never)).toBe(false)
     // the upload pin keeps the input; no run uses it any more, so it can now be deleted
     expect(await t.node.store.pinReasons(input as never)).toEqual(['upload'])
     expect((await del(`/cache/${input}`)).status).toBe(200)
+    await t.library.gc()
     expect(await t.node.store.has(input as never)).toBe(false)
     // the same run again recomputes instead of pointing at deleted bytes
     expect(await upload(await readFile(media.image))).toBe(input)
@@ -121,6 +123,7 @@ describe('content library deletion rules (through the API, with L2)', () => {
     const deleted = await del(`/cache/${intermediate}`)
     expect(deleted.status).toBe(200)
     expect(deleted.body.cacheEntries).toBe(1)
+    await t.library.gc()
     expect(await t.node.store.has(intermediate as never)).toBe(false)
   })
 })

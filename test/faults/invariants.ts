@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { MemoryBlockstore } from 'blockstore-core'
 import { Redis } from 'ioredis'
 import { expect } from 'vitest'
-import { addContent, InflightBlocks } from '../../src/store/add.js'
+import { addContent } from '../../src/store/add.js'
+import { Holds } from '../../src/store/holds.js'
 import type { RunRecord } from '../../src/state/types.js'
 
 /**
@@ -18,7 +19,7 @@ export async function cidOfBytes (bytes: Uint8Array): Promise<string> {
   const blocks = new MemoryBlockstore()
   const { cid } = await addContent((async function * () { yield bytes })(), {
     blocks: { put: async (c, b) => await blocks.put(c, b), has: async (c) => await blocks.has(c), delete: async (c) => { await blocks.delete(c) } },
-    inflight: new InflightBlocks(),
+    holds: new Holds(),
     currentSize: async () => 0,
     pending: { bytes: 0 }
   })

@@ -74,6 +74,8 @@ describe('a store at its quota', () => {
 
     const freed = await fetch(`${t.url}/cache/${filler.body.cid as string}`, { method: 'DELETE' })
     expect(freed.status, await freed.text()).toBe(200)
+    // the deletion's blocks are collected after the answer
+    await t.library.gc()
     const again = await fetch(`${t.url}/runs?wait=120`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recipe: 'invert', inputs: [input.body.cid] }) })
     const retried = await again.json() as RunRecord
     const done = retried.status === 'completed' ? retried : await waitForRun(t.url, retried.id)

@@ -41,8 +41,8 @@ export const SCHEMAS: Record<string, unknown> = {
     properties: { cid, size: int, mediaType: str, name: str, addedAt: time }
   },
   StoredContent: { type: 'object', required: ['cid', 'size', 'mediaType'], properties: { cid, size: int, mediaType: str } },
-  DeleteResult: { type: 'object', properties: { cid, cacheEntries: int, removedBlocks: int } },
-  DiscardResult: { type: 'object', properties: { id: hex, unpinned: { type: 'array', items: cid }, removedBlocks: int } },
+  DeleteResult: { type: 'object', properties: { cid, cacheEntries: int } },
+  DiscardResult: { type: 'object', properties: { id: hex, unpinned: { type: 'array', items: cid } } },
   Asset: { type: 'object', required: ['name', 'cid'], properties: { name: str, cid, mediaType: str, size: int, createdAt: time } },
   Config: {
     type: 'object',

@@ -8,11 +8,14 @@ import { CarBlockMismatchError, CarHeaderError, CarTruncatedError, CarUnexpected
 import { fsBlockstoreOf } from './fs-blockstore.js'
 import { WriteWindow } from './write-window.js'
 import type { Helia } from '@helia/interface'
+import type { InflightBlocks } from '../holds.js'
 
 export interface ImportCarOptions {
   signal?: AbortSignal
   /** @default 2 MiB + 1 KiB */
   maxBlockBytes?: number
+  /** each block is held here from before it is written until the import ends, so a collection leaves it alone */
+  inflight?: InflightBlocks
 }
 
 export interface ImportCarResult {
@@ -44,6 +47,11 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   // Measured (256 MiB, 2 shared cores): the writes still cost B about a third of its CPU, mostly the
   // kernel copying into the page cache; Helia's put (has + mkdir + temp file + rename) is kept for its
   // GC lock and bitswap announce.
+  const held: CID[] = []
+  const hold = (cid: CID): void => {
+    options.inflight?.hold(cid)
+    held.push(cid)
+  }
   const writes = new WriteWindow(async (cid, bytes) => {
     await helia.blockstore.put(cid, bytes, { signal: options.signal })
     // only after a write that finished: a failed or aborted one may not be done with the bytes
@@ -85,6 +93,7 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
         pool?.give(block)
         continue
       }
+      hold(cid)
       await writes.add(cid, block)
     }
     const missing = expected.size - received.size
@@ -93,11 +102,13 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
     }
     await writes.drain()
     options.signal?.throwIfAborted()
+    hold(root)
     await helia.blockstore.put(root, rootBytes, { signal: options.signal })
     return { root, blocks, bytes }
   } finally {
     // never return while a write of this import is still running; stop the producer (a network stream)
     await writes.settle()
+    for (const cid of held) options.inflight?.release(cid)
     await iterator.return?.()
   }
 }

@@ -3,6 +3,7 @@ import { fetchCar, type FetchCarOptions } from './protocol.js'
 import { fetchCarHttp, type FetchCarHttpOptions } from './http-client.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import type { InflightBlocks } from '../holds.js'
 
 /**
  * The bulk path (DESIGN section 7): a whole DAG as one CARv1 stream (IPIP-402 trustless gateway
@@ -21,12 +22,17 @@ export {
   CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError, CarPeerUnreachableError, CarTimeoutError
 } from './errors.js'
 
+export interface PullOptions {
+  /** the blocks being written are held here until the pull ends (the store's collector skips them) */
+  inflight?: InflightBlocks
+}
+
 /** fetchCar piped into importCar: the DAG is local and verified when this resolves */
-export async function pullCar (helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol'> }, peer: PeerId | string, root: CID | string, options: FetchCarOptions = {}): Promise<ImportCarResult> {
-  return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, { signal: options.signal })
+export async function pullCar (helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol'> }, peer: PeerId | string, root: CID | string, options: FetchCarOptions & PullOptions = {}): Promise<ImportCarResult> {
+  return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, { signal: options.signal, ...(options.inflight != null ? { inflight: options.inflight } : {}) })
 }
 
 /** fetchCarHttp piped into importCar: the DAG from a peer's HTTP API, local and verified when this resolves */
-export async function pullCarHttp (helia: CarBlockSink, baseUrl: string, root: CID | string, options: FetchCarHttpOptions = {}): Promise<ImportCarResult> {
-  return await importCar(helia, fetchCarHttp(baseUrl, root, options), root, { signal: options.signal })
+export async function pullCarHttp (helia: CarBlockSink, baseUrl: string, root: CID | string, options: FetchCarHttpOptions & PullOptions = {}): Promise<ImportCarResult> {
+  return await importCar(helia, fetchCarHttp(baseUrl, root, options), root, { signal: options.signal, ...(options.inflight != null ? { inflight: options.inflight } : {}) })
 }

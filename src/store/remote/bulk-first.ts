@@ -1,8 +1,9 @@
 import type { CID } from 'multiformats/cid'
+import type { InflightBlocks } from '../holds.js'
 
 /** What the content store needs of the bulk path */
 export interface BulkFetchPort {
-  fetch(cid: string, options?: { signal?: AbortSignal }): Promise<unknown>
+  fetch(cid: string, options?: { signal?: AbortSignal, inflight?: InflightBlocks }): Promise<unknown>
 }
 
 /**

@@ -1,5 +1,6 @@
 import { RemoteFetcherImpl } from './remote-fetcher.js'
 import type { CarBlockSink } from '../car/index.js'
+import type { InflightBlocks } from '../holds.js'
 import type { Logger } from '../../util/logger.js'
 import type { Libp2p } from '@libp2p/interface'
 
@@ -58,7 +59,7 @@ export interface RemoteFetcher {
    * blocks reachable from the root, the root written last). Concurrent calls for one CID share one
    * transfer. Throws NoBulkSourceError or BulkFetchFailedError; nothing is pinned or indexed either way.
    */
-  fetch(cid: string, options?: { signal?: AbortSignal, peers?: string[] }): Promise<BulkFetchResult>
+  fetch(cid: string, options?: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks }): Promise<BulkFetchResult>
   readonly stats: BulkFetchStats
 }
 

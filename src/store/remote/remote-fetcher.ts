@@ -4,6 +4,7 @@ import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
 import { BulkFetchFailedError, NoBulkSourceError } from './errors.js'
 import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit } from './index.js'
 import type { Logger } from '../../util/logger.js'
+import type { InflightBlocks } from '../holds.js'
 
 /** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
 const NOT_THERE = 'CarRemoteError'
@@ -23,14 +24,14 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     this.maxCandidates = init.maxCandidates ?? DEFAULT_MAX_CANDIDATES
   }
 
-  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[] } = {}): Promise<BulkFetchResult> {
+  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks } = {}): Promise<BulkFetchResult> {
     options.signal?.throwIfAborted()
     const root = CID.parse(cid)
     const key = root.toString()
     // one transfer per CID; a caller that gives up does not abort the others' transfer
     let shared = this.inflight.get(key)
     if (shared == null) {
-      shared = this.run(root, options.peers ?? []).finally(() => this.inflight.delete(key))
+      shared = this.run(root, options.peers ?? [], options.inflight).finally(() => this.inflight.delete(key))
       this.inflight.set(key, shared)
     }
     if (options.signal == null) return await shared
@@ -56,7 +57,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     return found.sort((x, y) => rank(x) - rank(y)).slice(0, this.maxCandidates)
   }
 
-  private async run (root: CID, hinted: string[]): Promise<BulkFetchResult> {
+  private async run (root: CID, hinted: string[], held?: InflightBlocks): Promise<BulkFetchResult> {
     const peers = await this.candidates(root, hinted)
     if (peers.length === 0) {
       this.stats.failed++
@@ -75,13 +76,13 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     // transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
     for (const { peer, url } of peers) {
       if (url != null) {
-        const outcome = await this.viaHttp(root, peer, url, reasons)
+        const outcome = await this.viaHttp(root, peer, url, reasons, held)
         if (outcome === 'not-there') continue
         if (outcome != null) return done('http', peer, outcome.result, outcome.url)
       }
       // a worker (no URL), or a node whose HTTP server did not answer: the libp2p connection
       try {
-        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs }))
+        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...(held != null ? { inflight: held } : {}) }))
       } catch (err) {
         const e = err as Error
         reasons.push(`libp2p ${peer}: ${e.name}: ${e.message}`)
@@ -93,12 +94,12 @@ export class RemoteFetcherImpl implements RemoteFetcher {
   }
 
   /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'not-there' when the peer answered it lacks the DAG */
-  private async viaHttp (root: CID, peer: string, first: string, reasons: string[]): Promise<{ result: ImportCarResult, url: string } | 'not-there' | undefined> {
+  private async viaHttp (root: CID, peer: string, first: string, reasons: string[], held?: InflightBlocks): Promise<{ result: ImportCarResult, url: string } | 'not-there' | undefined> {
     let url: string | undefined = first
     for (let attempt = 0; url != null && attempt < 2; attempt++) {
       try {
         const clusterToken = this.c.clusterToken?.(root.toString())
-        return { result: await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}) }), url }
+        return { result: await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}), ...(held != null ? { inflight: held } : {}) }), url }
       } catch (err) {
         const e = err as Error
         reasons.push(`http ${url}: ${e.name}: ${e.message}`)
