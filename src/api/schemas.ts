@@ -29,16 +29,23 @@ export const runInputs = z.union([
   z.record(z.string().min(1).max(256), ref)
 ]).describe('CIDs or asset names: a list bound in order, or an object keyed by variable input name or node id')
 
+// length and characters are checked by the run service, which web forms go through too
+const outputName = z.string().min(1).optional()
+  .describe('a name for the output (at most 128 printable characters); a run that exists keeps the name it was created with: another one is a 409')
+const runParams = z.record(z.string(), z.unknown()).optional()
+  .describe('effect params (an effect by name only: a stored recipe declares none, so any is a 400 naming them)')
+
 export const runBody = z.object({
   recipe: z.string().min(1).max(256).describe('a stored recipe id or name, or an effect name (short form)'),
   inputs: runInputs.default([]),
-  output_name: z.string().min(1).max(256).optional(),
-  params: z.record(z.string(), z.unknown()).optional().describe('effect params (short form only)')
+  output_name: outputName,
+  params: runParams
 }).strict()
 
 export const configRunBody = z.object({
   inputs: runInputs.default([]),
-  output_name: z.string().min(1).max(256).optional()
+  output_name: outputName,
+  params: runParams
 }).strict()
 
 export const configUploadJson = z.object({

@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { ApiClient, CliError, EXIT } from './client.js'
+import { terminalJson, terminalText } from './terminal-text.js'
 
 export interface CliSettings {
   server?: string
@@ -67,10 +68,16 @@ export function collectPairs (value: string, previous: Record<string, unknown> =
   return { ...previous, [key]: parsed }
 }
 
+/**
+ * Prints an answer: `data` as JSON with --json, else `human`. Both pass through the terminal filter, so
+ * nothing the server stored (names, errors, older records) can reach the terminal as a control sequence;
+ * the commands also escape each name on its own, so a name cannot break a line in two.
+ */
 export function print (cmd: Command, human: string, data: unknown): void {
   if (globals(cmd).json === true) {
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n')
+    process.stdout.write(terminalJson(data) + '\n')
   } else {
-    process.stdout.write(human.endsWith('\n') ? human : human + '\n')
+    const text = terminalText(human, { lines: true })
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
 }

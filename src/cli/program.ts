@@ -6,6 +6,7 @@ import { registerLoginCommand } from './commands/login.js'
 import { registerRecipesCommand } from './commands/recipes.js'
 import { registerRenderCommand } from './commands/render.js'
 import { registerRunsCommand } from './commands/runs.js'
+import { terminalText } from './terminal-text.js'
 
 /**
  * The root command with the commands that talk to a server. It imports nothing of the node itself,
@@ -37,16 +38,17 @@ export async function runProgram (program: Command, argv: string[]): Promise<num
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage
     }
     if (err instanceof CliError) {
-      process.stderr.write(`artdag: ${err.message}\n`)
+      // server answers are shown escaped: an error can quote a stored name
+      process.stderr.write(`artdag: ${terminalText(err.message)}\n`)
       if (Array.isArray(err.details)) {
-        for (const d of err.details as Array<{ path?: string, message?: string }>) {
-          process.stderr.write(`  ${d.path ?? ''}: ${d.message ?? JSON.stringify(d)}\n`)
+        for (const d of err.details as Array<{ path?: unknown, message?: unknown }>) {
+          process.stderr.write(`  ${terminalText(String(d.path ?? ''))}: ${terminalText(typeof d.message === 'string' ? d.message : JSON.stringify(d))}\n`)
         }
       }
       return err.exitCode
     }
     const named = err as { name?: string, message?: string }
-    process.stderr.write(`artdag: ${named.message ?? String(err)}\n`)
+    process.stderr.write(`artdag: ${terminalText(named.message ?? String(err))}\n`)
     return named.name === 'ConfigError' || named.name === 'RecipeValidationError' ? EXIT.usage : EXIT.failed
   }
 }

@@ -11,6 +11,8 @@ export { coerceParams, paramProblem, paramsWithDefaults } from './effect-check.j
 export { InputBindingError, InvalidIdError, RecipeValidationError } from './errors.js'
 export type { Problem } from './errors.js'
 export { NODE_TYPES } from './types.js'
+export { MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, nameProblem } from './names.js'
+export { MAX_RECIPE_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH } from './yaml-limits.js'
 export type { NodeType, Plan, PlanStep, Recipe, RecipeNode, VariableInput } from './types.js'
 export {
   asCacheId, asCid, asPlanId, asRecipeId, canonicalJson, cidToString, hashCanonical, isCid, isHexId, sha3Hex

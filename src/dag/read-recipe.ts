@@ -1,4 +1,5 @@
 import { MAX_NODES } from './constants.js'
+import { nameProblem } from './names.js'
 import { asCid } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
@@ -51,6 +52,11 @@ export function readRecipe (doc: unknown, versionText?: string): { draft: DraftR
     if (typeof value === 'string') draft.head[field] = value
     else if (value !== undefined) bad(field, `must be a string, got ${show(value)}`)
   }
+  for (const field of ['name', 'version', 'description', 'owner'] as const) {
+    const value = draft.head[field]
+    const problem = value === undefined ? undefined : nameProblem(value, field === 'description' ? 'text' : 'name')
+    if (problem !== undefined) bad(field, problem)
+  }
   readRegistry(doc.registry, draft, bad)
   if (!isBag(doc.dag)) {
     bad('dag', doc.dag === undefined ? 'required: {nodes, output}' : `must be a mapping {nodes, output}, got ${show(doc.dag)}`)
@@ -92,6 +98,11 @@ function readNode (raw: unknown, path: string, bad: (path: string, message: stri
       bad(`${path}.${field}`, raw[field] === undefined ? 'required: a non-empty string' : `must be a non-empty string, got ${show(raw[field])}`)
       ok = false
     }
+  }
+  const idProblem = typeof raw.id === 'string' ? nameProblem(raw.id) : undefined
+  if (idProblem !== undefined) {
+    bad(`${path}.id`, idProblem)
+    ok = false
   }
   const inputs: string[] = []
   const inputPaths: string[] = []

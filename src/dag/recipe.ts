@@ -1,9 +1,11 @@
-import { parseDocument } from 'yaml'
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml'
+import type { Document } from 'yaml'
 import { checkEffects } from './effect-check.js'
 import { reachableIds } from './graph.js'
 import { asRecipeId, hashCanonical } from './ids.js'
 import { readRecipe } from './read-recipe.js'
 import { checkStructure, draftOf } from './structure.js'
+import { yamlLimitProblems } from './yaml-limits.js'
 import { EFFECT_RECIPE_INPUT } from './constants.js'
 import type { Problem } from './errors.js'
 import type { RecipeId } from './ids.js'
@@ -43,7 +45,11 @@ export function variableInputs (recipe: Recipe, options: { all?: boolean } = {})
 }
 
 function yamlProblems (text: string): { doc?: unknown, version?: string, problems: Problem[] } {
-  const document = parseDocument(text, { uniqueKeys: true })
+  const limits = yamlLimitProblems(text)
+  if (limits.length > 0) return { problems: limits }
+  const lineCounter = new LineCounter()
+  // duplicate keys are found by duplicateKeys below: the parser's own check compares every key with every other
+  const document = parseDocument(text, { uniqueKeys: false, lineCounter })
   const problems: Problem[] = document.errors.map(err => {
     const pos = err.linePos?.[0]
     return {
@@ -52,6 +58,7 @@ function yamlProblems (text: string): { doc?: unknown, version?: string, problem
       message: err.message.split(/ at line \d+, column \d+/)[0] ?? err.message
     }
   })
+  if (problems.length === 0) problems.push(...duplicateKeys(document, lineCounter))
   if (problems.length > 0) return { problems }
   try {
     const version = document.get('version', true) as { source?: unknown } | undefined
@@ -65,6 +72,26 @@ function yamlProblems (text: string): { doc?: unknown, version?: string, problem
   }
 }
 
+/** A key written twice in one mapping (scalar keys; a set per mapping, so linear in the document) */
+function duplicateKeys (document: Document, lineCounter: LineCounter): Problem[] {
+  const problems: Problem[] = []
+  visit(document, {
+    Map (_key, map) {
+      if (!isMap(map)) return
+      const seen = new Set<unknown>()
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue
+        if (seen.has(pair.key.value)) {
+          const pos = lineCounter.linePos(pair.key.range?.[0] ?? 0)
+          problems.push({ path: `line ${pos.line}, column ${pos.col}`, code: 'yaml-syntax', message: 'Map keys must be unique' })
+        }
+        seen.add(pair.key.value)
+      }
+    }
+  })
+  return problems
+}
+
 /** Parses and checks recipe YAML; never throws: every problem comes back with its path */
 export function parseRecipe (yamlText: string, init: ParseRecipeInit = {}): ParseResult {
   const { doc, version, problems } = yamlProblems(yamlText)
@@ -73,10 +100,26 @@ export function parseRecipe (yamlText: string, init: ParseRecipeInit = {}): Pars
   if (!read.complete) return { ok: false, problems: read.problems }
   const checked = checkStructure(read.draft)
   const all = [...read.problems, ...checked.problems]
-  if (init.effects !== undefined) all.push(...checkEffects(read.draft.registry, checked.checked, init.effects))
+  if (init.effects !== undefined) {
+    all.push(...checkEffects(read.draft.registry, checked.checked, init.effects))
+    all.push(...reservedName(read.draft.head.name, init.effects))
+  }
   if (all.length > 0 || checked.recipe === undefined) return { ok: false, problems: all }
   const recipe = checked.recipe
   return { ok: true, recipe, recipeId: recipeId(recipe), variableInputs: variableInputs(recipe) }
+}
+
+/**
+ * A recipe cannot take a built-in effect's name: `{"recipe": "<name>"}` in a run request would then mean
+ * two things. The effect's own short form (effectRecipe) carries its name, but is never parsed from YAML.
+ */
+function reservedName (name: string, effects: EffectCatalog): Problem[] {
+  if (effects.get(name) === undefined) return []
+  return [{
+    path: 'name',
+    code: 'reserved-name',
+    message: `"${name}" is the name of a built-in effect; a recipe cannot take it (run the effect as {"recipe": "${name}"}, or name the recipe otherwise)`
+  }]
 }
 
 /**

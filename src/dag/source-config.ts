@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { asCid } from './ids.js'
+import { nameProblem } from './names.js'
 import { zodProblems } from './problems.js'
+import type { Problem } from './errors.js'
 import type { ConfigResult } from './node-configs.js'
 
 const SOURCE_FIELDS = z.strictObject({
@@ -31,6 +33,12 @@ export function sourceConfig (raw: Record<string, unknown>, base: string, nodeId
     return { ok: false, problems: [{ path: base, code: 'bad-config', message }] }
   }
   if (input === true) {
+    const problems: Problem[] = []
+    for (const [field, value, kind] of [['name', name, 'name'], ['description', description, 'text']] as const) {
+      const problem = value === undefined ? undefined : nameProblem(value, kind)
+      if (problem !== undefined) problems.push({ path: `${base}.${field}`, code: 'bad-config', message: problem })
+    }
+    if (problems.length > 0) return { ok: false, problems }
     return { ok: true, config: { input: true, name: name ?? nodeId, ...(description === undefined ? {} : { description }) } }
   }
   const extra = [name === undefined ? undefined : 'name', description === undefined ? undefined : 'description']

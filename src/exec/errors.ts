@@ -41,3 +41,18 @@ export class UnknownRecipeError extends Error {
 export class UnknownInputError extends Error {
   override name = 'UnknownInputError'
 }
+
+/** Thrown when a run request sets params the recipe does not declare (a stored recipe declares none) */
+export class UnknownParamError extends Error {
+  override name = 'UnknownParamError'
+}
+
+/** Thrown when a run request's output_name is too long or holds control characters */
+export class InvalidNameError extends Error {
+  override name = 'InvalidNameError'
+}
+
+/** Thrown when a run request names the output of a run that exists under another output name */
+export class OutputNameConflictError extends Error {
+  override name = 'OutputNameConflictError'
+}

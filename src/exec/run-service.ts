@@ -1,9 +1,9 @@
 import { asCid, isCid, type Cid } from '../dag/ids.js'
-import { effectRecipe, parseRecipe, planRun, RecipeValidationError } from '../dag/index.js'
+import { effectRecipe, nameProblem, parseRecipe, planRun, RecipeValidationError } from '../dag/index.js'
 import type { Recipe } from '../dag/types.js'
 import type { EffectCatalog } from '../effects/types.js'
 import type { AssetRecord, RunRecord, StoredRecipe } from '../state/types.js'
-import { UnknownRecipeError, UnknownInputError } from './errors.js'
+import { InvalidNameError, OutputNameConflictError, UnknownParamError, UnknownRecipeError, UnknownInputError } from './errors.js'
 import type { Orchestrator } from './orchestrator.js'
 
 export interface RunRequest {
@@ -11,8 +11,9 @@ export interface RunRequest {
   recipe: string
   /** CIDs or asset names; positional, or by variable input name / node id */
   inputs: string[] | Record<string, string>
-  /** effect params for the short form */
+  /** effect params for the short form; a stored recipe declares none, so any is refused */
   params?: Record<string, unknown>
+  /** the name of the output; a run that exists already keeps the name it was created with */
   outputName?: string
   user?: string
 }
@@ -30,28 +31,44 @@ export class RunService {
   constructor (private readonly components: RunServiceComponents) {}
 
   async submit (request: RunRequest): Promise<RunRecord> {
+    const nameIssue = request.outputName === undefined ? undefined : nameProblem(request.outputName)
+    if (nameIssue !== undefined) throw new InvalidNameError(`output_name ${nameIssue}`)
     const { recipe, recipeId, name } = await this.resolveRecipe(request)
     const inputs = await this.resolveInputs(request.inputs)
     const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine })
-    return await this.components.orchestrator.submit(plan, {
+    const run = await this.components.orchestrator.submit(plan, {
       recipeName: name,
       recipeId,
       outputName: request.outputName,
       user: request.user
     })
+    if (request.outputName !== undefined && run.outputName !== request.outputName) {
+      const current = run.outputName === undefined ? 'no output name' : `the output name "${run.outputName}"`
+      throw new OutputNameConflictError(`output_name: run ${run.id} exists with ${current}, given by the request that created it; ` +
+        'send that output_name or none to get the run')
+    }
+    return run
   }
 
+  /**
+   * A built-in effect's name always means the effect (a recipe cannot be uploaded under one), anything
+   * else is a stored recipe's id or name. Params belong to effects: a stored recipe fixes its effects'
+   * params in its YAML and declares none for a run to set.
+   */
   private async resolveRecipe (request: RunRequest): Promise<{ recipe: Recipe, recipeId?: StoredRecipe['id'], name: string }> {
-    const stored = await this.components.recipes.resolve(request.recipe)
-    if (stored != null) {
-      const parsed = parseRecipe(stored.yaml)
-      if (!parsed.ok) throw new RecipeValidationError(parsed.problems)
-      return { recipe: parsed.recipe, recipeId: stored.id, name: stored.name }
-    }
     if (this.components.effects.get(request.recipe) != null) {
       return { recipe: effectRecipe(request.recipe, request.params ?? {}), name: request.recipe }
     }
-    throw new UnknownRecipeError(`unknown recipe or effect "${request.recipe}"`)
+    const stored = await this.components.recipes.resolve(request.recipe)
+    if (stored == null) throw new UnknownRecipeError(`unknown recipe or effect "${request.recipe}"`)
+    const params = Object.keys(request.params ?? {})
+    if (params.length > 0) {
+      throw new UnknownParamError(`params: recipe "${stored.name}" declares no params, so ${params.map((p) => `"${p}"`).join(', ')} cannot be set ` +
+        '(known: none; a recipe fixes its effects\' params in its YAML: upload a variant, or run one effect by name with params)')
+    }
+    const parsed = parseRecipe(stored.yaml)
+    if (!parsed.ok) throw new RecipeValidationError(parsed.problems)
+    return { recipe: parsed.recipe, recipeId: stored.id, name: stored.name }
   }
 
   private async resolveInputs (inputs: RunRequest['inputs']): Promise<Cid[] | Record<string, Cid>> {

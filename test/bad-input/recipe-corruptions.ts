@@ -61,8 +61,12 @@ export const corruptions: Corruption[] = [
     apply: (recipe, name) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: 'blur', params: { [`x-${name}`]: 1 } } }), code: 'unknown-param', message: exact(`effect "blur" has no parameter "x-${name}" (known: radius)`) })
   },
   {
-    name: 'deep nesting',
-    apply: (recipe, _name, huge) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: 'blur', params: { radius: nested(20 + Math.floor(huge % 180)) } } }), code: 'param-type', message: /^parameter "radius" must be a number, got / })
+    name: 'nesting within the limit',
+    apply: (recipe, _name, huge) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: 'blur', params: { radius: nested(1 + Math.floor(huge % 12)) } } }), code: 'param-type', message: /^parameter "radius" must be a number, got / })
+  },
+  {
+    name: 'nesting past the limit',
+    apply: (recipe, _name, huge) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: 'blur', params: { radius: nested(40 + Math.floor(huge % 160)) } } }), code: 'too-deep', message: exact('nesting deeper than 32 levels ([, { and indentation together); at most 32 are allowed') })
   },
   {
     name: 'unknown input node with a fuzzed name',

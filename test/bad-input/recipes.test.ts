@@ -96,6 +96,34 @@ describe('bad input: recipes', () => {
     expect(runs.runs ?? []).toEqual([])
   })
 
+  it('should refuse a megabyte of nested [ in milliseconds, naming the limit, while /health keeps answering', async () => {
+    const upload = async (body: string, type = 'text/yaml'): Promise<{ status: number, json: Record<string, unknown>, ms: number }> => {
+      const start = performance.now()
+      const res = await fetch(`${t.url}/configs/upload`, { method: 'POST', headers: { 'content-type': type }, body })
+      return { status: res.status, json: await res.json() as Record<string, unknown>, ms: performance.now() - start }
+    }
+    const mib = '['.repeat(1024 * 1024)
+    const deep = `name: x\ndag: ${'['.repeat(120 * 1024)}`
+    const health = async (): Promise<number> => {
+      const start = performance.now()
+      expect((await fetch(`${t.url}/health`)).status).toBe(200)
+      return performance.now() - start
+    }
+    // four hostile uploads in flight, and /health asked while they are
+    const pending = [upload(mib), upload(deep), upload(JSON.stringify({ yaml: mib.slice(64) }), 'application/json'), upload(mib)]
+    const healthMs = await health()
+    const answers = await Promise.all(pending)
+    for (const answer of answers) {
+      expect(answer.status).toBe(400)
+      expect(answer.json.error).toBe('recipe-validation')
+    }
+    expect(answers[0]?.json.message).toBe('invalid recipe (1 problem): yaml: the recipe is 1048576 bytes; at most 131072 are allowed')
+    expect(answers[1]?.json.message).toBe('invalid recipe (1 problem): line 2, column 36: nesting deeper than 32 levels ([, { and indentation together); at most 32 are allowed')
+    // before the limits, each of these held the event loop for seconds (3.4-3.8 s per request on an idle node)
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1500)
+    expect(healthMs).toBeLessThan(1000)
+  })
+
   it('should exit 1 from artdag validate listing the cycle and the unknown effect of a recipe file', async () => {
     await ensureBuilt()
     const dir = await mkdtemp(join(tmpdir(), 'artdag-bad-recipe-'))

@@ -148,7 +148,7 @@ describe('web pages', () => {
     expect(answer.res.status).toBe(303)
     const id = /^\/run\/([0-9a-f]{64})$/.exec(answer.res.headers.get('location') ?? '')?.[1] as string
     const run = await n.node.state.runs.get(id as never)
-    expect(run).toMatchObject({ recipeName: 'dog', outputName: 'from the form', inputs: [{ name: 'input', cid: 'bafkreiaw7xbswt43j3ks3blwhpciq4nni6el6ghunh4b4vwjrouthh6cjq' }] })
+    expect(run).toMatchObject({ recipeName: 'dog-recipe', outputName: 'from the form', inputs: [{ name: 'input', cid: 'bafkreiaw7xbswt43j3ks3blwhpciq4nni6el6ghunh4b4vwjrouthh6cjq' }] })
     await n.node.orchestrator.waitFor(run?.id as never, { signal: AbortSignal.timeout(60_000) })
   })
 

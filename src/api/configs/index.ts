@@ -47,6 +47,7 @@ export function configsRouter (components: ApiComponents, router = new Router())
     await submitAndAnswer(ctx, components, {
       recipe: recipe.id,
       inputs: body.inputs,
+      ...(body.params != null ? { params: body.params } : {}),
       ...(body.output_name != null ? { outputName: body.output_name } : {})
     })
   })

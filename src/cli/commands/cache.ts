@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import type { ApiClient } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
 import { progressBar } from '../progress.js'
+import { terminalText as t } from '../terminal-text.js'
 
 /** Downloads content by CID to a file (via a temp name, so a failed download leaves nothing behind) */
 export async function downloadTo (client: ApiClient, cid: string, file: string, showProgress: boolean): Promise<number> {
@@ -41,7 +42,7 @@ export function registerCacheCommand (program: Command): void {
     .option('--offset <n>', 'skip this many', '0')
     .action(async (opts: { limit: string, offset: string }, cmd: Command) => {
       const page = await clientFor(cmd).json<{ items: ContentItem[], total: number }>('GET', `/cache?limit=${encodeURIComponent(opts.limit)}&offset=${encodeURIComponent(opts.offset)}`)
-      const lines = page.items.map((c) => `${c.cid}  ${String(c.size ?? '').padStart(10)}  ${c.mediaType ?? ''}  ${c.name ?? ''}`)
+      const lines = page.items.map((c) => `${t(c.cid)}  ${String(c.size ?? '').padStart(10)}  ${t(c.mediaType ?? '')}  ${t(c.name ?? '')}`)
       print(cmd, lines.length > 0 ? `${lines.join('\n')}\n(${page.items.length} of ${page.total})` : 'no content', page)
     })
   cache.command('get').argument('<cid>').argument('[file]', 'where to write (default: the CID)')

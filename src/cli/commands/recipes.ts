@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import type { RunRecord, StoredRecipe } from '../../state/types.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
+import { terminalText as t } from '../terminal-text.js'
 import { describeRun, watchRun } from './render.js'
 
 export function registerRecipesCommand (program: Command): void {
@@ -10,19 +11,19 @@ export function registerRecipesCommand (program: Command): void {
   recipes.command('ls').description('list stored recipes')
     .action(async (_opts: unknown, cmd: Command) => {
       const page = await clientFor(cmd).json<{ items: StoredRecipe[], total: number }>('GET', '/configs?limit=100')
-      const lines = page.items.map((r) => `${r.id}  ${r.name}${r.version != null ? ` ${r.version}` : ''}  inputs: ${r.variableInputs.map((v) => v.name).join(', ') || '-'}`)
+      const lines = page.items.map((r) => `${t(r.id)}  ${t(r.name)}${r.version != null ? ` ${t(r.version)}` : ''}  inputs: ${r.variableInputs.map((v) => t(v.name)).join(', ') || '-'}`)
       print(cmd, lines.length > 0 ? lines.join('\n') : 'no recipes', page)
     })
   recipes.command('show').argument('<id>', 'recipe id or name')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const recipe = await clientFor(cmd).json<StoredRecipe>('GET', `/configs/${encodeURIComponent(id)}`)
-      print(cmd, `# ${recipe.name} (${recipe.id})\n${recipe.yaml}`, recipe)
+      print(cmd, `# ${t(recipe.name)} (${t(recipe.id)})\n${t(recipe.yaml, { lines: true })}`, recipe)
     })
   recipes.command('upload').argument('<file>', 'recipe YAML')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const yaml = await readFile(file, 'utf8').catch(() => { throw new CliError(`${file}: cannot read`, EXIT.usage) })
       const recipe = await clientFor(cmd).json<StoredRecipe>('POST', '/configs/upload', { yaml })
-      print(cmd, `${recipe.id} ${recipe.name}`, recipe)
+      print(cmd, `${t(recipe.id)} ${t(recipe.name)}`, recipe)
     })
   recipes.command('rm').argument('<id>')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
@@ -37,7 +38,7 @@ export function registerRecipesCommand (program: Command): void {
       const body = { inputs: named ? Object.fromEntries(inputs.map((i) => [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)])) : inputs }
       let run = await client.json<RunRecord>('POST', `/configs/${encodeURIComponent(id)}/run`, body)
       if (opts.sync === true) run = await watchRun(client, run.id, globals(cmd).json !== true)
-      print(cmd, opts.sync === true ? describeRun(run) : `${run.id} ${run.status}`, run)
+      print(cmd, opts.sync === true ? describeRun(run) : `${t(run.id)} ${t(run.status)}`, run)
       if (opts.sync === true && run.status !== 'completed') throw new CliError(`run ${run.id} ${run.status}`, EXIT.failed)
     })
 }

@@ -5,6 +5,7 @@ import type { ApiClient } from '../client.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, collectPairs, globals, print } from '../context.js'
 import { progressBar } from '../progress.js'
+import { terminalText as t } from '../terminal-text.js'
 import { downloadTo } from './cache.js'
 
 const FINAL = new Set(['completed', 'failed', 'cancelled'])
@@ -39,14 +40,16 @@ export async function watchRun (client: ApiClient, id: string, showProgress: boo
   return run
 }
 
+/** A run as text; every field from the server is escaped for the terminal, one line each */
 export function describeRun (run: RunRecord): string {
-  const lines = [`run ${run.id}`, `  status   ${run.status}`, `  recipe   ${run.recipeName}`]
-  for (const input of run.inputs) lines.push(`  input    ${input.name} = ${input.cid}`)
-  if (run.outputCid != null) lines.push(`  output   ${run.outputCid}`)
-  if (run.provenanceCid != null) lines.push(`  provenance ${run.provenanceCid}`)
-  if (run.error != null) lines.push(`  error    ${run.error}`)
+  const lines = [`run ${t(run.id)}`, `  status   ${t(run.status)}`, `  recipe   ${t(run.recipeName)}`]
+  for (const input of run.inputs) lines.push(`  input    ${t(input.name)} = ${t(input.cid)}`)
+  if (run.outputName != null) lines.push(`  name     ${t(run.outputName)}`)
+  if (run.outputCid != null) lines.push(`  output   ${t(run.outputCid)}`)
+  if (run.provenanceCid != null) lines.push(`  provenance ${t(run.provenanceCid)}`)
+  if (run.error != null) lines.push(`  error    ${t(run.error)}`)
   for (const step of run.steps) {
-    lines.push(`  - ${step.id.padEnd(16)} ${step.type.padEnd(9)} ${step.status.padEnd(9)} ${step.cid ?? ''}${step.durationMs != null ? ` ${step.durationMs} ms` : ''}`)
+    lines.push(`  - ${t(step.id).padEnd(16)} ${t(step.type).padEnd(9)} ${t(step.status).padEnd(9)} ${t(step.cid ?? '')}${step.durationMs != null ? ` ${Number(step.durationMs)} ms` : ''}`)
   }
   return lines.join('\n')
 }
@@ -81,7 +84,7 @@ export function registerRenderCommand (program: Command): void {
       if (opts.name != null) body.output_name = opts.name
       let run = await client.json<RunRecord>('POST', '/runs', body)
       if (opts.sync !== true && opts.output == null) {
-        print(cmd, `${run.id} ${run.status}`, run)
+        print(cmd, `${t(run.id)} ${t(run.status)}`, run)
         return
       }
       run = await watchRun(client, run.id, showProgress)

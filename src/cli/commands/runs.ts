@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import type { Page, RunRecord } from '../../state/types.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
+import { terminalText as t } from '../terminal-text.js'
 import { describeRun, watchRun } from './render.js'
 
 function checkId (id: string): string {
@@ -18,7 +19,7 @@ export function registerRunsCommand (program: Command): void {
     .action(async (opts: { status?: string, limit: string, offset: string }, cmd: Command) => {
       const query = new URLSearchParams({ limit: opts.limit, offset: opts.offset, ...(opts.status != null ? { status: opts.status } : {}) })
       const page = await clientFor(cmd).json<Page<RunRecord>>('GET', `/runs?${query}`)
-      const lines = page.items.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.recipeName.padEnd(16)}  ${r.outputCid ?? ''}`)
+      const lines = page.items.map((r) => `${t(r.id)}  ${t(r.status).padEnd(9)}  ${t(r.recipeName).padEnd(16)}  ${t(r.outputCid ?? '')}${r.outputName != null ? `  ${t(r.outputName)}` : ''}`)
       print(cmd, lines.length > 0 ? `${lines.join('\n')}\n(${page.items.length} of ${page.total})` : 'no runs', page)
     })
   runs.command('show').argument('<id>').description('show a run and its steps')

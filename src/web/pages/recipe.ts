@@ -21,15 +21,16 @@ interface Resolved {
 }
 
 async function resolveRecipe (deps: WebDeps, idOrName: string): Promise<Resolved> {
+  // as a run request resolves it: an effect's name means the effect (a recipe cannot take one)
+  if (deps.components.effects.get(idOrName) != null) {
+    const recipe = effectRecipe(idOrName)
+    return { recipe, inputs: variableInputs(recipe), ref: idOrName }
+  }
   const stored = await deps.components.recipes.resolve(idOrName)
   if (stored != null) {
     const parsed = parseRecipe(stored.yaml)
     if (!parsed.ok) throw new RecipeValidationError(parsed.problems)
     return { recipe: parsed.recipe, inputs: variableInputs(parsed.recipe), ref: stored.id, stored }
-  }
-  if (deps.components.effects.get(idOrName) != null) {
-    const recipe = effectRecipe(idOrName)
-    return { recipe, inputs: variableInputs(recipe), ref: idOrName }
   }
   throw new PageNotFoundError(`There is no recipe or effect "${idOrName}" on this node.`)
 }
