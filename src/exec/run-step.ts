@@ -56,9 +56,10 @@ export class StepRunner {
         this.executed.push(cacheId)
         if (this.executed.length > 10_000) this.executed.shift()
       }
+      const finished = Date.now()
       return {
         cacheId, cid, source, worker: this.init.workerId,
-        startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started
+        startedAt: new Date(started).toISOString(), finishedAt: new Date(finished).toISOString(), durationMs: finished - started
       }
     }
 
@@ -170,6 +171,8 @@ export class StepRunner {
       this.components.onResult?.(cacheId, cid)
       return { cid, source: 'executed' }
     } catch (err) {
+      // an abandoned step did not fail: its claim is released (hold) and whoever waits on it takes it over
+      if ((err as Error).name === 'StepAbandonedError') throw err
       const message = err instanceof Error ? err.message : String(err)
       await claims.publishResult(cacheId, { error: message }).catch((e: unknown) => { this.log.error({ err: e }, 'could not publish step failure') })
       throw err

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
 import type { Logger } from '../util/logger.js'
-import { isDeterministic } from './errors.js'
+import { STEP_ABANDON_WAIT_MS, STEP_WORKER_CLOSE_GRACE_MS } from './constants.js'
+import { isDeterministic, StepAbandonedError } from './errors.js'
 import type { LocalResults } from './local-results.js'
 import { STEP_QUEUE, type StepJobData, type StepJobResult } from './queue.js'
 import type { StepRunner } from './run-step.js'
@@ -14,12 +15,17 @@ export interface StepWorkerInit {
   stepTimeoutMs: number
   /** where results are handed to this process's orchestrator before BullMQ reports them */
   localResults?: LocalResults
+  /** how long stop() lets running steps finish before it abandons them @default STEP_WORKER_CLOSE_GRACE_MS */
+  closeGraceMs?: number
 }
 
 /** A pool of BullMQ workers running step jobs through the StepRunner */
 export class StepWorkerPool {
   private worker?: Worker<StepJobData, StepJobResult>
   private readonly log: Logger
+  /** aborts the running steps when stop() gives up waiting for them */
+  private readonly abandon = new AbortController()
+  private readonly running = new Set<Promise<unknown>>()
 
   constructor (readonly runner: StepRunner, private readonly init: StepWorkerInit, logger: Logger) {
     this.log = logger.child({ component: 'exec:worker' })
@@ -41,16 +47,18 @@ export class StepWorkerPool {
   }
 
   private async process (job: Job<StepJobData, StepJobResult>, jobSignal?: AbortSignal): Promise<StepJobResult> {
-    const signals = [AbortSignal.timeout(this.init.stepTimeoutMs)]
+    const signals = [AbortSignal.timeout(this.init.stepTimeoutMs), this.abandon.signal]
     if (jobSignal != null) signals.push(jobSignal)
     const signal = AbortSignal.any(signals)
-    try {
-      const result = await this.runner.obtain(job.data, {
+    const obtained = this.runner.obtain(job.data, {
         signal,
         onProgress: (progress) => {
           job.updateProgress(progress).catch((err: unknown) => { this.log.debug({ err }, 'progress update failed') })
         }
       })
+    this.running.add(obtained)
+    try {
+      const result = await obtained
       const out = job.data.runId != null ? { ...result, runId: job.data.runId } : result
       this.init.localResults?.publish(out.cacheId, out)
       return out
@@ -59,12 +67,38 @@ export class StepWorkerPool {
         throw new UnrecoverableError(err instanceof Error ? err.message : String(err))
       }
       throw err
+    } finally {
+      this.running.delete(obtained)
     }
   }
 
+  /**
+   * Lets the running steps finish and closes BullMQ's connections, for at most `closeGraceMs`: a step
+   * still running then (or a Redis that is away, which BullMQ's close would wait for) is abandoned. The
+   * connections are dropped first, so BullMQ records nothing for the abandoned jobs: their locks lapse and
+   * another worker takes them, as after a crash. Then their ffmpeg is killed and their work dirs removed.
+   */
   async stop (): Promise<void> {
     const worker = this.worker
     this.worker = undefined
-    await worker?.close()
+    if (worker == null) return
+    const closed = worker.close()
+    closed.catch((err: unknown) => { this.log.warn({ err }, 'worker close failed') })
+    if (await settlesWithin(closed, this.init.closeGraceMs ?? STEP_WORKER_CLOSE_GRACE_MS)) return
+    this.log.warn({ running: this.running.size }, 'worker did not close in time; abandoning its steps')
+    await settlesWithin(worker.disconnect(), STEP_ABANDON_WAIT_MS)
+    this.abandon.abort(new StepAbandonedError('the worker stopped before the step finished'))
+    await settlesWithin(Promise.allSettled(this.running), STEP_ABANDON_WAIT_MS)
+  }
+}
+
+/** whether the promise settled within `ms` (it is left to settle, or not, afterwards) */
+async function settlesWithin (promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<false>((resolve) => { timer = setTimeout(() => { resolve(false) }, ms) })
+  try {
+    return await Promise.race([promise.then(() => true, () => true), deadline])
+  } finally {
+    clearTimeout(timer)
   }
 }
