@@ -5,6 +5,7 @@ import type { MediaFile } from '../effects/types.js'
 import type { Logger } from '../util/logger.js'
 import type { CacheIndexPort, ClaimedStep, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
 import { fetchAll } from './fetch-all.js'
+import { clearWorkRoot } from './work-dirs.js'
 import type { StepJobData, StepJobProgress, StepJobResult } from './queue.js'
 
 export interface StepRunnerComponents {
@@ -44,6 +45,11 @@ export class StepRunner {
 
   constructor (private readonly components: StepRunnerComponents, private readonly init: StepRunnerInit) {
     this.log = components.logger.child({ component: 'exec:step' })
+  }
+
+  /** kills the step children and removes the work dirs a previous process of this data dir left (see clearWorkRoot) */
+  async clearLeftovers (): Promise<void> {
+    await clearWorkRoot(this.init.workRoot, this.log)
   }
 
   async obtain (data: StepJobData, options: ObtainOptions = {}): Promise<StepJobResult> {

@@ -32,7 +32,9 @@ export class StepWorkerPool {
   }
 
   async start (): Promise<void> {
-    if (this.worker != null || this.init.concurrency === 0) return
+    if (this.worker != null) return
+    await this.runner.clearLeftovers()
+    if (this.init.concurrency === 0) return
     this.worker = new Worker<StepJobData, StepJobResult>(STEP_QUEUE, async (job, _token, signal) => await this.process(job, signal), {
       connection: this.init.connection,
       prefix: this.init.prefix,
