@@ -43,7 +43,17 @@ export class StepWorkerPool {
       stalledInterval: Math.max(1000, Math.floor(this.init.lockDurationMs / 2)),
       maxStalledCount: 5
     })
-    this.worker.on('error', (err) => { this.log.error({ err }, 'worker error') })
+    let quietUntil = 0
+    this.worker.on('error', (err) => {
+      if (!isConnectionError(err)) {
+        this.log.error({ err }, 'worker error')
+        return
+      }
+      // BullMQ reports every failed reconnect attempt while Redis is away: say it once in a while
+      if (Date.now() < quietUntil) return
+      quietUntil = Date.now() + CONNECTION_ERROR_LOG_INTERVAL_MS
+      this.log.warn({ err: err.message }, 'Redis is unreachable; the workers reconnect when it is back')
+    })
     this.worker.on('failed', (job, err) => { this.log.warn({ jobId: job?.id, err: err.message }, 'step job failed') })
     await this.worker.waitUntilReady()
   }
@@ -88,10 +98,18 @@ export class StepWorkerPool {
     closed.catch((err: unknown) => { this.log.warn({ err }, 'worker close failed') })
     if (await settlesWithin(closed, this.init.closeGraceMs ?? STEP_WORKER_CLOSE_GRACE_MS)) return
     this.log.warn({ running: this.running.size }, 'worker did not close in time; abandoning its steps')
-    await settlesWithin(worker.disconnect(), STEP_ABANDON_WAIT_MS)
+    // dropped at once, not waited for: with Redis away the connections may never report their end
+    worker.disconnect().catch((err: unknown) => { this.log.debug({ err }, 'worker disconnect failed') })
     this.abandon.abort(new StepAbandonedError('the worker stopped before the step finished'))
     await settlesWithin(Promise.allSettled(this.running), STEP_ABANDON_WAIT_MS)
   }
+}
+
+const CONNECTION_ERROR_LOG_INTERVAL_MS = 10_000
+
+function isConnectionError (err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOENT' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || err.message === 'Connection is closed.'
 }
 
 /** whether the promise settled within `ms` (it is left to settle, or not, afterwards) */

@@ -10,6 +10,7 @@ import {
   type ManagedRedis
 } from '../../src/state/index.js'
 import { isAlive } from '../../src/state/stale-redis.js'
+import { configFromEnv, loadConfig } from '../../src/config/index.js'
 import { run } from './helpers.js'
 
 describe('managed redis', () => {
@@ -201,5 +202,17 @@ describe('managed redis', () => {
     await sleep(500)
     expect(isAlive(last)).toBe(false)
     expect(server.restarts).toBe(1)
+  })
+})
+
+describe('ARTDAG_REDIS_BIND', () => {
+  it('should default to loopback and take a list of IP addresses', () => {
+    expect(loadConfig(configFromEnv({}, '/nonexistent/.env')).redisBind).toEqual(['127.0.0.1'])
+    expect(loadConfig(configFromEnv({ ARTDAG_REDIS_BIND: '127.0.0.1, 10.1.2.3,::1' }, '/nonexistent/.env')).redisBind).toEqual(['127.0.0.1', '10.1.2.3', '::1'])
+  })
+
+  it('should refuse what is not an IP address, naming it', () => {
+    expect(() => loadConfig(configFromEnv({ ARTDAG_REDIS_BIND: '127.0.0.1,redis.example' }, '/nonexistent/.env')))
+      .toThrow('redisBind (ARTDAG_REDIS_BIND): "redis.example" is not an IP address (e.g. 127.0.0.1, 10.0.0.5, 0.0.0.0)')
   })
 })

@@ -17,6 +17,12 @@ interface NodeFlags {
   auth?: string
 }
 
+/**
+ * the longest an orderly stop may take after SIGTERM/SIGINT (the worker pool abandons its steps well
+ * before: see STEP_WORKER_CLOSE_GRACE_MS); a supervisor that waits 10 s before SIGKILL sees a clean exit
+ */
+const SHUTDOWN_DEADLINE_MS = 9_000
+
 function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
@@ -48,12 +54,19 @@ async function runUntilSignal (node: L1Node): Promise<void> {
     process.stdout.write(`artdag: admin token (shown once; save it with \`artdag login <token>\`):\n  ${token}\n`)
     if (node.apiUrl != null) process.stdout.write(`artdag: open ${node.apiUrl}/auth?token=${token} to log in the browser\n`)
   }
-  for (const line of workerCommand(node)) process.stdout.write(`artdag: ${line}\n`)
+  for (const line of workerCommand(node)) process.stdout.write(`${line}\n`)
   await firstEvent(process, ['SIGINT', 'SIGTERM'])
-  // a second signal does not wait for the orderly stop
+  // a second signal does not wait for the orderly stop, nor does anyone after SHUTDOWN_DEADLINE_MS
   const now = (): void => { process.exit(1) }
   process.once('SIGINT', now).once('SIGTERM', now)
+  const deadline = setTimeout(() => {
+    process.stderr.write(`artdag: the node did not stop within ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway\n`)
+    process.exit(1)
+  }, SHUTDOWN_DEADLINE_MS)
   await node.stop()
+  clearTimeout(deadline)
+  // stopped: a Redis client a library still has reconnecting to a Redis that is gone must not keep the process
+  process.exit(0)
 }
 
 /**
@@ -73,8 +86,8 @@ function workerCommand (node: L1Node): string[] {
   const bootstrap = node.mesh.multiaddrs()[0]
   return [
     exposed == null
-      ? 'extra workers on this machine (set ARTDAG_REDIS_BIND to let other machines in):'
-      : `extra workers (on another machine, with a copy of ${redis.passwordFile}):`,
+      ? 'artdag: extra workers on this machine (set ARTDAG_REDIS_BIND to let other machines in):'
+      : `artdag: extra workers (on another machine, with a copy of ${redis.passwordFile}):`,
     `  ${[...env, 'artdag worker', `--redis redis://${host}:${redis.port}`, `--redis-password-file ${redis.passwordFile}`,
       ...(bootstrap != null ? [`--bootstrap ${bootstrap}`] : [])].join(' ')}`
   ]
