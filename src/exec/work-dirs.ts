@@ -25,7 +25,7 @@ export async function clearWorkRoot (workRoot: string, log: Logger): Promise<voi
     } catch {}
   }
   const deadline = Date.now() + REAP_WAIT_MS
-  while (reaped.some(alive) && Date.now() < deadline) await sleep(20)
+  while ((await Promise.all(reaped.map(running))).some(Boolean) && Date.now() < deadline) await sleep(20)
   const entries = await readdir(workRoot).catch(() => [])
   if (entries.length > 0) log.info({ dirs: entries.length }, 'removing work dirs left by a previous process')
   await Promise.all(entries.map(async (name) => { await rm(join(workRoot, name), { recursive: true, force: true }) }))
@@ -43,11 +43,8 @@ async function leftoverChildren (workRoot: string): Promise<number[]> {
   return found
 }
 
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
+/** whether the process still runs: a killed one is a zombie until its new parent reaps it, which may take long */
+async function running (pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  return stat !== '' && stat[stat.lastIndexOf(')') + 2] !== 'Z'
 }
