@@ -8,7 +8,7 @@ import { checkCompletedRuns, createOrchestrator, createStepWorkerPool, LocalResu
 import { clusterToken, createMeshNode, type MeshNode } from './mesh/index.js'
 import {
   createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
-  createRedisConnection, createRunStore, createTokenStore, redisEndpoint, startManagedRedis, type ManagedRedis, type RedisEndpoint
+  createRedisConnection, createRunStore, createTokenStore, readRedisPassword, reconnectDelay, redisEndpoint, startManagedRedis, withRedisPassword, type ManagedRedis, type RedisEndpoint
 } from './state/index.js'
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
 import { createContentStore } from './store/index.js'
@@ -57,7 +57,8 @@ export class L1Node {
   lostResults?: LostResults
   /** base URL the API listens on, once started */
   apiUrl?: string
-  private managedRedis?: ManagedRedis
+  /** the node's own redis-server, when no REDIS_URL is configured */
+  managedRedis?: ManagedRedis
   private readonly stopTasks: Array<() => Promise<unknown>> = []
   /** this process's workers hand their results to its orchestrator here, ahead of BullMQ's report */
   private readonly localResults = new LocalResults()
@@ -90,8 +91,11 @@ export class L1Node {
   private async startStorage (): Promise<string> {
     const { config, logger } = this
     let redisUrl = config.redisUrl
+    if (redisUrl != null && config.redisPasswordFile != null) {
+      redisUrl = withRedisPassword(redisUrl, await readRedisPassword(config.redisPasswordFile))
+    }
     if (redisUrl == null) {
-      this.managedRedis = await startManagedRedis({ dataDir: config.dataDir, logger })
+      this.managedRedis = await startManagedRedis({ dataDir: config.dataDir, bind: config.redisBind, logger })
       this.stopTasks.push(async () => await this.managedRedis?.stop())
       // the node itself talks to its own server over the unix socket
       redisUrl = this.managedRedis.localUrl
@@ -284,8 +288,8 @@ export class L1Node {
 /** what BullMQ connects with: connection options, not a shared client (it opens its own blocking connections) */
 type RedisConnection = ReturnType<typeof redisConnectionOptions>
 
-function redisConnectionOptions (url: string, db: number): RedisEndpoint & { maxRetriesPerRequest: null } {
-  return { ...redisEndpoint(url, db), maxRetriesPerRequest: null }
+function redisConnectionOptions (url: string, db: number): RedisEndpoint & { maxRetriesPerRequest: null, retryStrategy: typeof reconnectDelay } {
+  return { ...redisEndpoint(url, db), maxRetriesPerRequest: null, retryStrategy: reconnectDelay }
 }
 
 export async function createL1Node (init: L1NodeInit = {}): Promise<L1Node> {

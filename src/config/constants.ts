@@ -4,6 +4,8 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_P2P_LISTEN = '/ip4/127.0.0.1/tcp/4100'
 export const DEFAULT_REDIS_DB = 5
 export const DEFAULT_REDIS_PREFIX = 'artdag:'
+/** the managed redis-server listens on loopback only unless told otherwise */
+export const DEFAULT_REDIS_BIND = '127.0.0.1'
 export const DEFAULT_CLAIM_LEASE_MS = 30_000
 export const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000

@@ -23,6 +23,8 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   L1_PUBLIC_URL: 'publicUrl',
   ARTDAG_MESH_URL: 'meshUrl',
   REDIS_URL: 'redisUrl',
+  ARTDAG_REDIS_PASSWORD_FILE: 'redisPasswordFile',
+  ARTDAG_REDIS_BIND: 'redisBind',
   ARTDAG_REDIS_PREFIX: 'redisPrefix',
   ARTDAG_REDIS_DB: 'redisDb',
   ARTDAG_AUTH: 'authMode',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
@@ -33,6 +34,13 @@ export const configSchema = z.object({
       ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) })
     }
   }).optional(),
+  /** a file holding the password of the Redis at redisUrl (a worker's copy of the node's `<data dir>/redis/password`), so the password stays out of URLs and process lists */
+  redisPasswordFile: z.string().min(1).optional(),
+  /** addresses the managed redis-server listens on; a non-loopback one lets workers on other machines in (password always required) */
+  redisBind: list.default([C.DEFAULT_REDIS_BIND]).superRefine((addresses, ctx) => {
+    if (addresses.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one address' })
+    for (const a of addresses) if (isIP(a) === 0) ctx.addIssue({ code: 'custom', message: `"${a}" is not an IP address (e.g. 127.0.0.1, 10.0.0.5, 0.0.0.0)` })
+  }),
   redisPrefix: z.string().min(1).default(C.DEFAULT_REDIS_PREFIX),
   redisDb: int(0, 15).default(C.DEFAULT_REDIS_DB),
   authMode: z.enum(['l2', 'local', 'none']).default('local'),

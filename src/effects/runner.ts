@@ -24,12 +24,35 @@ export interface RunFfmpegResult {
   elapsedMs: number
 }
 
+/** process groups of the ffmpeg children still running, killed when this process exits */
+const liveGroups = new Set<number>()
+let exitHook = false
+
+/** kills the child's whole process group (ffmpeg and anything it started); quiet when it is gone */
+function killGroup (pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {}
+}
+
+/**
+ * an exit of this process, orderly or not (an uncaught error, process.exit), takes its ffmpeg children
+ * with it; SIGKILL of this process cannot be caught: the next start reaps those (clearWorkRoot in exec)
+ */
+function track (pid: number): void {
+  liveGroups.add(pid)
+  if (exitHook) return
+  exitHook = true
+  process.on('exit', () => { for (const group of liveGroups) killGroup(group, 'SIGKILL') })
+}
+
 /** stderr fragments that point at the machine, not at the media: worth a retry */
 const TRANSIENT = /No space left on device|Cannot allocate memory|Resource temporarily unavailable|Too many open files/i
 
 /**
- * Runs the program (ffmpeg by default) with an argv array, never through a shell. stderr is drained
- * continuously, keeping only the last lines; abort or timeout sends SIGTERM, then SIGKILL after a grace.
+ * Runs the program (ffmpeg by default) with an argv array, never through a shell, in a process group of
+ * its own. stderr is drained continuously, keeping only the last lines; abort or timeout sends SIGTERM to
+ * the group, then SIGKILL after a grace; the group is killed when this process exits.
  * Rejects with the signal's reason on abort, FfmpegTimeoutError on timeout, FfmpegError on a failed exit.
  */
 export async function runFfmpeg (args: readonly string[], init: RunFfmpegInit = {}): Promise<RunFfmpegResult> {
@@ -41,7 +64,11 @@ export async function runFfmpeg (args: readonly string[], init: RunFfmpegInit = 
   const argv = withProgress ? ['-progress', 'pipe:1', '-nostats', ...args] : [...args]
   const started = Date.now()
   const tail: string[] = []
-  const child = spawn(program, argv, { stdio: ['ignore', withProgress ? 'pipe' : 'ignore', 'pipe'] })
+  // its own process group (detached: setsid), so the group can be killed whole, and a terminal's Ctrl-C
+  // reaches the node, which stops its steps in order, not ffmpeg behind its back
+  const child = spawn(program, argv, { stdio: ['ignore', withProgress ? 'pipe' : 'ignore', 'pipe'], detached: true })
+  const pid = child.pid
+  if (pid != null) track(pid)
 
   const lines = (onLine: (line: string) => void): (chunk: Buffer) => void => {
     let rest = ''
@@ -72,8 +99,8 @@ export async function runFfmpeg (args: readonly string[], init: RunFfmpegInit = 
   const stop = (reason: 'abort' | 'timeout'): void => {
     if (stopReason != null || child.exitCode != null) return
     stopReason = reason
-    child.kill('SIGTERM')
-    killTimer = setTimeout(() => { child.kill('SIGKILL') }, graceMs)
+    if (pid != null) killGroup(pid, 'SIGTERM')
+    killTimer = setTimeout(() => { if (pid != null) killGroup(pid, 'SIGKILL') }, graceMs)
     killTimer.unref()
   }
   const onAbort = (): void => { stop('abort') }
@@ -96,6 +123,7 @@ export async function runFfmpeg (args: readonly string[], init: RunFfmpegInit = 
     }
     return { stderrTail: tail.slice(), elapsedMs: Date.now() - started }
   } finally {
+    if (pid != null) liveGroups.delete(pid)
     clearTimeout(timeoutTimer)
     if (killTimer != null) clearTimeout(killTimer)
     init.signal?.removeEventListener('abort', onAbort)

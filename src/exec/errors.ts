@@ -27,6 +27,14 @@ export class ExecutorStoppedError extends Error {
   override name = 'ExecutorStoppedError'
 }
 
+/**
+ * The abort reason of a step whose worker stopped before it finished: not a failure of the step (no
+ * error is published for it; its job goes to another worker)
+ */
+export class StepAbandonedError extends Error {
+  override name = 'StepAbandonedError'
+}
+
 /** True for errors that would fail the same way on retry (bad media, bad params) */
 export function isDeterministic (err: unknown): boolean {
   return typeof err === 'object' && err != null && (err as { deterministic?: unknown }).deterministic === true

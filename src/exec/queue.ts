@@ -21,8 +21,10 @@ export interface StepJobResult {
   worker: string
   /** the run whose job produced the result (copied from the job data) */
   runId?: PlanId
+  /** when the worker took the step up (not when it was queued) */
   startedAt: string
   finishedAt: string
+  /** finishedAt - startedAt: the worker's time on the step, without its wait in the queue */
   durationMs: number
 }
 

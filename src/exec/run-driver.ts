@@ -69,7 +69,8 @@ export class RunDriver {
   }
 
   private async runOne (step: PlanStep, signal: AbortSignal, ready: () => void): Promise<void> {
-    const startedAt = new Date().toISOString()
+    // the step's inputs are ready and its job is queued now; a worker starts it when one is free
+    const queuedAt = new Date().toISOString()
     if (step.type === 'SOURCE') {
       if (step.cid == null) throw new StepFailedError(step.id, 'source step has no CID')
       try {
@@ -82,7 +83,7 @@ export class RunDriver {
       }
       this.outputs.set(step.id, step.cid)
       ready()
-      await this.hooks.onStep(step.id, { status: 'completed', cid: step.cid, source: 'local', startedAt, finishedAt: startedAt, durationMs: 0 })
+      await this.hooks.onStep(step.id, { status: 'completed', cid: step.cid, source: 'local', queuedAt, startedAt: queuedAt, finishedAt: queuedAt, durationMs: 0 })
       return
     }
     const inputs = step.inputs.map((id) => {
@@ -102,9 +103,11 @@ export class RunDriver {
         cid: result.cid,
         ...(!ours ? { source } : {}),
         worker: result.worker,
-        startedAt,
+        // the worker's own times: the wait in the queue is startedAt - queuedAt, not part of durationMs
+        queuedAt,
+        startedAt: result.startedAt,
         finishedAt: result.finishedAt,
-        durationMs: Date.parse(result.finishedAt) - Date.parse(startedAt)
+        durationMs: result.durationMs
       })
     } catch (err) {
       if (signal.aborted && err === signal.reason) throw err

@@ -5,6 +5,7 @@ import type { MediaFile } from '../effects/types.js'
 import type { Logger } from '../util/logger.js'
 import type { CacheIndexPort, ClaimedStep, ClaimsPort, ExecutorPort, RemoteIndexPort, StorePort } from './ports.js'
 import { fetchAll } from './fetch-all.js'
+import { clearWorkRoot } from './work-dirs.js'
 import type { StepJobData, StepJobProgress, StepJobResult } from './queue.js'
 
 export interface StepRunnerComponents {
@@ -46,6 +47,11 @@ export class StepRunner {
     this.log = components.logger.child({ component: 'exec:step' })
   }
 
+  /** kills the step children and removes the work dirs a previous process of this data dir left (see clearWorkRoot) */
+  async clearLeftovers (): Promise<void> {
+    await clearWorkRoot(this.init.workRoot, this.log)
+  }
+
   async obtain (data: StepJobData, options: ObtainOptions = {}): Promise<StepJobResult> {
     const { claims } = this.components
     const cacheId = data.step.cacheId
@@ -56,9 +62,10 @@ export class StepRunner {
         this.executed.push(cacheId)
         if (this.executed.length > 10_000) this.executed.shift()
       }
+      const finished = Date.now()
       return {
         cacheId, cid, source, worker: this.init.workerId,
-        startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started
+        startedAt: new Date(started).toISOString(), finishedAt: new Date(finished).toISOString(), durationMs: finished - started
       }
     }
 
@@ -176,6 +183,8 @@ export class StepRunner {
       this.components.onResult?.(cacheId, cid)
       return { cid, source: 'executed' }
     } catch (err) {
+      // an abandoned step did not fail: its claim is released (hold) and whoever waits on it takes it over
+      if ((err as Error).name === 'StepAbandonedError') throw err
       const message = err instanceof Error ? err.message : String(err)
       await claims.publishResult(cacheId, { error: message }).catch((e: unknown) => { this.log.error({ err: e }, 'could not publish step failure') })
       throw err

@@ -61,11 +61,8 @@ export class ResultSubscriber {
     this.connection = undefined
     this.channels.clear()
     if (sub == null) return
-    try {
-      await sub.quit()
-    } catch {
-      sub.disconnect()
-    }
+    // not quit(): it waits for Redis to answer, forever while Redis is away (a subscriber has no state to flush)
+    sub.disconnect()
   }
 
   private subscriber (): Redis {

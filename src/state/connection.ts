@@ -1,7 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../util/logger.js'
-import { InvalidRedisUrlError, RedisUnavailableError } from './errors.js'
-import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, DEFAULT_REDIS_DB } from './constants.js'
+import { readFile } from 'node:fs/promises'
+import { InvalidRedisUrlError, RedisPasswordFileError, RedisUnavailableError } from './errors.js'
+import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, DEFAULT_REDIS_DB, REDIS_RECONNECT_MAX_DELAY_MS } from './constants.js'
 
 export interface RedisConnectionInit {
   /** @default 5000 */
@@ -24,6 +25,15 @@ export function redactRedisUrl (url: string): string {
   } catch {
     return '<unparseable redis url>'
   }
+}
+
+/**
+ * How long ioredis waits before its next reconnect attempt: growing to at most a few seconds and never
+ * giving up, so a client (the node's, BullMQ's, a remote worker's) is back within that long of its Redis
+ * coming back, however long it was away
+ */
+export function reconnectDelay (attempt: number): number {
+  return Math.min(attempt * 100, REDIS_RECONNECT_MAX_DELAY_MS)
 }
 
 /** Where and how to reach Redis: what ioredis and BullMQ both take */
@@ -78,6 +88,27 @@ export function unixSocketUrl (path: string, password?: string): string {
   return url.toString()
 }
 
+/** The password in a password file (its first line), e.g. a worker's copy of a node's `<data dir>/redis/password` */
+export async function readRedisPassword (file: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new RedisPasswordFileError(`cannot read the Redis password file ${file}: ${(err as Error).message}`)
+  }
+  const password = text.split('\n')[0]?.trim() ?? ''
+  if (password === '') throw new RedisPasswordFileError(`the Redis password file ${file} is empty`)
+  return password
+}
+
+/** The Redis URL with `password` in it (the `password` parameter of a `unix://` URL), replacing any there */
+export function withRedisPassword (url: string, password: string): string {
+  const parsed = new URL(url)
+  if (parsed.protocol === 'unix:') parsed.searchParams.set('password', password)
+  else parsed.password = encodeURIComponent(password)
+  return parsed.toString()
+}
+
 /**
  * Opens an ioredis connection for the node (and BullMQ, which needs `maxRetriesPerRequest: null`)
  * to a URL `redisEndpoint` accepts, on database `db`.
@@ -88,7 +119,7 @@ export async function createRedisConnection (url: string, db: number = DEFAULT_R
   init: RedisConnectionInit = {}): Promise<Redis> {
   init.signal?.throwIfAborted()
   const timeoutMs = init.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS
-  const redis = new Redis({ ...redisEndpoint(url, db), maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: timeoutMs })
+  const redis = new Redis({ ...redisEndpoint(url, db), maxRetriesPerRequest: null, retryStrategy: reconnectDelay, lazyConnect: true, connectTimeout: timeoutMs })
   let lastError: unknown
   const onError = (err: unknown): void => { lastError = err }
   // without a listener ioredis prints every failed reconnect attempt as an unhandled error event

@@ -3,6 +3,8 @@ export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '
 
 /** how long createRedisConnection waits for Redis at startup */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5_000
+/** longest wait between two reconnect attempts of a Redis client (it never stops trying) */
+export const REDIS_RECONNECT_MAX_DELAY_MS = 2_000
 /** a revoked token is remembered this long (L2 tokens expire before that) */
 export const TOKEN_REVOCATION_TTL_S = 30 * 24 * 3600
 /** largest page a list() call returns */

@@ -7,6 +7,11 @@ export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError'
 }
 
+/** Thrown by readRedisPassword when the password file cannot be read or is empty */
+export class RedisPasswordFileError extends Error {
+  override name = 'RedisPasswordFileError'
+}
+
 /** Thrown by redisEndpoint for a URL that names no Redis it can reach (bad scheme, no host, no socket path) */
 export class InvalidRedisUrlError extends Error {
   override name = 'InvalidRedisUrlError'

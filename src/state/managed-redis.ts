@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import type { ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { silentLogger, type Logger } from '../util/logger.js'
 import { MANAGED_REDIS_READY_TIMEOUT_MS, MANAGED_REDIS_RESTART_DELAY_MS, MANAGED_REDIS_RESTART_MAX_DELAY_MS, MANAGED_REDIS_STOP_TIMEOUT_MS } from './constants.js'
-import { ManagedRedisStartError, RedisNotInstalledError } from './errors.js'
+import { ManagedRedisStartError } from './errors.js'
+import { launch, PortTakenError } from './managed-redis-launch.js'
 import { clearStaleRedis } from './stale-redis.js'
 import { unixSocketUrl } from './connection.js'
+import { connectHost, freePort, loadEndpoint, recordPort } from './managed-redis-endpoint.js'
 
 export interface ManagedRedisInit {
   /** the node's data dir; Redis keeps its AOF, config and pidfile in `<dataDir>/redis` */
@@ -25,10 +25,15 @@ export interface ManagedRedisInit {
   restart?: boolean
   /** first wait before a restart; doubled after each failed attempt up to 10 s @default 200 */
   restartDelayMs?: number
+  /**
+   * the addresses redis-server listens on for TCP clients; a non-loopback one lets workers on other
+   * machines in (the password is always required) @default ['127.0.0.1']
+   */
+  bind?: string[]
 }
 
 export interface ManagedRedis {
-  /** `redis://:<password>@127.0.0.1:<port>` (no db: pass it to createRedisConnection), for any process */
+  /** `redis://:<password>@127.0.0.1:<port>` (no db: pass it to createRedisConnection), for any process on this machine */
   readonly url: string
   /**
    * `unix://<dir>/redis.sock?password=<password>`, for clients on this machine: a command over the unix
@@ -36,7 +41,12 @@ export interface ManagedRedis {
    * socket path (the kernel's limit is 107 bytes).
    */
   readonly localUrl: string
+  /** the same at every start of the data dir (recorded in `<dir>/port`) */
   readonly port: number
+  /** the addresses it listens on for TCP clients */
+  readonly bind: readonly string[]
+  /** `<dir>/password`, owner-only: the password, the same at every start (what `artdag worker --redis-password-file` reads) */
+  readonly passwordFile: string
   /** `<dataDir>/redis` */
   readonly dir: string
   /** pid of the current redis-server (changes when it is restarted) */
@@ -47,7 +57,7 @@ export interface ManagedRedis {
   stop(): Promise<void>
 }
 
-/** a port taken between the free-port probe and redis-server's bind is retried with another one */
+/** at the first start, a port taken between the free-port probe and redis-server's bind is retried with another one */
 const BIND_ATTEMPTS = 3
 
 /** the longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL) */
@@ -55,11 +65,15 @@ const MAX_SOCKET_PATH = 107
 
 /**
  * Starts the node's private redis-server (the embedded default when no REDIS_URL is configured).
- * It listens on TCP 127.0.0.1 with a free port, for every client (a worker process, a peer's tools),
- * and on a unix socket in its dir (owner only), which the node itself uses: cheaper per command. A
- * data dir too deep for the socket path's 107 bytes gets TCP only. A random password (in a 0600
- * config file, not on the command line) keeps other local users out. AOF on (`appendfsync everysec`),
- * RDB snapshots off. A server that dies on its own is started again on the same port (see SupervisedRedis).
+ * It listens on TCP (`bind`, 127.0.0.1 by default) for every client (a worker process, on this machine or
+ * another), and on a unix socket in its dir (owner only), which the node itself uses: cheaper per
+ * command. A data dir too deep for the socket path's 107 bytes gets TCP only. A password (owner-only
+ * file, also in the 0600 config file, never on the command line) is always required. The port and the
+ * password are chosen at the first start and kept (see loadEndpoint), so clients configured once keep
+ * working across restarts of the node. When the recorded port is taken at a later start, the start fails
+ * saying so rather than moving to another port: workers elsewhere were given that port, and a node that
+ * moved would strand them without a word. AOF on (`appendfsync everysec`), RDB snapshots off. A server
+ * that dies on its own is started again on the same port (see SupervisedRedis).
  */
 export async function startManagedRedis (init: ManagedRedisInit): Promise<ManagedRedis> {
   init.signal?.throwIfAborted()
@@ -69,93 +83,57 @@ export async function startManagedRedis (init: ManagedRedisInit): Promise<Manage
   const pidFile = join(dir, 'redis.pid')
   const socketFile = join(dir, 'redis.sock')
   const socket = Buffer.byteLength(socketFile) <= MAX_SOCKET_PATH ? socketFile : undefined
+  const bind = init.bind ?? ['127.0.0.1']
   await clearStaleRedis(dir, pidFile, MANAGED_REDIS_STOP_TIMEOUT_MS, log)
-  const password = randomBytes(24).toString('hex')
+  const endpoint = await loadEndpoint(dir)
+  const { password } = endpoint
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
+    const recorded = endpoint.port
+    const port = recorded ?? await freePort(bind[0] ?? '127.0.0.1')
     const confFile = join(dir, 'redis.conf')
-    await writeFile(confFile, config({ dir, pidFile, port, password, socket }), { mode: 0o600 })
+    await writeFile(confFile, config({ dir, pidFile, port, password, socket, bind }), { mode: 0o600 })
     try {
       const relaunch = async (signal?: AbortSignal): Promise<ChildProcess> =>
         await launch(init.redisServerPath ?? 'redis-server', confFile, init.readyTimeoutMs ?? MANAGED_REDIS_READY_TIMEOUT_MS, signal)
       const child = await relaunch(init.signal)
-      log.info({ port, dir, pid: child.pid }, 'managed redis-server is ready')
-      return new SupervisedRedis(child, { port, dir, password, socket, log, relaunch, restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS })
+      if (recorded == null) await recordPort(endpoint, port)
+      log.info({ port, bind, dir, pid: child.pid }, 'managed redis-server is ready')
+      return new SupervisedRedis(child, {
+        port, bind, dir, password, passwordFile: endpoint.passwordFile, socket, log, relaunch,
+        restart: init.restart ?? true, restartDelayMs: init.restartDelayMs ?? MANAGED_REDIS_RESTART_DELAY_MS
+      })
     } catch (err) {
-      if (err instanceof PortTakenError && attempt < BIND_ATTEMPTS) continue
-      if (err instanceof PortTakenError) throw new ManagedRedisStartError(`redis-server could not bind a free port on 127.0.0.1 after ${BIND_ATTEMPTS} attempts`)
-      throw err
+      if (!(err instanceof PortTakenError)) throw err
+      if (recorded != null) {
+        throw new ManagedRedisStartError(`the managed redis-server's port ${port} (kept in ${endpoint.portFile}) is taken by another process on ${bind.join(', ')}: ` +
+          `stop that process, or delete ${endpoint.portFile} to have a new port chosen (then give workers the new one)`)
+      }
+      if (attempt >= BIND_ATTEMPTS) throw new ManagedRedisStartError(`redis-server could not bind a free port on ${bind.join(', ')} after ${BIND_ATTEMPTS} attempts`)
     }
   }
 }
-
-class PortTakenError extends Error {}
 
 function quote (value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
 }
 
-function config (c: { dir: string, pidFile: string, port: number, password: string, socket?: string }): string {
+function config (c: { dir: string, pidFile: string, port: number, password: string, socket?: string, bind: readonly string[] }): string {
   return [
     '# written by artdag at every start of the managed redis-server',
-    'bind 127.0.0.1', `port ${c.port}`, 'protected-mode yes', `requirepass ${c.password}`,
+    // protected mode only refuses password-less access from outside, and a password is always set
+    `bind ${c.bind.join(' ')}`, `port ${c.port}`, 'protected-mode yes', `requirepass ${c.password}`,
     ...(c.socket != null ? [`unixsocket ${quote(c.socket)}`, 'unixsocketperm 700'] : []),
     `dir ${quote(c.dir)}`, `pidfile ${quote(c.pidFile)}`, 'daemonize no', 'logfile ""',
     'appendonly yes', 'appendfsync everysec', 'save ""', ''
   ].join('\n')
 }
 
-async function launch (binary: string, confFile: string, readyTimeoutMs: number, signal?: AbortSignal): Promise<ChildProcess> {
-  const child = spawn(binary, [confFile], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const collect = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-4000) }
-  let ready = (): void => {}
-  child.stdout?.on('data', collect)
-  child.stderr?.on('data', collect)
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new ManagedRedisStartError(`redis-server was not ready within ${readyTimeoutMs} ms: ${tail(output)}`))
-      }, readyTimeoutMs)
-      const onAbort = (): void => { reject(signal?.reason) }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const done = (err?: Error): void => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        if (err == null) resolve()
-        else reject(err)
-      }
-      ready = () => { if (output.includes('Ready to accept connections')) done() }
-      child.stdout?.on('data', ready)
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        done(err.code === 'ENOENT'
-          ? new RedisNotInstalledError(`${binary} was not found: install Redis (Debian: apt-get install redis-server) or set REDIS_URL to an existing Redis`)
-          : new ManagedRedisStartError(`${binary} could not be started: ${err.message}`))
-      })
-      child.once('exit', (code, sig) => {
-        done(output.includes('Address already in use')
-          ? new PortTakenError()
-          : new ManagedRedisStartError(`redis-server exited during startup (${sig ?? `code ${String(code)}`}): ${tail(output)}`))
-      })
-    })
-  } catch (err) {
-    if (child.exitCode == null && child.pid != null) child.kill('SIGKILL')
-    throw err
-  } finally {
-    child.stdout?.off('data', collect)
-    child.stderr?.off('data', collect)
-    child.stdout?.off('data', ready)
-  }
-  // keep draining so a full pipe never blocks redis-server
-  child.stdout?.resume()
-  child.stderr?.resume()
-  return child
-}
-
 interface SupervisorInit {
   port: number
+  bind: readonly string[]
   dir: string
   password: string
+  passwordFile: string
   /** the unix socket it also listens on */
   socket?: string
   log: Logger
@@ -174,6 +152,8 @@ class SupervisedRedis implements ManagedRedis {
   readonly url: string
   readonly localUrl: string
   readonly port: number
+  readonly bind: readonly string[]
+  readonly passwordFile: string
   readonly dir: string
   restarts = 0
   private child: ChildProcess
@@ -185,11 +165,13 @@ class SupervisedRedis implements ManagedRedis {
   private readonly onProcessExit = (): void => { this.child.kill('SIGTERM') }
 
   constructor (child: ChildProcess, private readonly init: SupervisorInit) {
-    this.url = `redis://:${init.password}@127.0.0.1:${init.port}`
+    this.url = `redis://:${init.password}@${connectHost(init.bind)}:${init.port}`
     this.localUrl = init.socket == null
       ? this.url
       : unixSocketUrl(init.socket, init.password)
     this.port = init.port
+    this.bind = init.bind
+    this.passwordFile = init.passwordFile
     this.dir = init.dir
     this.child = child
     // if the node exits without stop() (an uncaught error), take the server down with it
@@ -257,21 +239,4 @@ class SupervisedRedis implements ManagedRedis {
     })()
     await this.stopping
   }
-}
-
-function tail (output: string): string {
-  const lines = output.trim().split('\n').slice(-5).join(' | ')
-  return lines === '' ? '(no output)' : lines
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address != null ? address.port : 0
-      server.close(() => { resolve(port) })
-    })
-  })
 }

@@ -14,8 +14,12 @@ export interface StepRecord {
   cid?: Cid
   source?: StepSource
   effect?: { name: string, version: string }
+  /** when the step's inputs were ready and its job was queued */
+  queuedAt?: string
+  /** when a worker took the step up (the wait in the queue is startedAt - queuedAt) */
   startedAt?: string
   finishedAt?: string
+  /** the worker's time on the step (render, or fetch/wait for a cached result), without the queue wait */
   durationMs?: number
   error?: string
   worker?: string

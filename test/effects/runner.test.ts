@@ -1,6 +1,35 @@
+import { spawn } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { projectRoot } from '../../src/util/paths.js'
 import { FfmpegError, FfmpegSpawnError, FfmpegTimeoutError, runFfmpeg } from '../../src/effects/index.js'
 import { makeTestMedia, type TestMedia } from '../fixtures/media.js'
+
+/** whether the process runs (a killed child of a process that died is a zombie until init reaps it) */
+async function running (pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  return stat !== '' && stat[stat.lastIndexOf(')') + 2] !== 'Z'
+}
+
+async function until (what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (!await probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** pids of the processes whose argv holds `marker` */
+async function processesWith (marker: string): Promise<number[]> {
+  const found: number[] = []
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0')
+    if (argv.includes(marker) && Number(name) !== process.pid) found.push(Number(name))
+  }
+  return found
+}
 
 let m: TestMedia
 beforeAll(async () => { m = await makeTestMedia() })
@@ -23,6 +52,35 @@ describe('runFfmpeg', () => {
     const err = await runFfmpeg(SLOW, { signal: controller.signal }).catch((e: unknown) => e)
     expect((err as Error).name).toBe('AbortError')
     expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('should kill the program\'s whole process group when aborted, not the program alone', async () => {
+    const pidFile = join(m.dir, 'grandchild.pid')
+    const controller = new AbortController()
+    // a program that starts a child of its own, as a shell or a wrapper script does
+    const rendering = runFfmpeg(['-c', `sleep 60 & echo $! > ${pidFile}; wait`], { ffmpegPath: '/bin/sh', signal: controller.signal })
+    rendering.catch(() => {})
+    let grandchild = 0
+    await until('the grandchild to start', async () => {
+      grandchild = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim())
+      return grandchild > 0
+    })
+    controller.abort()
+    await expect(rendering).rejects.toThrow()
+    await until('the grandchild to be gone', async () => !await running(grandchild))
+  })
+
+  it('should take ffmpeg down with the process that started it when that process exits', async () => {
+    const marker = `testsrc2=size=160x120:rate=25:duration=${30 + Math.random()}`
+    const script = `const { runFfmpeg } = await import(${JSON.stringify(join(projectRoot(), 'dist', 'src', 'effects', 'index.js'))})
+      runFfmpeg(['-hide_banner', '-nostdin', '-v', 'error', '-re', '-f', 'lavfi', '-i', ${JSON.stringify(marker)}, '-f', 'null', '-']).catch(() => {})
+      setTimeout(() => { throw new Error('the node crashes') }, 1500)`
+    const node = spawn(join(projectRoot(), 'node_modules', '.bin', 'node'), ['--input-type=module', '-e', script], { stdio: 'ignore' })
+    let ffmpeg: number[] = []
+    await until('ffmpeg to start', async () => (ffmpeg = await processesWith(marker)).length > 0)
+    await new Promise((resolve) => node.once('exit', resolve))
+    expect(node.exitCode).not.toBe(0)
+    await until('ffmpeg to be gone', async () => !(await Promise.all(ffmpeg.map(running))).some(Boolean))
   })
 
   it('should kill ffmpeg on timeout with a non-deterministic FfmpegTimeoutError', async () => {

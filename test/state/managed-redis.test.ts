@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  ManagedRedisInUseError, RedisNotInstalledError, createRedisConnection, createRedisKeys, createRunStore, startManagedRedis,
+  ManagedRedisInUseError, ManagedRedisStartError, RedisNotInstalledError, createRedisConnection, readRedisPassword, withRedisPassword, createRedisKeys, createRunStore, startManagedRedis,
   type ManagedRedis
 } from '../../src/state/index.js'
 import { isAlive } from '../../src/state/stale-redis.js'
+import { configFromEnv, loadConfig } from '../../src/config/index.js'
 import { run } from './helpers.js'
 
 describe('managed redis', () => {
@@ -54,6 +56,55 @@ describe('managed redis', () => {
     expect(conf.mode & 0o077).toBe(0)
     const second = await start()
     expect(await readRun(second, record.id)).toEqual(record)
+  })
+
+  it('should come back on the same port and password at every start, both kept in owner-only files', async () => {
+    const first = await start()
+    await first.stop()
+    const second = await start()
+    expect(second.url).toBe(first.url)
+    expect(second.port).toBe(first.port)
+    expect(second.passwordFile).toBe(join(dataDir, 'redis', 'password'))
+    const password = await readRedisPassword(second.passwordFile)
+    expect(first.url).toBe(`redis://:${password}@127.0.0.1:${first.port}`)
+    expect(Number((await readFile(join(dataDir, 'redis', 'port'), 'utf8')).trim())).toBe(first.port)
+    for (const file of ['password', 'port', 'redis.conf']) expect((await stat(join(dataDir, 'redis', file))).mode & 0o077).toBe(0)
+    // the password file is what a worker uses: the URL without a password plus the file reach the server
+    const redis = await createRedisConnection(withRedisPassword(`redis://127.0.0.1:${second.port}`, password), 5)
+    expect(await redis.ping()).toBe('PONG')
+    redis.disconnect()
+    // without the password, nothing
+    const anonymous = await createRedisConnection(`redis://127.0.0.1:${second.port}`, 5, { connectTimeoutMs: 1000 }).catch((e: unknown) => e)
+    expect((anonymous as Error).message).toContain('NOAUTH')
+  })
+
+  it('should refuse to start, naming the port and its file, when its kept port is taken', async () => {
+    const first = await start()
+    await first.stop()
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(first.port, '127.0.0.1', resolve))
+    try {
+      const err = await startManagedRedis({ dataDir }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ManagedRedisStartError)
+      const portFile = join(dataDir, 'redis', 'port')
+      expect((err as Error).message).toBe(`the managed redis-server's port ${first.port} (kept in ${portFile}) is taken by another process on 127.0.0.1: ` +
+        `stop that process, or delete ${portFile} to have a new port chosen (then give workers the new one)`)
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve))
+    }
+  })
+
+  it('should listen on the addresses it is told to bind, the password still required', async () => {
+    const server = await startManagedRedis({ dataDir, bind: ['127.0.0.2'] })
+    servers.push(server)
+    expect(server.bind).toEqual(['127.0.0.2'])
+    expect(server.url).toMatch(/@127\.0\.0\.2:\d+$/)
+    expect(await readFile(join(dataDir, 'redis', 'redis.conf'), 'utf8')).toMatch(/^bind 127\.0\.0\.2$/m)
+    const redis = await createRedisConnection(server.url, 5)
+    expect(await redis.ping()).toBe('PONG')
+    redis.disconnect()
+    const loopback = await createRedisConnection(`redis://127.0.0.1:${server.port}`, 5, { connectTimeoutMs: 1000 }).catch((e: unknown) => e)
+    expect((loopback as Error).message).toContain('ECONNREFUSED')
   })
 
   it('should serve this machine over an owner-only unix socket, the same data as over TCP', async () => {
@@ -151,5 +202,17 @@ describe('managed redis', () => {
     await sleep(500)
     expect(isAlive(last)).toBe(false)
     expect(server.restarts).toBe(1)
+  })
+})
+
+describe('ARTDAG_REDIS_BIND', () => {
+  it('should default to loopback and take a list of IP addresses', () => {
+    expect(loadConfig(configFromEnv({}, '/nonexistent/.env')).redisBind).toEqual(['127.0.0.1'])
+    expect(loadConfig(configFromEnv({ ARTDAG_REDIS_BIND: '127.0.0.1, 10.1.2.3,::1' }, '/nonexistent/.env')).redisBind).toEqual(['127.0.0.1', '10.1.2.3', '::1'])
+  })
+
+  it('should refuse what is not an IP address, naming it', () => {
+    expect(() => loadConfig(configFromEnv({ ARTDAG_REDIS_BIND: '127.0.0.1,redis.example' }, '/nonexistent/.env')))
+      .toThrow('redisBind (ARTDAG_REDIS_BIND): "redis.example" is not an IP address (e.g. 127.0.0.1, 10.0.0.5, 0.0.0.0)')
   })
 })

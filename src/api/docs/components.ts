@@ -19,7 +19,9 @@ export const SCHEMAS: Record<string, unknown> = {
       status: { type: 'string', enum: ['pending', 'claimed', 'running', 'completed', 'cached', 'failed'] },
       cid, source: { type: 'string', enum: ['local', 'peer', 'claim'] },
       effect: { type: 'object', properties: { name: str, version: str } },
-      startedAt: time, finishedAt: time, durationMs: { type: 'number' }, error: str, worker: str
+      queuedAt: { ...time, description: 'when its inputs were ready and its job was queued' },
+      startedAt: { ...time, description: 'when a worker took it up (queue wait = startedAt - queuedAt)' },
+      finishedAt: time, durationMs: { type: 'number', description: 'the worker\'s time on the step, without the queue wait' }, error: str, worker: str
     }
   },
   Run: {

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os'
 import type { Command } from 'commander'
-import { configFromEnv, loadConfig, type NodeConfigInit } from '../../config/index.js'
+import { configFromEnv, constants, loadConfig, type NodeConfigInit } from '../../config/index.js'
 import type { L1Node } from '../../node.js'
 import { firstEvent } from '../../util/events.js'
 
@@ -9,11 +10,18 @@ interface NodeFlags {
   dataDir?: string
   redisUrl?: string
   redis?: string
+  redisPasswordFile?: string
   p2pListen?: string[]
   bootstrap?: string[]
   workers?: string
   auth?: string
 }
+
+/**
+ * the longest an orderly stop may take after SIGTERM/SIGINT (the worker pool abandons its steps well
+ * before: see STEP_WORKER_CLOSE_GRACE_MS); a supervisor that waits 10 s before SIGKILL sees a clean exit
+ */
+const SHUTDOWN_DEADLINE_MS = 9_000
 
 function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
@@ -25,6 +33,7 @@ function flagsToConfig (flags: NodeFlags): NodeConfigInit {
   if (flags.host != null) out.host = flags.host
   if (flags.dataDir != null) out.dataDir = flags.dataDir
   if (flags.redisUrl != null || flags.redis != null) out.redisUrl = flags.redisUrl ?? flags.redis
+  if (flags.redisPasswordFile != null) out.redisPasswordFile = flags.redisPasswordFile
   if (flags.p2pListen != null) out.p2pListen = flags.p2pListen
   if (flags.bootstrap != null) out.bootstrap = flags.bootstrap
   if (flags.workers != null) out.workers = flags.workers
@@ -45,8 +54,43 @@ async function runUntilSignal (node: L1Node): Promise<void> {
     process.stdout.write(`artdag: admin token (shown once; save it with \`artdag login <token>\`):\n  ${token}\n`)
     if (node.apiUrl != null) process.stdout.write(`artdag: open ${node.apiUrl}/auth?token=${token} to log in the browser\n`)
   }
+  for (const line of workerCommand(node)) process.stdout.write(`${line}\n`)
   await firstEvent(process, ['SIGINT', 'SIGTERM'])
+  // a second signal does not wait for the orderly stop, nor does anyone after SHUTDOWN_DEADLINE_MS
+  const now = (): void => { process.exit(1) }
+  process.once('SIGINT', now).once('SIGTERM', now)
+  const deadline = setTimeout(() => {
+    process.stderr.write(`artdag: the node did not stop within ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway\n`)
+    process.exit(1)
+  }, SHUTDOWN_DEADLINE_MS)
   await node.stop()
+  clearTimeout(deadline)
+  // stopped: a Redis client a library still has reconnecting to a Redis that is gone must not keep the process
+  process.exit(0)
+}
+
+/**
+ * How to add workers to this node (its managed Redis): the command names the password file, never the
+ * password, so it is safe in terminals and logs alike
+ */
+function workerCommand (node: L1Node): string[] {
+  const redis = node.managedRedis
+  if (node.role !== 'serve' || redis == null) return []
+  const exposed = redis.bind.find((a) => !a.startsWith('127.') && a !== '::1')
+  const host = exposed == null ? '127.0.0.1' : exposed === '0.0.0.0' || exposed === '::' ? hostname() : exposed.includes(':') ? `[${exposed}]` : exposed
+  const { redisDb, redisPrefix } = node.config
+  const env = [
+    ...(redisDb !== constants.DEFAULT_REDIS_DB ? [`ARTDAG_REDIS_DB=${redisDb}`] : []),
+    ...(redisPrefix !== constants.DEFAULT_REDIS_PREFIX ? [`ARTDAG_REDIS_PREFIX=${redisPrefix}`] : [])
+  ]
+  const bootstrap = node.mesh.multiaddrs()[0]
+  return [
+    exposed == null
+      ? 'artdag: extra workers on this machine (set ARTDAG_REDIS_BIND to let other machines in):'
+      : `artdag: extra workers (on another machine, with a copy of ${redis.passwordFile}):`,
+    `  ${[...env, 'artdag worker', `--redis redis://${host}:${redis.port}`, `--redis-password-file ${redis.passwordFile}`,
+      ...(bootstrap != null ? [`--bootstrap ${bootstrap}`] : [])].join(' ')}`
+  ]
 }
 
 function nodeOptions (cmd: Command): Command {
@@ -70,6 +114,7 @@ export function registerServeCommands (program: Command): void {
     })
   nodeOptions(program.command('worker').description('run extra step workers against a node\'s Redis, joined to its mesh'))
     .option('--redis <url>', 'the Redis of the L1 node to work for')
+    .option('--redis-password-file <file>', 'a file holding that Redis\'s password: a copy of the node\'s <data dir>/redis/password (ARTDAG_REDIS_PASSWORD_FILE)')
     .action(async (flags: NodeFlags) => {
       const config = loadConfig(configFromEnv(process.env), flagsToConfig(flags))
       if (config.redisUrl == null) {

@@ -41,13 +41,19 @@ async function runDag (deps: WebDeps, run: RunRecord): Promise<SafeHtml> {
   return dagSvg(nodes, plan?.outputStep)
 }
 
+/** the step's wait in the queue, as the time cell's tooltip (the cell shows the worker's time alone) */
+function queueWait (s: RunRecord['steps'][number]): SafeHtml {
+  if (s.queuedAt == null || s.startedAt == null) return html``
+  return html` title="waited ${duration(Math.max(0, Date.parse(s.startedAt) - Date.parse(s.queuedAt)))} in the queue"`
+}
+
 function stepsTable (run: RunRecord): SafeHtml {
   return html`<table class="steps"><thead><tr><th>Step</th><th>Type</th><th>Status</th><th class="hide-narrow">Progress</th><th class="hide-narrow">Time</th><th>Output</th></tr></thead>
 <tbody>${run.steps.map((s) => html`<tr data-step="${s.id}">
 <td>${s.id}</td><td>${s.type}${s.effect != null ? html` <span class="muted">${s.effect.name} ${s.effect.version}</span>` : html``}</td>
 <td class="step-status">${badge(s.status)}${s.source != null ? html` <span class="muted small">${s.source}</span>` : html``}</td>
 <td class="hide-narrow"><progress max="1" value="${s.status === 'completed' || s.status === 'cached' ? 1 : 0}"></progress></td>
-<td class="hide-narrow step-time">${duration(s.durationMs)}</td>
+<td class="hide-narrow step-time"${queueWait(s)}>${duration(s.durationMs)}</td>
 <td class="step-cid">${s.cid != null ? cidLink(s.cid) : html``}${s.error != null ? html`<span class="error-text">${s.error}</span>` : html``}</td>
 </tr>`)}</tbody></table>`
 }

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../src/state/types.js'
+import { projectRoot } from '../../src/util/paths.js'
+import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
+import { freePort } from '../fixtures/redis-server.js'
+import { waitForRun } from './invariants.js'
+
+const root = projectRoot()
+const cli = join(root, 'dist', 'src', 'cli', 'main.js')
+const nodeBin = join(root, 'node_modules', '.bin', 'node')
+
+/** the worker command `artdag serve` printed, as argv after `artdag` */
+function printedWorkerCommand (log: string): string[] {
+  const line = /^ {2}(artdag worker .*)$/m.exec(log)?.[1]
+  if (line == null) throw new Error(`serve printed no worker command:\n${log}`)
+  return line.split(' ').slice(1)
+}
+
+/** `artdag worker` as its own process with exactly these arguments, one step at a time */
+function startWorker (args: string[], dataDir: string): { child: ChildProcess, log: () => string } {
+  const child = spawn(nodeBin, [cli, ...args], {
+    env: { ...process.env, ARTDAG_DATA_DIR: dataDir, ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_WORKERS: '1', ARTDAG_SYNC: 'false', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
+  return { child, log: () => out }
+}
+
+describe('an artdag worker on its node\'s managed Redis', () => {
+  let dir: string
+  let node: NodeProcess
+  let env: Record<string, string>
+  let worker: ReturnType<typeof startWorker>
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'artdag-fault-remote-worker-'))
+    // the worker finds the node again after its restart by its libp2p address: keep it, as a deployment does
+    env = { ARTDAG_WORKERS: '0', ARTDAG_SYNC: 'false', ARTDAG_P2P_LISTEN: `/ip4/127.0.0.1/tcp/${await freePort()}`, ARTDAG_CLAIM_LEASE_MS: '2000' }
+    node = await startNodeProcess(join(dir, 'node'), env)
+  }, 120_000)
+
+  afterAll(async () => {
+    worker?.child.kill('SIGKILL')
+    await node?.stop()
+    if (dir != null) await rm(dir, { recursive: true, force: true })
+  })
+
+  const render = async (effect: string): Promise<RunRecord> => {
+    const { status, body } = await node.api<RunRecord>('POST', '/runs', { recipe: effect, inputs: ['cat'] })
+    expect(status, JSON.stringify(body)).toBeLessThan(300)
+    const done = await waitForRun(node.url, body.id, 120_000)
+    expect(done.status, done.error).toBe('completed')
+    return done
+  }
+
+  it('should keep working across a restart of the node with the command serve printed, and stop within 10 s of SIGTERM once Redis is gone', async () => {
+    const passwordFile = join(dir, 'node', 'redis', 'password')
+    const password = (await readFile(passwordFile, 'utf8')).trim()
+    const args = printedWorkerCommand(node.log())
+    expect(args.join(' ')).toMatch(new RegExp(`^worker --redis redis://127\\.0\\.0\\.1:\\d+ --redis-password-file ${passwordFile} --bootstrap /ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${node.peerId}$`))
+    expect(node.log()).not.toContain(password)
+
+    worker = startWorker(args, join(dir, 'worker'))
+    const first = await render('invert')
+    expect(first.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
+
+    await node.stop('SIGTERM')
+    node = await startNodeProcess(join(dir, 'node'), env)
+    // the same port and password: the command printed now is the one the worker already runs
+    expect(printedWorkerCommand(node.log())).toEqual(args)
+    const second = await render('grayscale')
+    expect(second.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
+    expect(worker.log()).not.toContain(password)
+
+    // the node and its redis-server go away; the worker is told to stop while its Redis is gone
+    await node.stop('SIGTERM')
+    const exited = new Promise<number>((resolve) => { worker.child.once('exit', () => { resolve(Date.now()) }) })
+    // let its clients notice that Redis is gone (they start to reconnect)
+    const deadline = Date.now() + 20_000
+    while (!/redis connection error|ECONNREFUSED|connect ENOENT/.test(worker.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+    const signalled = Date.now()
+    worker.child.kill('SIGTERM')
+    const took = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => { resolve(Infinity) }, 15_000))]) - signalled
+    expect(took, worker.log()).toBeLessThan(10_000)
+  }, 300_000)
+})
