@@ -40,6 +40,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   ARTDAG_STORE_MAX_BYTES: 'storeMaxBytes',
   ARTDAG_SYNC: 'syncEnabled',
   ARTDAG_SYNC_INTERVAL_MS: 'syncIntervalMs',
+  ARTDAG_PEER_STATE_WAIT_MS: 'peerStateWaitMs',
   ARTDAG_CLUSTER_KEY: 'clusterKey',
   LOG_LEVEL: 'logLevel'
 }

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   storeMaxBytes: int(0).default(0),
   syncEnabled: bool.default(true),
   syncIntervalMs: int(100).default(C.DEFAULT_SYNC_INTERVAL_MS),
+  /** longest a step waits for the state of a peer that just connected before rendering (0: never waits) */
+  peerStateWaitMs: int(0, 60_000).default(C.DEFAULT_PEER_STATE_WAIT_MS),
   clusterKey: z.string().min(1).default(C.DEFAULT_CLUSTER_KEY),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()

@@ -24,8 +24,10 @@ export const MAX_ANNOUNCEMENT_BYTES = 1_024
 export const RESOLVE_CONCURRENCY = 4
 /** how long a peer whose manifest belongs to another cluster (or that has none) is skipped */
 export const FOREIGN_PEER_SKIP_MS = 10 * 60_000
-/** delay of the first resolve of a peer after it connects (lets identify and gossipsub settle) */
-export const PEER_CONNECT_RESOLVE_DELAY_MS = 200
+/** longest a lookup that misses waits for peers whose state is not known yet (just connected, being resolved) */
+export const DEFAULT_PEER_STATE_WAIT_MS = 500
+/** results of its workers a node fetches at once to list them as its own */
+export const HAND_OVER_CONCURRENCY = 4
 export const MANIFEST_TYPE = 'artdag/state'
 export const MANIFEST_VERSION = 1
 /** hints written to Redis at once while merging a batch */
