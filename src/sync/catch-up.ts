@@ -1,6 +1,7 @@
 import { multihashToIPNSRoutingKey } from '@helia/ipns'
 import { base64url } from 'multiformats/bases/base64'
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
+import type { Logger } from '../util/logger.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface CatchUpDeps {
@@ -9,6 +10,7 @@ export interface CatchUpDeps {
   resolve: (peer: string) => Promise<void>
   /** how long a connected peer counts as pending when its state cannot be resolved (no IPNS name) */
   windowMs: number
+  log: Logger
 }
 
 /**
@@ -91,10 +93,12 @@ export class PeerCatchUp {
   private connected (peer: PeerId): void {
     const id = peer.toString()
     this.pending.set(id, Date.now() + this.deps.windowMs)
-    if (this.deps.libp2p.services.pubsub.getSubscribers(ipnsTopicOf(peer)).some((p) => p.equals(peer))) this.resolve(id)
+    if (this.deps.libp2p.services.pubsub.getSubscribers(ipnsTopicOf(peer)).some((p) => p.equals(peer))) this.resolve(id, 'connected')
+    else this.deps.log.debug({ peer: id }, 'peer connected; its state is resolved once its IPNS subscription arrives')
   }
 
-  private resolve (peer: string): void {
+  private resolve (peer: string, why: string): void {
+    this.deps.log.debug({ peer, why }, 'catching up with peer')
     this.deps.resolve(peer).finally(() => {
       this.pending.delete(peer)
       this.notify()
@@ -120,6 +124,6 @@ export class PeerCatchUp {
     if (!subscriptions.some((s) => s.subscribe && s.topic === own)) return
     const id = peerId.toString()
     if (!this.pending.has(id)) this.pending.set(id, Date.now() + this.deps.windowMs)
-    this.resolve(id)
+    this.resolve(id, 'subscribed')
   }
 }

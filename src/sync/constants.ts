@@ -16,6 +16,8 @@ export const IPNS_KEY_NAME = 'self'
 /** IPNS record lifetime and TTL */
 export const IPNS_LIFETIME_MS = 48 * 60 * 60 * 1000
 export const IPNS_TTL_MS = 60_000
+/** newest batches a manifest links to directly, so a peer that catches up fetches them at once, not one by one */
+export const RECENT_BATCHES = 32
 /** entries per batch block (~140 bytes each, so a batch stays far below bitswap's 1 MiB block size) */
 export const MAX_BATCH_ENTRIES = 2_000
 /** gossip messages larger than this are dropped unread */

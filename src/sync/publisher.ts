@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { asCid, type CacheId, type Cid } from '../dag/ids.js'
-import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES } from './constants.js'
+import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES, RECENT_BATCHES } from './constants.js'
 import { InvalidManifestError, PublishUnreachedError } from './errors.js'
 import { parseBatch, parseManifest, type StateBatch, type StateManifest } from './manifest.js'
 import type { SyncStateStore } from './sync-state.js'
@@ -123,7 +123,7 @@ export class ManifestPublisher {
       await this.deps.ipns().publish(IPNS_KEY_NAME, CID.parse(manifest), {
         lifetime: IPNS_LIFETIME_MS,
         ttl: IPNS_TTL_MS,
-        // alone, a DHT put only waits for its timeout: keep the record locally (peers fetch it when they come)
+        // alone there is no one to send it to: keep the record locally (peers fetch it when they come)
         offline: peers === 0,
         signal: AbortSignal.any([AbortSignal.timeout(this.deps.publishTimeoutMs), ...(signal != null ? [signal] : [])]),
         onProgress: (evt) => {
@@ -144,14 +144,17 @@ export class ManifestPublisher {
     const entries = [...this.pending.entries()] as Array<[CacheId, Cid]>
     const url = this.deps.url()
     let prev: CID | null = null
+    let recent: CID[] = []
     if (this.manifest != null) {
       const current = parseManifest(await this.deps.store.getJson(this.manifest, { signal }), this.manifest)
       prev = current.batches
+      recent = current.recent ?? []
     }
     let seq = this.seq
     for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
       const batch: StateBatch = { prev, seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
       prev = CID.parse(await this.deps.store.putJson(batch, { signal }))
+      recent = [prev, ...recent].slice(0, RECENT_BATCHES)
     }
     const manifest: StateManifest = {
       type: MANIFEST_TYPE,
@@ -163,7 +166,8 @@ export class ManifestPublisher {
       count: this.count + entries.length,
       published: await this.deps.publishedItems(),
       updatedAt: new Date().toISOString(),
-      ...(url != null ? { url } : {})
+      ...(url != null ? { url } : {}),
+      recent
     }
     const cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
     const old = this.manifest

@@ -13,7 +13,18 @@ import { SyncStateStore } from './sync-state.js'
 import type { StateSync, StateSyncComponents, StateSyncInit, SyncStatus } from './index.js'
 import type { Logger } from '../util/logger.js'
 import type { Message } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
+import { NotFoundError, type PeerId } from '@libp2p/interface'
+import type { Routing } from '@helia/interface'
+
+/**
+ * Sync's IPNS names travel over pubsub, between connected peers. @helia/ipns adds Helia's own routing (the
+ * LAN DHT) to its routers and waits for every router on each resolve and publish: a DHT query would add a
+ * second or more to each catch-up and publish, for a record pubsub already delivers. This routing holds none.
+ */
+const NO_DHT_IPNS = {
+  get: async (): Promise<never> => { throw new NotFoundError('state sync keeps IPNS records off the DHT') },
+  put: async (): Promise<void> => {}
+} as unknown as Routing
 
 export class StateSyncImpl implements StateSync {
   readonly topic: string
@@ -76,7 +87,8 @@ export class StateSyncImpl implements StateSync {
       this.catchUp = new PeerCatchUp({
         libp2p: c.helia.libp2p,
         resolve: async (peer) => { if ((this.foreign.get(peer) ?? 0) < Date.now()) await this.resolveOnce(peer) },
-        windowMs: this.s.resolveTimeoutMs
+        windowMs: this.s.resolveTimeoutMs,
+        log: this.log
       })
       this.handOver = new WorkerHandOver({
         state: this.state,
@@ -100,7 +112,7 @@ export class StateSyncImpl implements StateSync {
     const router = pubSubIPNSRouting(helia) as ReturnType<typeof pubSubIPNSRouting> & { start?: () => Promise<void>, stop?: () => void }
     await router.start?.()
     this.router = router
-    this.name = ipns(helia, { routers: [router] })
+    this.name = ipns({ datastore: helia.datastore, logger: helia.logger, keychain: helia.keychain, events: helia.events, routing: NO_DHT_IPNS }, { routers: [router] })
     // a worker is known to its node as one of its own before it announces anything
     if (this.s.role === 'worker') await this.state.register()
     await this.publisher.load(this.shutdown.signal)
