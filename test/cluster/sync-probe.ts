@@ -20,11 +20,6 @@ export class SyncProbe {
     return text == null ? undefined : JSON.parse(text) as T
   }
 
-  /** the fields of the node's sync hash */
-  async syncFields (prefix: string): Promise<string[]> {
-    return await this.redis.hkeys(this.keys(prefix).sync())
-  }
-
   /** the peer a node's remote index names for a cache id */
   async hint (prefix: string, cacheId: CacheId): Promise<{ cid: Cid, peer: string } | undefined> {
     const text = await this.redis.hget(this.keys(prefix).remoteIndex(), cacheId)

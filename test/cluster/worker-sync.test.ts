@@ -76,10 +76,7 @@ describe('sync of a node with an `artdag worker`', () => {
     a = await start('a', prefixA, { ARTDAG_WORKERS: '0', ARTDAG_BOOTSTRAP: b.multiaddr })
     const w = startWorker(a, prefixA, dirs.w as string)
     worker = w.child
-    const workerPeer = await until('the worker to register', 60_000, async () => {
-      const field = (await probe.syncFields(prefixA)).find((f) => f.startsWith('worker:'))
-      return field?.slice('worker:'.length)
-    }, 100)
+    const workerPeer = await until('the worker to start', 60_000, async () => /"peerId":"(\w+)","role":"worker"[^\n]*"msg":"node started"/.exec(w.log())?.[1], 100)
     const byWorker = effectStep(await render(a, 'grayscale'))
     expect(byWorker.status).toBe('completed')
     expect(byWorker.worker).toContain(workerPeer.slice(-8))
