@@ -6,9 +6,9 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface CatchUpDeps {
   libp2p: Libp2p<{ pubsub: GossipSub }>
-  /** resolves one peer's state; settles (never throws) when the attempt ended */
-  resolve: (peer: string) => Promise<void>
-  /** how long a connected peer counts as pending when its state cannot be resolved (no IPNS name) */
+  /** resolves one peer's state; true once it is known (never throws) */
+  resolve: (peer: string) => Promise<boolean>
+  /** how long a connected peer counts as pending while its state cannot be resolved (no IPNS record yet) */
   windowMs: number
   log: Logger
 }
@@ -23,15 +23,18 @@ export function ipnsTopicOf (peer: PeerId): string {
 
 /**
  * Catches up with peers as soon as they are there: at start every connected peer, afterwards every new or
- * re-established connection, has its state resolved at once, as soon as its IPNS name can be resolved
- * (its subscription to its own record topic arrived). Until then the peer's state is pending, and a
- * lookup that misses waits a bounded moment for it (`waitForPending`) rather than rendering a step that
- * peer may hold.
+ * re-established connection, has its state resolved at once. A peer whose sync is not up yet (it has no
+ * record) is resolved again when it subscribes to its own record topic, which its sync does on start.
+ * Until its state is known (or `windowMs` passed) a peer is pending, and a lookup that misses waits a
+ * bounded moment for it (`waitForPending`) rather than rendering a step that peer may hold.
  */
 export class PeerCatchUp {
   /** peer -> when it stops counting as pending even without an answer */
   private readonly pending = new Map<string, number>()
   private readonly waiters = new Set<() => void>()
+  /** peers being resolved, and those to resolve once more when that ends (their sync started meanwhile) */
+  private readonly resolving = new Set<string>()
+  private readonly again = new Set<string>()
   private running = false
 
   constructor (private readonly deps: CatchUpDeps) {}
@@ -57,6 +60,7 @@ export class PeerCatchUp {
       libp2p.services.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     } catch {} // libp2p may already be stopped
     this.pending.clear()
+    this.again.clear()
     this.notify()
   }
 
@@ -93,16 +97,21 @@ export class PeerCatchUp {
   private connected (peer: PeerId): void {
     const id = peer.toString()
     this.pending.set(id, Date.now() + this.deps.windowMs)
-    if (this.deps.libp2p.services.pubsub.getSubscribers(ipnsTopicOf(peer)).some((p) => p.equals(peer))) this.resolve(id, 'connected')
-    else this.deps.log.debug({ peer: id }, 'peer connected; its state is resolved once its IPNS subscription arrives')
+    this.resolve(id, 'connected')
   }
 
   private resolve (peer: string, why: string): void {
+    if (this.resolving.has(peer)) {
+      this.again.add(peer)
+      return
+    }
+    this.resolving.add(peer)
     this.deps.log.debug({ peer, why }, 'catching up with peer')
-    this.deps.resolve(peer).finally(() => {
-      this.pending.delete(peer)
-      this.notify()
-    }).catch(() => {})
+    this.deps.resolve(peer).then((known) => {
+      this.resolving.delete(peer)
+      if (known && this.pending.delete(peer)) this.notify()
+      if (this.again.delete(peer) && this.running) this.resolve(peer, why)
+    }, () => { this.resolving.delete(peer) })
   }
 
   private notify (): void {
@@ -114,10 +123,12 @@ export class PeerCatchUp {
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    if (this.pending.delete(evt.detail.toString())) this.notify()
+    const peer = evt.detail.toString()
+    this.again.delete(peer)
+    if (this.pending.delete(peer)) this.notify()
   }
 
-  /** a peer's subscription to its own record topic: its name can be resolved now (or again, its sync restarted) */
+  /** a peer's subscription to its own record topic: its sync (re)started, it has a record to ask for */
   private readonly onSubscriptionChange = (evt: CustomEvent<SubscriptionChangeData>): void => {
     const { peerId, subscriptions } = evt.detail
     const own = ipnsTopicOf(peerId)

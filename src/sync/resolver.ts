@@ -7,7 +7,7 @@ import { parseBatch, parseManifest, type StateBatch } from './manifest.js'
 import type { SyncStateStore } from './sync-state.js'
 import type { CacheIndex } from '../state/index.js'
 import type { ContentStore } from '../store/index.js'
-import type { IPNS } from '@helia/ipns'
+import type { PeerId } from '@libp2p/interface'
 
 export interface ResolveReport {
   peer: string
@@ -29,13 +29,14 @@ export interface ResolverDeps {
   store: Pick<ContentStore, 'getJson'>
   remoteIndex: Pick<CacheIndex, 'setRemote'>
   state: SyncStateStore
-  ipns: () => IPNS
+  /** the value of the peer's IPNS record (its manifest path), asked of the peer; undefined when it has none */
+  nameOf: (peer: PeerId, signal: AbortSignal) => Promise<string | undefined>
   clusterKeyHash: string
   timeoutMs: number
 }
 
 /**
- * Resolves a peer's IPNS name (its PeerId) bypassing the cache, fetches the batches newer than the
+ * Resolves a peer's IPNS name (its PeerId) by asking the peer, fetches the batches newer than the
  * cursor kept for that peer, and merges their entries as hints (oldest batch first).
  */
 export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: AbortSignal): Promise<ResolveReport> {
@@ -45,11 +46,12 @@ export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: Ab
   const peerId = peerIdFromString(peer)
   let value: string | undefined
   try {
-    for await (const result of deps.ipns().resolve(peerId.toMultihash(), { nocache: true, signal: timeout() })) value = result.value
+    value = await deps.nameOf(peerId, timeout())
   } catch (err) {
     signal?.throwIfAborted()
     throw new PeerResolveError(`could not resolve the IPNS name of ${peer}: ${(err as Error).message}`)
   }
+  if (value == null) throw new PeerResolveError(`${peer} has no IPNS record (yet)`)
   const manifestCid = parseIpfsPath(value, peer)
   const nameMs = Date.now() - started
   const ms = (): { nameMs: number, durationMs: number } => ({ nameMs, durationMs: Date.now() - started })

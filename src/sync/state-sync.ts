@@ -6,6 +6,7 @@ import { FOREIGN_PEER_SKIP_MS, HTTP_URL_FETCH_KEY, RESOLVE_CONCURRENCY } from '.
 import { InvalidAnnouncementError, SyncNotStartedError } from './errors.js'
 import { WorkerHandOver } from './hand-over.js'
 import { PeerDirectory } from './peer-directory.js'
+import { fetchPeerName } from './peer-name.js'
 import { ManifestPublisher, type PublishReport } from './publisher.js'
 import { resolvePeer, type ResolveReport } from './resolver.js'
 import { settings, type Settings } from './settings.js'
@@ -17,9 +18,9 @@ import { NotFoundError, type PeerId } from '@libp2p/interface'
 import type { Routing } from '@helia/interface'
 
 /**
- * Sync's IPNS names travel over pubsub, between connected peers. @helia/ipns adds Helia's own routing (the
- * LAN DHT) to its routers and waits for every router on each resolve and publish: a DHT query would add a
- * second or more to each catch-up and publish, for a record pubsub already delivers. This routing holds none.
+ * Sync's IPNS records go to connected peers over pubsub, and each peer is asked for its own (peer-name.ts).
+ * @helia/ipns adds Helia's own routing (the LAN DHT) to its routers and waits for every router on each
+ * publish: a DHT put would add a second or more to each publish, for a record no one looks up there.
  */
 const NO_DHT_IPNS = {
   get: async (): Promise<never> => { throw new NotFoundError('state sync keeps IPNS records off the DHT') },
@@ -86,7 +87,7 @@ export class StateSyncImpl implements StateSync {
     if (this.s.role === 'node') {
       this.catchUp = new PeerCatchUp({
         libp2p: c.helia.libp2p,
-        resolve: async (peer) => { if ((this.foreign.get(peer) ?? 0) < Date.now()) await this.resolveOnce(peer) },
+        resolve: async (peer) => (this.foreign.get(peer) ?? 0) >= Date.now() || await this.resolveOnce(peer) != null,
         windowMs: this.s.resolveTimeoutMs,
         log: this.log
       })
@@ -210,7 +211,11 @@ export class StateSyncImpl implements StateSync {
     options.signal?.throwIfAborted()
     this.assertRunning()
     const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
-    const deps = { store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, ipns: () => this.ipns(), clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs }
+    const { fetch } = this.c.helia.libp2p.services
+    const deps = {
+      store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs,
+      nameOf: async (p: PeerId, s: AbortSignal) => await fetchPeerName(fetch, this.c.helia.keychain, p, s)
+    }
     try {
       const report = await resolvePeer(deps, peer, signal)
       this.counters.resolved++
