@@ -27,6 +27,7 @@ const BENCHES: Record<string, string> = {
   exec: 'runExecBench',
   api: 'runApiBench',
   mesh: 'runMeshBench',
+  'catch-up': 'runCatchUpBench',
   load: 'runLoadBench'
 }
 

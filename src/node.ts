@@ -139,9 +139,14 @@ export class L1Node {
     return redisUrl
   }
 
-  /** IPNS manifests + gossip: peers' results become hints in the remote index */
+  /**
+   * IPNS manifests + gossip: peers' results become hints in the remote index. A worker process syncs as
+   * itself (its own PeerId and record, what it holds); its node takes its results over. A worker has no
+   * HTTP API, so it advertises no URL.
+   */
   private async startSync (): Promise<void> {
     const { config } = this
+    const worker = this.role === 'worker'
     this.sync = createStateSync({
       helia: this.mesh.helia,
       store: this.store,
@@ -150,7 +155,10 @@ export class L1Node {
       redis: this.redis,
       keys: this.keys,
       logger: this.logger
-    }, { enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: this.mesh.swarmKey.syncNamespace(), httpUrl: () => config.meshUrl ?? config.publicUrl ?? this.apiUrl })
+    }, {
+      enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: this.mesh.swarmKey.syncNamespace(), peerStateWaitMs: config.peerStateWaitMs,
+      role: worker ? 'worker' : 'node', httpUrl: () => worker ? undefined : config.meshUrl ?? config.publicUrl ?? this.apiUrl
+    })
     await this.sync.start()
     this.stopTasks.push(async () => { await this.sync.stop() })
   }
@@ -166,9 +174,11 @@ export class L1Node {
       // peers' results are known only through sync: without it there is nothing to look up
       ...(config.syncEnabled ? { remoteIndex: sync } : {}),
       logger,
+      // announced only when held here (an identity step's input may live elsewhere)
       onResult: (cacheId, cid) => {
         if (!config.syncEnabled) return
-        sync.announce(cacheId, cid).catch((err: unknown) => { log.warn({ err, cacheId }, 'announce failed') })
+        this.store.has(cid).then(async (held) => { if (held) await sync.announce(cacheId, cid) })
+          .catch((err: unknown) => { log.warn({ err, cacheId }, 'announce failed') })
       }
     }, {
       workerId: this.workerId(),

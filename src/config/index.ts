@@ -43,6 +43,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   ARTDAG_SYNC: 'syncEnabled',
   ARTDAG_SYNC_INTERVAL_MS: 'syncIntervalMs',
   ARTDAG_SWARM_KEY: 'swarmKey',
+  ARTDAG_PEER_STATE_WAIT_MS: 'peerStateWaitMs',
   LOG_LEVEL: 'logLevel'
 }
 

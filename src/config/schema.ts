@@ -72,6 +72,8 @@ export const configSchema = z.object({
       return z.NEVER
     }
   }).optional(),
+  /** longest a step waits for the state of a peer that just connected before rendering (0: never waits) */
+  peerStateWaitMs: int(0, 60_000).default(C.DEFAULT_PEER_STATE_WAIT_MS),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 

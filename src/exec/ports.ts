@@ -34,7 +34,8 @@ export interface CacheIndexPort {
 
 /** Peers' results learned through sync: hints, verified by CID when fetched */
 export interface RemoteIndexPort {
-  lookup(cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined>
+  /** may wait a bounded moment while a peer that just connected is being caught up with */
+  lookup(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<{ cid: Cid, peer?: string } | undefined>
 }
 
 export interface RunStorePort {

@@ -114,7 +114,8 @@ export class StepRunner {
 
   private async fetchFromPeers (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
     const { remoteIndex, store, cacheIndex } = this.components
-    const hint = await remoteIndex?.lookup(cacheId)
+    // a miss right after a peer (re)connected waits a bounded moment for that peer's state: no duplicate render
+    const hint = await remoteIndex?.lookup(cacheId, { signal })
     if (hint == null) return undefined
     try {
       // reading every block verifies it against its CID; a lying peer costs a fetch, not a wrong result

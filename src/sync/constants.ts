@@ -16,6 +16,8 @@ export const IPNS_KEY_NAME = 'self'
 /** IPNS record lifetime and TTL */
 export const IPNS_LIFETIME_MS = 48 * 60 * 60 * 1000
 export const IPNS_TTL_MS = 60_000
+/** newest batches a manifest links to directly, so a peer that catches up fetches them at once, not one by one */
+export const RECENT_BATCHES = 32
 /** entries per batch block (~140 bytes each, so a batch stays far below bitswap's 1 MiB block size) */
 export const MAX_BATCH_ENTRIES = 2_000
 /** gossip messages larger than this are dropped unread */
@@ -24,8 +26,10 @@ export const MAX_ANNOUNCEMENT_BYTES = 1_024
 export const RESOLVE_CONCURRENCY = 4
 /** how long a peer whose manifest belongs to another cluster (or that has none) is skipped */
 export const FOREIGN_PEER_SKIP_MS = 10 * 60_000
-/** delay of the first resolve of a peer after it connects (lets identify and gossipsub settle) */
-export const PEER_CONNECT_RESOLVE_DELAY_MS = 200
+/** longest a lookup that misses waits for peers whose state is not known yet (just connected, being resolved) */
+export const DEFAULT_PEER_STATE_WAIT_MS = 500
+/** results of its workers a node fetches at once to list them as its own */
+export const HAND_OVER_CONCURRENCY = 4
 export const MANIFEST_TYPE = 'artdag/state'
 export const MANIFEST_VERSION = 1
 /** hints written to Redis at once while merging a batch */

@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis'
  * merged into the remote index as hints.
  */
 export { InvalidSyncConfigError, InvalidAnnouncementError, InvalidManifestError, SyncNotStartedError, PublishUnreachedError, PeerResolveError } from './errors.js'
-export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_SYNC_INTERVAL_MS, HTTP_URL_FETCH_KEY, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
+export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PEER_STATE_WAIT_MS, DEFAULT_SYNC_INTERVAL_MS, HTTP_URL_FETCH_KEY, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
 export { clusterKeyHash, clusterTopic } from './cluster.js'
 export { decodeAnnouncement, encodeAnnouncement, type Announcement } from './announcement.js'
 export { parseManifest, parseBatch, type StateManifest, type StateBatch } from './manifest.js'
@@ -31,13 +31,13 @@ export type SyncHelia = Pick<Helia, 'datastore' | 'routing' | 'logger' | 'keycha
 
 export interface StateSyncComponents {
   helia: SyncHelia
-  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold'>
+  store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold' | 'has'>
   /** this node's results: cache id -> CID */
-  localIndex: Pick<CacheIndex, 'entries'>
+  localIndex: Pick<CacheIndex, 'entries' | 'get'>
   /** peers' results, as hints */
   remoteIndex: Pick<CacheIndex, 'setRemote' | 'getRemote'>
   /** own seq/manifest and per-peer cursors live in the `keys.sync()` hash */
-  redis: Pick<Redis, 'hget' | 'hset'>
+  redis: Pick<Redis, 'hget' | 'hset' | 'hsetnx' | 'hexists'>
   keys: Pick<RedisKeys, 'sync'>
   logger: Logger
   /** CIDs this node published to L2, listed in the manifest @default none */
@@ -47,6 +47,15 @@ export interface StateSyncComponents {
 export interface StateSyncInit {
   /** @default true; when false start() does nothing and the other methods throw SyncNotStartedError */
   enabled?: boolean
+  /**
+   * `node`: publishes the node's results (those whose bytes it holds), catches up with its peers and takes
+   * over its workers' results. `worker` (`artdag worker` on a node's Redis): announces and lists only what
+   * it rendered and holds, under its own PeerId, in its own record; never resolves peers nor writes the
+   * node's records @default 'node'
+   */
+  role?: 'node' | 'worker'
+  /** longest a lookup that misses waits for the state of peers that just connected @default 500 */
+  peerStateWaitMs?: number
   /** manifest republish + peer resolve period @default 30_000 */
   intervalMs?: number
   /** trust domain: the topic and the manifest carry a hash of it; other keys are ignored @default 'artdag-default-cluster' */
@@ -97,13 +106,16 @@ export interface StateSync {
   stop(): Promise<void>
   /** gossips a completed step at once and queues it for the next manifest */
   announce(cacheId: CacheId, cid: Cid, options?: { signal?: AbortSignal }): Promise<{ recipients: number }>
-  /** RemoteIndexPort of src/exec: a peer's result for a cache id (a hint; verify by CID) */
-  lookup(cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined>
+  /**
+   * RemoteIndexPort of src/exec: a peer's result for a cache id (a hint; verify by CID). A miss while a
+   * peer's state is still being resolved (it just connected) waits for it, `peerStateWaitMs` at most.
+   */
+  lookup(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<{ cid: Cid, peer?: string } | undefined>
   /** scans the local index, writes new batches + manifest, publishes the IPNS record */
   publishNow(options?: { signal?: AbortSignal, scan?: boolean }): Promise<PublishReport>
   /** resolves one peer's manifest and merges what is new */
   resolvePeer(peer: string, options?: { signal?: AbortSignal }): Promise<ResolveReport>
-  /** resolvePeer for every connected peer (failures are logged and skipped) */
+  /** resolvePeer for every connected peer (failures are logged and skipped); a node does it on every tick */
   resolveAll(options?: { signal?: AbortSignal }): Promise<ResolveReport[]>
   status(): SyncStatus
   /** the HTTP base URL a peer advertises (manifest, gossip, or asked over libp2p fetch), if any; `fresh` asks the peer itself */

@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
-import { MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
+import { MANIFEST_TYPE, MANIFEST_VERSION, RECENT_BATCHES } from './constants.js'
 import { InvalidManifestError } from './errors.js'
 import { parsePeerUrl } from './peer-directory.js'
 
@@ -28,6 +28,8 @@ export interface StateManifest {
   updatedAt: string
   /** HTTP base URL of the publisher's API (the bulk CAR path); absent in older manifests */
   url?: string
+  /** the newest batches, newest first (`batches` first), at most RECENT_BATCHES; absent in older manifests */
+  recent?: CID[]
 }
 
 export interface StateBatch {
@@ -59,6 +61,8 @@ export function parseManifest (value: unknown, where: string): StateManifest {
   if (!Array.isArray(v.published) || v.published.some((p) => typeof p !== 'string')) fail('manifest published is not a list of CIDs', where)
   const url = v.url === undefined ? undefined : parsePeerUrl(v.url)
   if (v.url !== undefined && url == null) fail('manifest url is not an http(s) URL', where)
+  const recent = v.recent === undefined ? undefined : (Array.isArray(v.recent) ? v.recent.map((c) => CID.asCID(c)) : [null])
+  if (recent != null && (recent.length > RECENT_BATCHES || recent.some((c) => c == null))) fail(`manifest recent is not a list of at most ${RECENT_BATCHES} CID links`, where)
   return {
     type: MANIFEST_TYPE,
     version: MANIFEST_VERSION,
@@ -69,7 +73,8 @@ export function parseManifest (value: unknown, where: string): StateManifest {
     count: v.count,
     published: v.published as Cid[],
     updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : '',
-    ...(url != null ? { url } : {})
+    ...(url != null ? { url } : {}),
+    ...(recent != null ? { recent: recent as CID[] } : {})
   }
 }
 

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { asCid, type CacheId, type Cid } from '../dag/ids.js'
-import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES } from './constants.js'
-import { PublishUnreachedError } from './errors.js'
+import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES, RECENT_BATCHES } from './constants.js'
+import { InvalidManifestError, PublishUnreachedError } from './errors.js'
 import { parseBatch, parseManifest, type StateBatch, type StateManifest } from './manifest.js'
 import type { SyncStateStore } from './sync-state.js'
 import type { CacheIndex } from '../state/index.js'
@@ -26,6 +26,8 @@ export interface PublishReport {
 export interface PublisherDeps {
   store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold'>
   localIndex: Pick<CacheIndex, 'entries'>
+  /** whether this node holds a CID's bytes: only held results are listed */
+  holds: (cid: Cid) => Promise<boolean>
   state: SyncStateStore
   ipns: () => IPNS
   peerId: string
@@ -64,6 +66,8 @@ export class ManifestPublisher {
     if (own.manifest == null) return
     try {
       const manifest = parseManifest(await this.deps.store.getJson(own.manifest, { signal, timeoutMs: 2_000 }), own.manifest)
+      // older workers wrote their own manifest into the node's record: that chain is not this node's
+      if (manifest.peer !== this.deps.peerId) throw new InvalidManifestError(`own manifest ${own.manifest} was published by ${manifest.peer}`)
       this.url = manifest.url
       let next = manifest.batches
       while (next != null) {
@@ -73,7 +77,7 @@ export class ManifestPublisher {
       }
     } catch (err) {
       // the chain is gone (data dir wiped or GC'd): start a new chain, seq keeps growing so peers' cursors stay valid
-      this.deps.log.warn({ err: (err as Error).message, manifest: own.manifest }, 'own manifest chain unreadable; starting a new chain')
+      this.deps.log.warn({ err: (err as Error).message, manifest: own.manifest }, 'own manifest chain unreadable or not ours; starting a new chain')
       this.manifest = undefined
       this.count = 0
     }
@@ -83,15 +87,25 @@ export class ManifestPublisher {
     if (this.inChain.get(cacheId) !== cid) this.pending.set(cacheId, cid)
   }
 
+  /** true when the entry is in the chain or waits for the next manifest */
+  lists (cacheId: CacheId, cid: Cid): boolean {
+    return this.inChain.get(cacheId) === cid || this.pending.get(cacheId) === cid
+  }
+
   get pendingCount (): number { return this.pending.size }
 
-  /** queues every local index entry not yet in the chain (or whose CID changed) */
+  /**
+   * queues every local index entry not yet in the chain (or whose CID changed) whose bytes this node
+   * holds; a worker's result whose bytes are still only on the worker waits until the node has them
+   */
   async scanLocal (signal?: AbortSignal): Promise<void> {
     let cursor = '0'
     do {
       signal?.throwIfAborted()
       const page = await this.deps.localIndex.entries(cursor)
-      for (const { cacheId, cid } of page.entries) this.addPending(cacheId, cid)
+      const fresh = page.entries.filter(({ cacheId, cid }) => !this.lists(cacheId, cid))
+      const held = await Promise.all(fresh.map(async ({ cid }) => await this.deps.holds(cid)))
+      fresh.forEach(({ cacheId, cid }, i) => { if (held[i] === true) this.addPending(cacheId, cid) })
       cursor = page.cursor
     } while (cursor !== '0')
   }
@@ -109,7 +123,7 @@ export class ManifestPublisher {
       await this.deps.ipns().publish(IPNS_KEY_NAME, CID.parse(manifest), {
         lifetime: IPNS_LIFETIME_MS,
         ttl: IPNS_TTL_MS,
-        // alone, a DHT put only waits for its timeout: keep the record locally (peers fetch it when they come)
+        // alone there is no one to send it to: keep the record locally (peers fetch it when they come)
         offline: peers === 0,
         signal: AbortSignal.any([AbortSignal.timeout(this.deps.publishTimeoutMs), ...(signal != null ? [signal] : [])]),
         onProgress: (evt) => {
@@ -130,9 +144,11 @@ export class ManifestPublisher {
     const entries = [...this.pending.entries()] as Array<[CacheId, Cid]>
     const url = this.deps.url()
     let prev: CID | null = null
+    let recent: CID[] = []
     if (this.manifest != null) {
       const current = parseManifest(await this.deps.store.getJson(this.manifest, { signal }), this.manifest)
       prev = current.batches
+      recent = current.recent ?? []
     }
     let seq = this.seq
     // the batches are pinned only through the manifest that links them: held until it is pinned
@@ -143,6 +159,7 @@ export class ManifestPublisher {
       for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
         const batch: StateBatch = { prev, seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
         prev = CID.parse(await this.deps.store.putJson(batch, { signal, hold }))
+        recent = [prev, ...recent].slice(0, RECENT_BATCHES)
       }
       manifest = {
         type: MANIFEST_TYPE,
@@ -154,7 +171,8 @@ export class ManifestPublisher {
         count: this.count + entries.length,
         published: await this.deps.publishedItems(),
         updatedAt: new Date().toISOString(),
-        ...(url != null ? { url } : {})
+        ...(url != null ? { url } : {}),
+        recent
       }
       cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
     } finally {

@@ -1,44 +1,31 @@
 import { ipns, pubSubIPNSRouting, type IPNS } from '@helia/ipns'
 import { asCacheId, asCid, type CacheId, type Cid } from '../dag/ids.js'
 import { decodeAnnouncement, encodeAnnouncement } from './announcement.js'
-import { clusterKeyHash, clusterTopic } from './cluster.js'
-import {
-  DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PUBLISH_DEBOUNCE_MS, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_RESOLVE_TIMEOUT_MS,
-  DEFAULT_SYNC_INTERVAL_MS, FOREIGN_PEER_SKIP_MS, HTTP_URL_FETCH_KEY, PEER_CONNECT_RESOLVE_DELAY_MS, RESOLVE_CONCURRENCY
-} from './constants.js'
-import { InvalidAnnouncementError, InvalidSyncConfigError, SyncNotStartedError } from './errors.js'
+import { PeerCatchUp } from './catch-up.js'
+import { FOREIGN_PEER_SKIP_MS, HTTP_URL_FETCH_KEY, RESOLVE_CONCURRENCY } from './constants.js'
+import { InvalidAnnouncementError, SyncNotStartedError } from './errors.js'
+import { WorkerHandOver } from './hand-over.js'
 import { PeerDirectory } from './peer-directory.js'
+import { fetchPeerName } from './peer-name.js'
 import { ManifestPublisher, type PublishReport } from './publisher.js'
 import { resolvePeer, type ResolveReport } from './resolver.js'
+import { settings, type Settings } from './settings.js'
 import { SyncStateStore } from './sync-state.js'
 import type { StateSync, StateSyncComponents, StateSyncInit, SyncStatus } from './index.js'
 import type { Logger } from '../util/logger.js'
 import type { Message } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
+import { NotFoundError, type PeerId } from '@libp2p/interface'
+import type { Routing } from '@helia/interface'
 
-interface Settings { intervalMs: number, debounceMs: number, resolveTimeoutMs: number, publishTimeoutMs: number, enabled: boolean, topic: string, keyHash: string }
-
-function settings (init: StateSyncInit): Settings {
-  const clusterKey = init.clusterKey ?? DEFAULT_CLUSTER_KEY
-  if (typeof clusterKey !== 'string' || clusterKey.trim() === '') throw new InvalidSyncConfigError('sync clusterKey must be a non-empty string')
-  const positive = (name: string, v: number | undefined, d: number): number => {
-    const value = v ?? d
-    if (!Number.isFinite(value) || value <= 0) throw new InvalidSyncConfigError(`sync ${name} must be a positive number of ms, got ${String(v)}`)
-    return value
-  }
-  const base = init.announceTopic ?? DEFAULT_ANNOUNCE_TOPIC
-  if (base.trim() === '') throw new InvalidSyncConfigError('sync announceTopic must be a non-empty string')
-  const keyHash = clusterKeyHash(clusterKey)
-  return {
-    intervalMs: positive('intervalMs', init.intervalMs, DEFAULT_SYNC_INTERVAL_MS),
-    debounceMs: positive('publishDebounceMs', init.publishDebounceMs, DEFAULT_PUBLISH_DEBOUNCE_MS),
-    resolveTimeoutMs: positive('resolveTimeoutMs', init.resolveTimeoutMs, DEFAULT_RESOLVE_TIMEOUT_MS),
-    publishTimeoutMs: positive('publishTimeoutMs', init.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
-    enabled: init.enabled ?? true,
-    topic: clusterTopic(base, keyHash),
-    keyHash
-  }
-}
+/**
+ * Sync's IPNS records go to connected peers over pubsub, and each peer is asked for its own (peer-name.ts).
+ * @helia/ipns adds Helia's own routing (the LAN DHT) to its routers and waits for every router on each
+ * publish: a DHT put would add a second or more to each publish, for a record no one looks up there.
+ */
+const NO_DHT_IPNS = {
+  get: async (): Promise<never> => { throw new NotFoundError('state sync keeps IPNS records off the DHT') },
+  put: async (): Promise<void> => {}
+} as unknown as Routing
 
 export class StateSyncImpl implements StateSync {
   readonly topic: string
@@ -54,6 +41,9 @@ export class StateSyncImpl implements StateSync {
   private debounce?: NodeJS.Timeout
   private publishing: Promise<PublishReport | undefined> = Promise.resolve(undefined)
   private resolving = new Map<string, Promise<ResolveReport | undefined>>()
+  /** a node's catch-up with its peers and the take-over of its workers' results (a worker has neither) */
+  private readonly catchUp?: PeerCatchUp
+  private readonly handOver?: WorkerHandOver
   private readonly foreign = new Map<string, number>()
   private readonly counters = { announced: 0, gossipReceived: 0, gossipRejected: 0, published: 0, publishUnreached: 0, resolved: 0, resolveFailed: 0, merged: 0 }
   private lastPublish?: PublishReport
@@ -69,16 +59,21 @@ export class StateSyncImpl implements StateSync {
     this.remoteIndex = {
       getRemote: async (cacheId) => await c.remoteIndex.getRemote(cacheId),
       setRemote: async (cacheId, hint) => {
-        if (hint.peer != null) this.directory.addProvider(hint.cid, hint.peer)
+        if (hint.peer != null) {
+          this.directory.addProvider(hint.cid, hint.peer)
+          this.handOver?.offer(cacheId, hint.cid, hint.peer)
+        }
         await c.remoteIndex.setRemote(cacheId, hint)
       }
     }
     this.topic = this.s.topic
-    this.log = c.logger.child({ component: 'sync' })
-    this.state = new SyncStateStore(c.redis, c.keys)
+    this.log = c.logger.child({ component: this.s.role === 'worker' ? 'sync:worker' : 'sync' })
+    // a worker keeps its own record under its PeerId: the node's record and cursors are the node's alone
+    this.state = new SyncStateStore(c.redis, c.keys, this.s.role === 'worker' ? this.peerId : undefined)
     this.publisher = new ManifestPublisher({
       store: c.store,
       localIndex: c.localIndex,
+      holds: async (cid) => await c.store.has(cid),
       state: this.state,
       ipns: () => this.ipns(),
       peerId: this.peerId,
@@ -89,6 +84,23 @@ export class StateSyncImpl implements StateSync {
       publishTimeoutMs: this.s.publishTimeoutMs,
       log: this.log
     })
+    if (this.s.role === 'node') {
+      this.catchUp = new PeerCatchUp({
+        libp2p: c.helia.libp2p,
+        resolve: async (peer) => (this.foreign.get(peer) ?? 0) >= Date.now() || await this.resolveOnce(peer) != null,
+        windowMs: this.s.resolveTimeoutMs,
+        log: this.log
+      })
+      this.handOver = new WorkerHandOver({
+        state: this.state,
+        localIndex: c.localIndex,
+        store: c.store,
+        lists: (cacheId, cid) => this.publisher.lists(cacheId, cid),
+        onHeld: async (cacheId, cid) => { await this.announce(cacheId, cid) },
+        signal: () => this.shutdown.signal,
+        log: this.log
+      })
+    }
   }
 
   get peerId (): string { return this.c.helia.libp2p.peerId.toString() }
@@ -101,7 +113,9 @@ export class StateSyncImpl implements StateSync {
     const router = pubSubIPNSRouting(helia) as ReturnType<typeof pubSubIPNSRouting> & { start?: () => Promise<void>, stop?: () => void }
     await router.start?.()
     this.router = router
-    this.name = ipns(helia, { routers: [router] })
+    this.name = ipns({ datastore: helia.datastore, logger: helia.logger, keychain: helia.keychain, events: helia.events, routing: NO_DHT_IPNS }, { routers: [router] })
+    // a worker is known to its node as one of its own before it announces anything
+    if (this.s.role === 'worker') await this.state.register()
     await this.publisher.load(this.shutdown.signal)
     const pubsub = helia.libp2p.services.pubsub
     pubsub.addEventListener('message', this.onMessage)
@@ -109,6 +123,7 @@ export class StateSyncImpl implements StateSync {
     helia.libp2p.services.fetch.registerLookupFunction(HTTP_URL_FETCH_KEY, this.directory.lookup)
     helia.libp2p.addEventListener('peer:connect', this.onPeerConnect)
     this.running = true
+    this.catchUp?.start()
     // resolving our own name subscribes us to its pubsub topic, so peers get pushes and can fetch it
     this.subscribeOwnName().catch((err: Error) => this.log.debug({ err: err.message }, 'own name subscribe'))
     this.timer = setInterval(() => this.tick(), this.s.intervalMs)
@@ -125,6 +140,7 @@ export class StateSyncImpl implements StateSync {
     this.shutdown.abort(new SyncNotStartedError('state sync stopped'))
     const helia = this.c.helia
     helia.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
+    this.catchUp?.stop()
     try {
       helia.libp2p.services.pubsub.removeEventListener('message', this.onMessage)
       helia.libp2p.services.pubsub.unsubscribe(this.topic)
@@ -155,8 +171,14 @@ export class StateSyncImpl implements StateSync {
     return { recipients: result.recipients.length }
   }
 
-  async lookup (cacheId: CacheId): Promise<{ cid: Cid, peer?: string } | undefined> {
-    const hint = await this.remoteIndex.getRemote(cacheId)
+  async lookup (cacheId: CacheId, options: { signal?: AbortSignal } = {}): Promise<{ cid: Cid, peer?: string } | undefined> {
+    options.signal?.throwIfAborted()
+    let hint = await this.remoteIndex.getRemote(cacheId)
+    // a peer that just (re)connected may hold it: its state is being resolved, wait a moment for it
+    if (hint == null && this.running && this.catchUp != null && this.catchUp.pendingPeers().length > 0) {
+      await this.catchUp.waitForPending(this.s.peerStateWaitMs, options.signal)
+      hint = await this.remoteIndex.getRemote(cacheId)
+    }
     return hint == null ? undefined : { cid: hint.cid, peer: hint.peer }
   }
 
@@ -165,7 +187,8 @@ export class StateSyncImpl implements StateSync {
     this.assertRunning()
     const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
     const run = async (): Promise<PublishReport> => {
-      if (options.scan !== false) await this.publisher.scanLocal(signal)
+      // a worker lists only what it announced itself: the index it shares is its node's
+      if (options.scan !== false && this.s.role === 'node') await this.publisher.scanLocal(signal)
       const report = await this.publisher.publish(signal)
       this.lastPublish = report
       if (report.reached) {
@@ -173,7 +196,9 @@ export class StateSyncImpl implements StateSync {
         this.log.debug({ ...report }, 'manifest published')
       } else {
         this.counters.publishUnreached++
-        this.log.warn({ ...report }, 'manifest publish reached no peer; retrying next tick')
+        // alone there is no one to reach: the record waits in the local store for peers that come
+        if (report.peers === 0) this.log.debug({ ...report }, 'manifest kept locally: no peer connected')
+        else this.log.warn({ ...report }, 'manifest publish reached no peer; retrying next tick')
       }
       return report
     }
@@ -186,7 +211,11 @@ export class StateSyncImpl implements StateSync {
     options.signal?.throwIfAborted()
     this.assertRunning()
     const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
-    const deps = { store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, ipns: () => this.ipns(), clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs }
+    const { fetch } = this.c.helia.libp2p.services
+    const deps = {
+      store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs,
+      nameOf: async (p: PeerId, s: AbortSignal) => await fetchPeerName(fetch, this.c.helia.keychain, p, s)
+    }
     try {
       const report = await resolvePeer(deps, peer, signal)
       this.counters.resolved++
@@ -251,6 +280,8 @@ export class StateSyncImpl implements StateSync {
   private tick (): void {
     if (!this.running) return
     this.publishNow().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'manifest publish failed') })
+    // a worker's node merges its peers' states into the index they share
+    if (this.s.role === 'worker') return
     this.resolveAll().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'peer resolve failed') })
   }
 
@@ -284,14 +315,11 @@ export class StateSyncImpl implements StateSync {
       .catch((err: Error) => this.log.error({ err: err.message }, 'could not store announced hint'))
   }
 
+  /** a peer that (re)connects may have restarted elsewhere, or be a worker that was not one before */
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
     this.directory.forgetUrl(peer)
-    // a peer that (re)joins may have published while we were apart: catch up through IPNS soon
-    setTimeout(() => {
-      if (!this.running) return
-      this.resolveOnce(peer).catch(() => {})
-    }, PEER_CONNECT_RESOLVE_DELAY_MS).unref()
+    this.handOver?.forget(peer)
   }
 
   private async subscribeOwnName (): Promise<void> {

@@ -6,6 +6,7 @@ import { testRedis } from '../fixtures/redis.js'
 import { createTestMesh, waitFor, type TestMesh } from './mesh-fixture.js'
 import { ensureBuilt, startPeerProcess, type PeerProcess } from './process-fixture.js'
 import { cacheIdFor, cidFor, startSync, type SyncNode } from './sync-fixture.js'
+import type { Cid } from '../../src/dag/ids.js'
 import type { MeshNode } from '../../src/mesh/index.js'
 
 describe('sync across processes', () => {
@@ -46,7 +47,8 @@ describe('sync across processes', () => {
 
   it('should resolve the other process through IPNS and merge its manifest', async () => {
     const cacheId = cacheIdFor('proc-ipns')
-    const cid = await cidFor('proc-ipns')
+    // a node lists only results whose bytes it holds
+    const cid = await a.call<Cid>('addRandom', { bytes: 1024 })
     await a.call('setLocal', { cacheId, cid })
     const report = await a.call<{ reached: boolean, seq: number }>('publish')
     expect(report.reached).toBe(true)

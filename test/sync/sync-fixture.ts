@@ -47,6 +47,11 @@ export async function cidFor (label: string): Promise<Cid> {
   return cidToString(CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(label))))
 }
 
+/** the CID of a label's bytes, stored on the node: a node lists only results whose bytes it holds */
+export async function heldCidFor (node: SyncNode, label: string): Promise<Cid> {
+  return (await node.store.addBytes(new TextEncoder().encode(label))).cid
+}
+
 /** announces from a until gossipsub has an outbound stream to b and b stored the hint (subscriptions can arrive first) */
 export async function warmUp (a: SyncNode, b: SyncNode, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { testRedis } from '../fixtures/redis.js'
 import { createTestMesh, waitFor, type TestMesh } from './mesh-fixture.js'
-import { cacheIdFor, cidFor, startSync, waitSubscribed, warmUp, type SyncNode } from './sync-fixture.js'
+import { cacheIdFor, cidFor, heldCidFor, startSync, waitSubscribed, warmUp, type SyncNode } from './sync-fixture.js'
 import { createRedisKeys } from '../../src/state/index.js'
 import type { CacheId, Cid } from '../../src/dag/ids.js'
 import type { MeshNode } from '../../src/mesh/index.js'
@@ -53,7 +53,9 @@ describe('sync', () => {
   it('should publish a manifest chain that a peer resolves and merges, fetching only new batches later', async () => {
     const [a, b] = await pair()
     await waitFor(async () => a.sync.status().lastPublish, 5000, 'the publish at start')
-    const entries = await Promise.all(Array.from({ length: 4100 }, async (_, i) => [cacheIdFor('bulk'), await cidFor(`bulk-${i}`)] as const))
+    // one stored output behind every entry: a node lists only what it holds
+    const output = await heldCidFor(a, 'bulk')
+    const entries = Array.from({ length: 4100 }, () => [cacheIdFor('bulk'), output] as const)
     await Promise.all(entries.map(async ([cacheId, cid]) => { await a.index.set(cacheId, cid) }))
     const report = await a.sync.publishNow()
     expect(report).toMatchObject({ seq: 3, added: 4100, peers: 1, reached: true }) // 2000 + 2000 + 100
@@ -67,7 +69,7 @@ describe('sync', () => {
     expect(unchanged).toMatchObject({ merged: 0, skipped: 'unchanged' })
 
     const late = cacheIdFor('late')
-    await a.index.set(late, await cidFor('late'))
+    await a.index.set(late, await heldCidFor(a, 'late'))
     const again = await a.sync.publishNow()
     expect(again).toMatchObject({ seq: 4, added: 1, reached: true })
     expect(a.sync.status()).toMatchObject({ seq: 4, count: 4101, pending: 0 })
@@ -86,7 +88,7 @@ describe('sync', () => {
     syncs.splice(syncs.indexOf(b), 1)
     await waitFor(async () => a.mesh.peers().length === 0 ? true : undefined, 5000, 'A to see B gone')
 
-    const missed = await Promise.all(Array.from({ length: 10 }, async (_, i) => [cacheIdFor('missed'), await cidFor(`missed-${i}`)] as const))
+    const missed = await Promise.all(Array.from({ length: 10 }, async (_, i) => [cacheIdFor('missed'), await heldCidFor(a, `missed-${i}`)] as const))
     for (const [cacheId, cid] of missed) await a.index.set(cacheId, cid)
     const lonely = await a.sync.publishNow()
     expect(lonely.reached).toBe(false)
@@ -120,7 +122,7 @@ describe('sync', () => {
     await waitSubscribed(a, b)
     await warmUp(a, b)
     const cacheId = cacheIdFor('cluster')
-    const cid = await cidFor('cluster')
+    const cid = await heldCidFor(a, 'cluster')
     await a.index.set(cacheId, cid)
     expect((await a.sync.announce(cacheId, cid)).recipients).toBe(1) // b only: c listens on another topic
     await waitFor(async () => await b.sync.lookup(cacheId), 1000, 'hint on B')
@@ -180,7 +182,7 @@ describe('sync', () => {
 
   it('should keep per-peer cursors in the sync hash', async () => {
     const [a, b] = await pair()
-    await a.index.set(cacheIdFor('cursor'), await cidFor('cursor'))
+    await a.index.set(cacheIdFor('cursor'), await heldCidFor(a, 'cursor'))
     const report = await a.sync.publishNow()
     await b.sync.resolvePeer(a.mesh.peerId)
     const keys = createRedisKeys(b.keys.prefix)
