@@ -7,23 +7,32 @@ import type { RunRecord } from '../../src/state/types.js'
 import { projectRoot } from '../../src/util/paths.js'
 import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
 import { freePort } from '../fixtures/redis-server.js'
+import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 import { waitForRun } from './invariants.js'
 
 const root = projectRoot()
 const cli = join(root, 'dist', 'src', 'cli', 'main.js')
 const nodeBin = join(root, 'node_modules', '.bin', 'node')
 
-/** the worker command `artdag serve` printed, as argv after `artdag` */
-function printedWorkerCommand (log: string): string[] {
-  const line = /^ {2}(artdag worker .*)$/m.exec(log)?.[1]
+/**
+ * the worker command `artdag serve` printed: its leading VAR=value settings and its argv after `artdag`. The
+ * node was given the suite's key, so the command names a placeholder for the key file: the suite's key stands in
+ */
+function printedWorkerCommand (log: string): { env: Record<string, string>, args: string[] } {
+  const line = /^ {2}((?:[A-Z_]+=\S+ )*artdag worker .*)$/m.exec(log)?.[1]
   if (line == null) throw new Error(`serve printed no worker command:\n${log}`)
-  return line.split(' ').slice(1)
+  const words = line.split(' ')
+  const at = words.indexOf('artdag')
+  const env = Object.fromEntries(words.slice(0, at).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]))
+  expect(env.ARTDAG_SWARM_KEY, 'the printed command gives the worker the cluster key').toBeDefined()
+  if (env.ARTDAG_SWARM_KEY?.startsWith('<') === true) env.ARTDAG_SWARM_KEY = TEST_SWARM_KEY_HEX
+  return { env, args: words.slice(at + 1) }
 }
 
 /** `artdag worker` as its own process with exactly these arguments, one step at a time */
-function startWorker (args: string[], dataDir: string): { child: ChildProcess, log: () => string } {
+function startWorker (args: string[], dataDir: string, printedEnv: Record<string, string>): { child: ChildProcess, log: () => string } {
   const child = spawn(nodeBin, [cli, ...args], {
-    env: { ...process.env, ARTDAG_DATA_DIR: dataDir, ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_WORKERS: '1', ARTDAG_SYNC: 'false', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...printedEnv, ARTDAG_DATA_DIR: dataDir, ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_WORKERS: '1', ARTDAG_SYNC: 'false', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
@@ -62,18 +71,19 @@ describe('an artdag worker on its node\'s managed Redis', () => {
   it('should keep working across a restart of the node with the command serve printed, and stop within 10 s of SIGTERM once Redis is gone', async () => {
     const passwordFile = join(dir, 'node', 'redis', 'password')
     const password = (await readFile(passwordFile, 'utf8')).trim()
-    const args = printedWorkerCommand(node.log())
+    const printed = printedWorkerCommand(node.log())
+    const args = printed.args
     expect(args.join(' ')).toMatch(new RegExp(`^worker --redis redis://127\\.0\\.0\\.1:\\d+ --redis-password-file ${passwordFile} --bootstrap /ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${node.peerId}$`))
     expect(node.log()).not.toContain(password)
 
-    worker = startWorker(args, join(dir, 'worker'))
+    worker = startWorker(args, join(dir, 'worker'), printed.env)
     const first = await render('invert')
     expect(first.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
 
     await node.stop('SIGTERM')
     node = await startNodeProcess(join(dir, 'node'), env)
     // the same port and password: the command printed now is the one the worker already runs
-    expect(printedWorkerCommand(node.log())).toEqual(args)
+    expect(printedWorkerCommand(node.log())).toEqual(printed)
     const second = await render('grayscale')
     expect(second.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
     expect(worker.log()).not.toContain(password)

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { configFromEnv, constants, loadConfig, type NodeConfigInit } from '../../config/index.js'
+import { SWARM_KEY_FILE } from '../../mesh/index.js'
 import type { L1Node } from '../../node.js'
 import { firstEvent } from '../../util/events.js'
 
@@ -79,7 +81,10 @@ function workerCommand (node: L1Node): string[] {
   const exposed = redis.bind.find((a) => !a.startsWith('127.') && a !== '::1')
   const host = exposed == null ? '127.0.0.1' : exposed === '0.0.0.0' || exposed === '::' ? hostname() : exposed.includes(':') ? `[${exposed}]` : exposed
   const { redisDb, redisPrefix } = node.config
+  // a worker joins the node's private network: it needs the cluster's key (the node's own file when none was given)
+  const swarmKey = node.config.swarmKey == null ? join(node.config.dataDir, SWARM_KEY_FILE) : '<cluster-swarm-key-file>'
   const env = [
+    `ARTDAG_SWARM_KEY=${swarmKey}`,
     ...(redisDb !== constants.DEFAULT_REDIS_DB ? [`ARTDAG_REDIS_DB=${redisDb}`] : []),
     ...(redisPrefix !== constants.DEFAULT_REDIS_PREFIX ? [`ARTDAG_REDIS_PREFIX=${redisPrefix}`] : [])
   ]
@@ -87,7 +92,7 @@ function workerCommand (node: L1Node): string[] {
   return [
     exposed == null
       ? 'artdag: extra workers on this machine (set ARTDAG_REDIS_BIND to let other machines in):'
-      : `artdag: extra workers (on another machine, with a copy of ${redis.passwordFile}):`,
+      : `artdag: extra workers (on another machine, with copies of ${redis.passwordFile} and the swarm key):`,
     `  ${[...env, 'artdag worker', `--redis redis://${host}:${redis.port}`, `--redis-password-file ${redis.passwordFile}`,
       ...(bootstrap != null ? [`--bootstrap ${bootstrap}`] : [])].join(' ')}`
   ]
