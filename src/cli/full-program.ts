@@ -1,12 +1,14 @@
 import type { Command } from 'commander'
+import { registerAdminTokenCommand } from './commands/admin-token.js'
 import { registerLocalCommands } from './commands/local.js'
 import { registerServeCommands } from './commands/serve.js'
 import { clientProgram } from './program.js'
 
-/** The node's own CLI: the client commands plus serve, worker, plan and validate */
+/** The node's own CLI: the client commands plus serve, worker, admin-token, plan and validate */
 export function fullProgram (): Command {
   const program = clientProgram()
   registerServeCommands(program)
+  registerAdminTokenCommand(program)
   registerLocalCommands(program)
   return program
 }

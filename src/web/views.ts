@@ -1,3 +1,4 @@
+import { CSRF_FIELD } from '../auth/index.js'
 import type { Cid } from '../dag/ids.js'
 import { html, type SafeHtml } from './html.js'
 
@@ -67,5 +68,5 @@ ${to < page.total ? html`<a class="button small ghost" href="${link(page.offset 
 
 /** The hidden CSRF field; it must be the first field of a form that carries files */
 export function csrfField (token: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token}">`
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`
 }
