@@ -23,36 +23,43 @@ export async function peekFirstFormField (req: IncomingMessage, name: string): P
   if (finder == null || req.headers['content-length'] === '0') return undefined
   const taken: Buffer[] = []
   let size = 0
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        req.off('readable', onReadable)
-        req.off('end', done)
-        req.off('close', done)
-        req.off('error', onError)
-        resolve()
-      }
-      const onError = (err: Error): void => { done(); reject(err) }
-      // stop before read() returns the end of the body, so the bytes can still be put back
-      const atEnd = (): boolean => req.complete && req.readableLength === 0
-      const onReadable = (): void => {
-        while (!atEnd()) {
-          const chunk = req.read() as Buffer | null
-          if (chunk == null) return
-          taken.push(chunk)
-          size += chunk.length
-          if (finder.feed(chunk) || size >= MAX_PEEK_BYTES) break
+  await new Promise<void>((resolve, reject) => {
+    let settled = false
+    // the bytes go back at once, in the same tick: a read() that emptied an ended stream has already
+    // scheduled its 'end', which is not emitted while the stream holds data again
+    const done = (err?: Error): void => {
+      if (settled) return
+      settled = true
+      req.off('readable', onReadable)
+      req.off('end', onEnd)
+      req.off('close', onEnd)
+      req.off('error', done)
+      if (taken.length > 0 && !req.readableEnded) req.unshift(Buffer.concat(taken))
+      if (err != null) reject(err)
+      else resolve()
+    }
+    const onEnd = (): void => { done() }
+    const onReadable = (): void => {
+      for (;;) {
+        const chunk = req.read() as Buffer | null
+        if (chunk == null) {
+          // more to come, unless the body is complete
+          if (req.complete || req.readableEnded) done()
+          return
         }
-        done()
+        taken.push(chunk)
+        size += chunk.length
+        if (finder.feed(chunk) || size >= MAX_PEEK_BYTES || (req.complete && req.readableLength === 0)) {
+          done()
+          return
+        }
       }
-      req.on('readable', onReadable)
-      req.on('end', done)
-      req.on('close', done)
-      req.on('error', onError)
-    })
-  } finally {
-    if (taken.length > 0) req.unshift(Buffer.concat(taken))
-  }
+    }
+    req.on('readable', onReadable)
+    req.on('end', onEnd)
+    req.on('close', onEnd)
+    req.on('error', done)
+  })
   if (finder.field == null) finder.end()
   return finder.field?.name === name ? finder.field.value : undefined
 }
