@@ -60,6 +60,16 @@ describe('the CSRF rule on every write route (local auth, browser session)', () 
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
+  it('should document every route of the auth router in /openapi.json', async () => {
+    const spec = await (await fetch(`${n.url}/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> }
+    const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    const auth = n.api.app.middleware.flatMap((m) => (m as { router?: Router }).router ?? [])
+      .find((r) => r.stack.some((layer) => layer.path === '/auth/revoke'))
+    const routes = (auth?.stack ?? []).flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${String(layer.path)}`))
+    expect(routes.sort()).toEqual(['GET /auth', 'GET /auth/whoami', 'POST /auth/revoke', 'POST /auth/revoke-user', 'POST /logout'])
+    expect(documented).toEqual(expect.arrayContaining(routes))
+  })
+
   it('should refuse the session cookie from a foreign origin on every write route, even with the right token', async () => {
     for (const { method, path } of routes) {
       const res = await fetch(n.url + path, {
