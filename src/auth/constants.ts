@@ -14,8 +14,11 @@ export const DEFAULT_UNPUBLISHED_CACHE_MS = 5_000
 /** bound of each in-memory cache */
 export const DEFAULT_CACHE_MAX_ENTRIES = 1_000
 export const DEFAULT_COOKIE_NAME = 'artdag_session'
-/** lifetime of the session cookie when the token has no expiry (the local admin token) */
+/** lifetime of a browser session (and its cookie); shorter when the token expires earlier */
 export const DEFAULT_COOKIE_MAX_AGE_S = 30 * 24 * 3600
+/** request header and form field that carry the session's CSRF token */
+export const CSRF_HEADER = 'x-csrf-token'
+export const CSRF_FIELD = '_csrf'
 /** tokens outside this length are rejected without asking anyone */
 export const MIN_TOKEN_LENGTH = 16
 export const MAX_TOKEN_LENGTH = 4_096

@@ -61,6 +61,16 @@ export class ForbiddenError extends AuthError {
   readonly code = 'forbidden'
 }
 
+/**
+ * A write carrying the session cookie came from another origin, or without the session's CSRF token
+ * (src/auth/csrf.ts has the rule)
+ */
+export class CsrfRejectedError extends AuthError {
+  override name = 'CsrfRejectedError'
+  readonly status = 403
+  readonly code = 'csrf-rejected'
+}
+
 /** A request to an auth route is missing a parameter or has an unreadable body */
 export class InvalidAuthRequestError extends AuthError {
   override name = 'InvalidAuthRequestError'

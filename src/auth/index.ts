@@ -2,7 +2,7 @@ import type Router from '@koa/router'
 import type { Context, Middleware } from 'koa'
 import type { Logger } from '../util/logger.js'
 import { Authenticator } from './authenticator.js'
-import { DEFAULT_COOKIE_NAME } from './constants.js'
+import { CSRF_FIELD, CSRF_HEADER, DEFAULT_COOKIE_NAME } from './constants.js'
 import { COOKIE_NAME, type SessionCookieOptions } from './cookies.js'
 import { AuthConfigError } from './errors.js'
 import type { L2Client } from './l2-client.js'
@@ -15,8 +15,9 @@ export * from './errors.js'
 export { createL2Client } from './l2-client.js'
 export type { L2Client, L2ClientInit, L2Identity, TokenCheck, CallOptions } from './l2-client.js'
 export { currentUser } from './types.js'
-export type { AuthMode, AuthState, AuthUser, TokenStorePort } from './types.js'
+export type { AuthMode, AuthState, AuthUser, SessionRecord, TokenStorePort } from './types.js'
 export { hashToken } from './tokens.js'
+export { CSRF_FIELD, CSRF_HEADER }
 
 export interface AuthInit {
   /** `l2`: tokens issued by L2, scoped to this node; `local`: one admin token; `none`: everyone is `anonymous` (dev) */
@@ -42,9 +43,11 @@ export interface AuthInit {
 export interface Auth {
   readonly mode: AuthMode
   /**
-   * Reads `Authorization: Bearer <token>`, else the session cookie, and sets `ctx.state.user`
-   * (an AuthUser). Requests without credentials pass through anonymous; a bad credential fails
-   * with a 401/403 AuthError (a bad cookie is also cleared). In `none` mode every request is `anonymous`.
+   * Reads `Authorization: Bearer <token>`, else the session cookie (a session id), and sets
+   * `ctx.state.user` (an AuthUser). Requests without credentials pass through anonymous; a bad
+   * credential fails with a 401/403 AuthError (a bad cookie is also cleared). In `none` mode every
+   * request is `anonymous`. Then every write (any method but GET/HEAD/OPTIONS) not made with a Bearer
+   * token must pass the CSRF rule (src/auth/csrf.ts): 403 `csrf-rejected` otherwise.
    */
   middleware(): Middleware
   /** Throws UnauthorizedError (401) when the request has no user */
@@ -54,11 +57,14 @@ export interface Auth {
   /** true when publicReads, or the request has a user */
   isReadAllowed(ctx: Context): boolean
   /**
-   * `GET /auth?auth_token=` (l2) or `?token=` (local): verifies, sets the session cookie, redirects to `/`.
-   * `POST /auth/revoke`: body `{token}` (holder revokes it), `{token_hash}` (own or admin), or nothing (own token).
+   * `GET /auth?auth_token=` (l2) or `?token=` (local): verifies, opens a session (the cookie holds its
+   * random id, Redis maps it to the user), redirects to `/`.
+   * `POST /auth/revoke` (authenticated): body `{token}` or `{token_hash}` of the caller's own token (any
+   * token for the admin), or nothing (the caller's own). Revoking the local admin token removes it: the
+   * next start prints a new one.
    * `POST /auth/revoke-user`: body `{username}` plus a token of that user (Bearer or body `token`) that L2
    * recognises, even if L2 already revoked it; in local mode the admin token.
-   * `GET|POST /logout`: revokes the session's L2 token, clears the cookie, redirects to `/`.
+   * `POST /logout`: ends the session (and revokes its L2 token), clears the cookie, redirects to `/`.
    */
   router(): Router
   /** Verifies a token outside of HTTP (e.g. a websocket) the way the middleware does */
@@ -68,8 +74,19 @@ export interface Auth {
    * it (to be printed once); returns undefined when one exists already, and in other modes.
    */
   ensureAdminToken(): Promise<string | undefined>
-  /** Local mode: replaces the admin token (the old one is revoked at once) and returns the new one */
+  /** Local mode: replaces the admin token (the old one and its sessions stop working at once) and returns the new one */
   rotateAdminToken(): Promise<string>
+}
+
+/**
+ * Replaces the local admin token with a new random one and returns it (to be shown once): only its
+ * sha256 is stored, and the old hash is overwritten, so the old token and every session opened with
+ * it stop working for good. `artdag admin-token rotate` calls this on a stopped node's Redis.
+ */
+export async function rotateAdminToken (tokens: Pick<TokenStorePort, 'setAdminTokenHash'>): Promise<string> {
+  const token = generateAdminToken()
+  await tokens.setAdminTokenHash(hashToken(token))
+  return token
 }
 
 export function createAuth (init: AuthInit): Auth {
@@ -95,14 +112,13 @@ export function createAuth (init: AuthInit): Auth {
     allowUnscopedTokens: init.allowUnscopedTokens ?? false,
     logger: init.logger
   })
-  const deps = { mode: init.mode, authenticator, tokens: init.tokens, cookie, logger: init.logger }
+  const trustedOrigins = init.publicUrl != null ? [new URL(init.publicUrl).origin] : []
+  const deps = { mode: init.mode, authenticator, tokens: init.tokens, cookie, trustedOrigins, logger: init.logger }
 
-  const rotateAdminToken = async (): Promise<string> => {
+  const rotate = async (): Promise<string> => {
     if (init.mode !== 'local') throw new AuthConfigError(`there is no admin token in auth mode ${init.mode}`)
     const previous = await init.tokens.getAdminTokenHash()
-    const token = generateAdminToken()
-    await init.tokens.setAdminTokenHash(hashToken(token))
-    if (previous != null) await init.tokens.revokeToken(previous)
+    const token = await rotateAdminToken(init.tokens)
     log.info({ rotated: previous != null }, 'admin token created')
     return token
   }
@@ -118,8 +134,8 @@ export function createAuth (init: AuthInit): Auth {
     async ensureAdminToken () {
       if (init.mode !== 'local') return undefined
       if (await init.tokens.getAdminTokenHash() != null) return undefined
-      return await rotateAdminToken()
+      return await rotate()
     },
-    rotateAdminToken
+    rotateAdminToken: rotate
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../util/logger.js'
 import type { Authenticator } from './authenticator.js'
 import { anonymousUser } from './authenticator.js'
 import { clearedCookie, readCookie, type SessionCookieOptions } from './cookies.js'
+import { checkCsrf } from './csrf.js'
 import {
   type AuthError, InvalidTokenError, TokenExpiredError, TokenRevokedError, TokenWrongScopeError, UnauthorizedError
 } from './errors.js'
@@ -10,6 +11,7 @@ import type { AuthMode, AuthState, AuthUser } from './types.js'
 import { currentUser } from './types.js'
 
 export interface Credential {
+  /** the Bearer token, or the session id of the cookie */
   token: string
   via: 'bearer' | 'cookie'
   /** names the credential in error messages */
@@ -46,27 +48,36 @@ export interface MiddlewareDeps {
   mode: AuthMode
   authenticator: Authenticator
   cookie: SessionCookieOptions
+  /** origins besides the request's own that may send writes with the session cookie (the public URL's) */
+  trustedOrigins: readonly string[]
   logger: Logger
 }
 
-/** Sets ctx.state.user from the request's credential; anonymous requests pass through untouched */
+/**
+ * Sets ctx.state.user from the request's credential, then applies the CSRF rule (src/auth/csrf.ts)
+ * to every write; anonymous requests pass through without a user
+ */
 export function authMiddleware (deps: MiddlewareDeps): Middleware {
   const log = deps.logger.child({ component: 'auth:middleware' })
   return async (ctx, next) => {
     const state = ctx.state as AuthState
     if (deps.mode === 'none') {
       state.user = anonymousUser()
+      await checkCsrf(ctx, state.user, deps.trustedOrigins)
       await next()
       return
     }
     if (SELF_AUTHENTICATING_PATHS.has(ctx.path)) {
+      await checkCsrf(ctx, undefined, deps.trustedOrigins)
       await next()
       return
     }
     const credential = readCredential(ctx, deps.cookie)
     if (credential != null) {
       try {
-        state.user = await deps.authenticator.authenticate(credential.token, credential.via, credential.where)
+        state.user = credential.via === 'cookie'
+          ? await deps.authenticator.authenticateSession(credential.token, credential.where)
+          : await deps.authenticator.authenticate(credential.token, credential.via, credential.where)
       } catch (err) {
         if (credential.via !== 'cookie' || !isRejection(err)) throw err
         // a dead session cookie is removed in the same response, so the next request is anonymous
@@ -79,6 +90,7 @@ export function authMiddleware (deps: MiddlewareDeps): Middleware {
         log.debug({ path: ctx.path, error: err.code }, 'dropped a rejected session cookie')
       }
     }
+    await checkCsrf(ctx, state.user, deps.trustedOrigins)
     await next()
   }
 }

@@ -16,6 +16,20 @@ export interface AuthUser {
   expiresAt?: Date
   /** true for the local admin token and in `none` mode */
   admin: boolean
+  /** browser sessions (via `cookie`): the session's CSRF token, which every write must carry */
+  csrfToken?: string
+  /** browser sessions: sha256 of the session id (never the id itself) */
+  sessionIdHash?: string
+}
+
+/** A browser session as stored: who, and the hash of the token it was opened with */
+export interface SessionRecord {
+  user: string
+  tokenHash: string
+  admin: boolean
+  handle?: string
+  /** ISO time the token expires, when it does */
+  expiresAt?: string
 }
 
 /** What ctx.state holds once the auth middleware ran */
@@ -25,16 +39,21 @@ export interface AuthState {
 
 /**
  * The narrow part of the state area's token store that auth needs (implemented over Redis in
- * src/state). Hashes are sha256 hex; revocations are kept 30 days.
+ * src/state). Hashes are sha256 hex; a revocation is kept until the token expires (forever without expiry).
  */
 export interface TokenStorePort {
-  recordUserToken(user: string, tokenHash: string): Promise<void>
-  revokeToken(tokenHash: string): Promise<void>
+  recordUserToken(user: string, tokenHash: string, expiresAt?: Date): Promise<void>
+  revokeToken(tokenHash: string, expiresAt?: Date): Promise<void>
   /** revokes every recorded token of the user; returns how many */
   revokeUser(user: string): Promise<number>
   isRevoked(tokenHash: string): Promise<boolean>
   setAdminTokenHash(hash: string): Promise<void>
   getAdminTokenHash(): Promise<string | undefined>
+  /** removes the admin token hash if it is still `hash`; true if removed */
+  deleteAdminTokenHash(hash: string): Promise<boolean>
+  createSession(idHash: string, record: SessionRecord, ttlMs: number): Promise<void>
+  getSession(idHash: string): Promise<SessionRecord | undefined>
+  deleteSession(idHash: string): Promise<void>
 }
 
 /** The user the auth middleware put on a request, if any */

@@ -5,8 +5,8 @@ export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5_000
 /** longest wait between two reconnect attempts of a Redis client (it never stops trying) */
 export const REDIS_RECONNECT_MAX_DELAY_MS = 2_000
-/** a revoked token is remembered this long (L2 tokens expire before that) */
-export const TOKEN_REVOCATION_TTL_S = 30 * 24 * 3600
+/** a revoked token is remembered this much longer than it lives (clock skew between L1 and L2) */
+export const TOKEN_REVOCATION_GRACE_MS = 10 * 60_000
 /** largest page a list() call returns */
 export const MAX_PAGE_LIMIT = 1_000
 /** optimistic update attempts before RunStore.update gives up */

@@ -40,10 +40,12 @@ export interface RedisKeys {
   contentByTime(): string
   /** hash: CID -> JSON {size, mediaType, name?, addedAt} */
   contentMeta(): string
-  /** set: sha256 hashes of tokens issued to a user */
+  /** sorted set: sha256 hashes of tokens a user logged in with, scored by their expiry (ms, +inf: none) */
   userTokens(user: string): string
-  /** string with 30-day TTL: a revoked token hash */
+  /** string: a revoked token hash, kept until the token expires (forever when it never does) */
   revokedToken(tokenHash: string): string
+  /** string with the session's TTL: JSON SessionRecord of a browser session, by sha256 of its id */
+  session(idHash: string): string
   /** string: sha256 of the local admin token */
   adminToken(): string
   /** hash: sync state (own sequence, last manifest CID, per-peer cursors) */
@@ -79,9 +81,10 @@ export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
     contentRefs: () => k('content_refs'),
     contentByTime: () => k('content'),
     contentMeta: () => k('content_meta'),
-    userTokens: (user) => k(`user_tokens:${user}`),
+    userTokens: (user) => k(`user_token_expiry:${user}`),
     revokedToken: (tokenHash) => k(`revoked:${tokenHash}`),
     adminToken: () => k('admin_token'),
+    session: (idHash) => k(`session:${idHash}`),
     sync: () => k('sync'),
     queuePrefix: () => `${prefix}bull`,
     published: () => k('published'),

@@ -7,10 +7,6 @@ export const RECENT_RUNS = 6
 export const MAX_FORM_BYTES = 256 * 1024
 /** largest number of fields of one form */
 export const MAX_FORM_FIELDS = 64
-export const CSRF_COOKIE = 'artdag_csrf'
-export const CSRF_FIELD = '_csrf'
-/** how long the CSRF cookie lives: one day, renewed on every page */
-export const CSRF_MAX_AGE_S = 24 * 60 * 60
 /** file name of the downloadable client */
 export const CLIENT_FILE_NAME = 'artdag.cjs'
 /** the Node version the downloadable client is built for */

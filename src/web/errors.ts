@@ -8,13 +8,6 @@ export class WebError extends Error {
   readonly code: string = 'web-error'
 }
 
-/** A form was posted without the CSRF token of the session, with another one, or from another origin */
-export class CsrfError extends WebError {
-  override name = 'CsrfError'
-  override readonly status = 403
-  override readonly code = 'csrf-rejected'
-}
-
 /** A form had invalid or missing fields; `problems` lists every one of them */
 export class FormError extends WebError {
   override name = 'FormError'

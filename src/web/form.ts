@@ -2,8 +2,7 @@ import type { Readable } from 'node:stream'
 import busboy from 'busboy'
 import type { Context } from 'koa'
 import type { Cid } from '../dag/ids.js'
-import { CSRF_FIELD, MAX_FORM_BYTES, MAX_FORM_FIELDS } from './constants.js'
-import type { Csrf } from './csrf.js'
+import { MAX_FORM_BYTES, MAX_FORM_FIELDS } from './constants.js'
 import { FormError, FormTooLargeError } from './errors.js'
 
 export interface UploadedFile {
@@ -19,7 +18,6 @@ export type UploadFn = (source: AsyncIterable<Uint8Array>, init: { name?: string
   Promise<{ cid: Cid, size: number, mediaType: string }>
 
 export interface ReadFormInit {
-  csrf: Csrf
   /** stores an uploaded file; without it, a form carrying a file is refused */
   upload?: UploadFn
   /** largest file */
@@ -35,23 +33,21 @@ export interface PostedForm {
 }
 
 /**
- * Reads a posted form (url-encoded or multipart) and checks its CSRF token before anything is
- * stored: in a multipart form the token field must come before the files (the pages put it first).
- * Files stream straight into the store, never buffered whole.
+ * Reads a posted form (url-encoded or multipart). Its CSRF token (the first field) was checked by
+ * src/auth's middleware before the body was read, like every write's. Files stream straight into
+ * the store, never buffered whole.
  */
 export async function readForm (ctx: Context, init: ReadFormInit): Promise<PostedForm> {
   init.signal?.throwIfAborted()
   const type = ctx.is('multipart/form-data', 'application/x-www-form-urlencoded')
   if (type === 'multipart/form-data') return await readMultipart(ctx, init)
   if (type !== 'application/x-www-form-urlencoded') {
-    init.csrf.check(ctx, undefined)
     throw new FormError(`the form must be sent as multipart/form-data or application/x-www-form-urlencoded, not "${ctx.get('content-type')}"`)
   }
   const text = await readText(ctx.req, MAX_FORM_BYTES)
   const fields = new Map<string, string>()
   for (const [key, value] of new URLSearchParams(text)) fields.set(key, value)
   if (fields.size > MAX_FORM_FIELDS) throw new FormError(`the form has more than ${MAX_FORM_FIELDS} fields`)
-  init.csrf.check(ctx, fields.get(CSRF_FIELD))
   return { fields, files: [] }
 }
 
@@ -80,7 +76,6 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
     throw new FormError(`the multipart form cannot be read: ${(err as Error).message}`)
   }
   let failure: unknown
-  let checked = false
   const pending: Array<Promise<void>> = []
   // a form found broken while a file is still being stored stops that upload too, so nothing of it is kept
   const stop = new AbortController()
@@ -99,12 +94,8 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
       stream.resume()
       return
     }
-    try {
-      if (!checked) init.csrf.check(ctx, fields.get(CSRF_FIELD))
-      checked = true
-      if (init.upload == null && init.textFiles !== true) throw new FormError(`this form takes no files (field "${field}")`)
-    } catch (err) {
-      fail(err)
+    if (init.upload == null && init.textFiles !== true) {
+      fail(new FormError(`this form takes no files (field "${field}")`))
       stream.resume()
       return
     }
@@ -132,9 +123,6 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
     ctx.req.pipe(parser)
   })
   await Promise.all(pending)
-  if (!checked && failure == null) {
-    try { init.csrf.check(ctx, fields.get(CSRF_FIELD)) } catch (err) { fail(err) }
-  }
   if (failure != null) throw failure instanceof Error ? failure : new FormError(String(failure))
   return { fields, files }
 }

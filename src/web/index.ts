@@ -1,7 +1,6 @@
 import type Router from '@koa/router'
 import type { Context } from 'koa'
 import { buildClientBundle, clientEntry, type ClientBundle } from './client-bundle.js'
-import { Csrf } from './csrf.js'
 import { homePage } from './pages/home.js'
 import { sendError, type WebDeps } from './pages/context.js'
 import type { WebUiComponents } from './ports.js'
@@ -25,7 +24,7 @@ export interface WebUiInit {
 
 /**
  * The browser UI: server-rendered pages (`/`, `/runs`, `/run/{id}`, `/recipes`, `/recipe/{id}`,
- * `/media`, `/login`), their form posts (CSRF-checked), `/static/*` and `/download/client`.
+ * `/media`, `/login`), their form posts (CSRF-checked by src/auth's middleware, like every write), `/static/*` and `/download/client`.
  * Mount `router()` before the API's routes: `GET /` and `GET /runs` answer only browsers (Accept:
  * text/html) and pass everything else on. It expects src/auth's middleware to have set
  * `ctx.state.user` already.
@@ -41,10 +40,8 @@ export interface WebUi {
 }
 
 export function createWebUi (components: WebUiComponents, init: WebUiInit = {}): WebUi {
-  const publicOrigin = components.config.publicUrl != null ? [new URL(components.config.publicUrl).origin] : []
   const deps: WebDeps = {
     components,
-    csrf: new Csrf({ trustedOrigins: publicOrigin, secure: components.config.publicUrl?.startsWith('https:') === true }),
     log: components.logger.child({ component: 'web' })
   }
   const statics = new StaticFiles(init.staticDir ?? staticDir())

@@ -1,5 +1,6 @@
 import { VERSION } from '../version.js'
 import { html, type SafeHtml } from './html.js'
+import { csrfField } from './views.js'
 
 export type Section = 'home' | 'runs' | 'recipes' | 'media' | 'none'
 
@@ -7,6 +8,8 @@ export interface Viewer {
   /** the logged-in user's name; undefined when anonymous */
   name?: string
   authMode: 'l2' | 'local' | 'none'
+  /** the session's CSRF token ('' without a session): for forms and app.js's fetches */
+  csrfToken: string
 }
 
 export interface Notice {
@@ -30,7 +33,12 @@ const NAV: Array<[Section, string, string]> = [
 function account (viewer: Viewer): SafeHtml {
   if (viewer.authMode === 'none') return html`<span class="user muted" title="auth mode none: everyone may write">open node</span>`
   if (viewer.name == null) return html`<a class="button small" href="/login">Log in</a>`
-  return html`<span class="user">${viewer.name}</span> <a class="button small ghost" href="/logout">Log out</a>`
+  return html`<span class="user">${viewer.name}</span> ${logoutForm(viewer)}`
+}
+
+/** logging out is a write: a form with the CSRF field, not a link */
+export function logoutForm (viewer: Viewer): SafeHtml {
+  return html`<form class="inline" method="post" action="/logout">${csrfField(viewer.csrfToken)}<button type="submit" class="small ghost">Log out</button></form>`
 }
 
 export function noticeBox (notice: Notice | undefined): SafeHtml {
@@ -48,6 +56,7 @@ export function layout (init: PageInit): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<meta name="csrf-token" content="${init.viewer.csrfToken}">
 <title>${init.title} · Art DAG L1</title>
 <link rel="stylesheet" href="/static/app.css?v=${VERSION}">
 <script src="/static/app.js?v=${VERSION}" defer></script>

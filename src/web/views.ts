@@ -1,4 +1,5 @@
 import { previewKind } from '../content/index.js'
+import { CSRF_FIELD } from '../auth/index.js'
 import type { Cid } from '../dag/ids.js'
 import { html, type SafeHtml } from './html.js'
 
@@ -71,5 +72,5 @@ ${to < page.total ? html`<a class="button small ghost" href="${link(page.offset 
 
 /** The hidden CSRF field; it must be the first field of a form that carries files */
 export function csrfField (token: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token}">`
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`
 }

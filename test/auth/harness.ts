@@ -11,30 +11,6 @@ import { silentLogger } from '../../src/util/logger.js'
 import { startL2Server, type L2Fixture } from '../fixtures/l2-server.js'
 import { testPrefix, testRedis } from '../fixtures/redis.js'
 
-const THIRTY_DAYS_S = 30 * 24 * 3600
-
-/**
- * A test double of the state area's token store, over real Redis with the shared key names
- * (the real store in src/state has its own tests).
- */
-export function redisTokenStore (redis: Redis, keys: RedisKeys): TokenStorePort {
-  return {
-    async recordUserToken (user, tokenHash) { await redis.sadd(keys.userTokens(user), tokenHash) },
-    async revokeToken (tokenHash) { await redis.set(keys.revokedToken(tokenHash), '1', 'EX', THIRTY_DAYS_S) },
-    async revokeUser (user) {
-      const hashes = await redis.smembers(keys.userTokens(user))
-      const multi = redis.multi()
-      for (const hash of hashes) multi.set(keys.revokedToken(hash), '1', 'EX', THIRTY_DAYS_S)
-      multi.del(keys.userTokens(user))
-      await multi.exec()
-      return hashes.length
-    },
-    async isRevoked (tokenHash) { return await redis.exists(keys.revokedToken(tokenHash)) === 1 },
-    async setAdminTokenHash (hash) { await redis.set(keys.adminToken(), hash) },
-    async getAdminTokenHash () { return await redis.get(keys.adminToken()) ?? undefined }
-  }
-}
-
 export interface TestApp {
   url: string
   /** fetch against the app without following redirects */
@@ -86,6 +62,13 @@ export async function startApp (auth: Auth): Promise<TestApp> {
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
 export const cookie = (token: string, name = 'artdag_session'): Record<string, string> => ({ cookie: `${name}=${token}` })
 
+/** the session id a login answer set in the cookie */
+export function sessionOf (res: Response): string {
+  const match = /^artdag_session=([^;]*);/.exec(res.headers.getSetCookie()[0] ?? '')
+  if (match?.[1] == null || match[1] === '') throw new Error(`no session cookie in ${JSON.stringify(res.headers.getSetCookie())}`)
+  return match[1]
+}
+
 export async function json (res: Response): Promise<Record<string, unknown>> {
   return await res.json() as Record<string, unknown>
 }
@@ -97,14 +80,6 @@ export interface L2NodeInit {
   publicReads?: boolean
   /** @default 1000 */
   timeoutMs?: number
-  /** which TokenStorePort implementation: the test double or the state area's real store @default 'double' */
-  store?: TokenStoreKind
-}
-
-export type TokenStoreKind = 'double' | 'state'
-
-export function tokenStoreOf (kind: TokenStoreKind, redis: Redis, keys: RedisKeys): TokenStorePort {
-  return kind === 'state' ? createTokenStore({ redis, keys }) : redisTokenStore(redis, keys)
 }
 
 export interface L2Node {
@@ -125,7 +100,7 @@ export async function startL2Node (init: L2NodeInit = {}): Promise<L2Node> {
   const publicUrl = init.publicUrl ?? 'http://l1.test:8100'
   const redis = testRedis()
   const keys = createRedisKeys(testPrefix())
-  const tokens = tokenStoreOf(init.store ?? 'double', redis, keys)
+  const tokens = createTokenStore({ redis, keys })
   const l2 = await startL2Server()
   const logger = silentLogger()
   const client = createL2Client({ l2Server: l2.url, logger, timeoutMs: init.timeoutMs ?? 1_000 })

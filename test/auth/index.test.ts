@@ -7,11 +7,13 @@ import {
 import { createRedisKeys, type RedisKeys } from '../../src/state/keys.js'
 import { silentLogger } from '../../src/util/logger.js'
 import { testPrefix, testRedis } from '../fixtures/redis.js'
-import { bearer, cookie, json, redisTokenStore, startApp, tokenStoreOf, type TestApp, type TokenStoreKind } from './harness.js'
+import { createTokenStore } from '../../src/state/index.js'
+import { csrfTokenOf } from '../../src/auth/sessions.js'
+import { bearer, cookie, json, sessionOf, startApp, type TestApp } from './harness.js'
 
 const logger = silentLogger()
 
-describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token store)', (store) => {
+describe('auth (local mode)', () => {
   let redis: Redis
   let keys: RedisKeys
   let tokens: TokenStorePort
@@ -21,7 +23,7 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
   beforeEach(async () => {
     redis = testRedis()
     keys = createRedisKeys(testPrefix())
-    tokens = tokenStoreOf(store, redis, keys)
+    tokens = createTokenStore({ redis, keys })
     auth = createAuth({ mode: 'local', publicReads: false, tokens, logger })
     app = await startApp(auth)
   })
@@ -49,14 +51,30 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
     expect(await again.ensureAdminToken()).toBeUndefined()
   })
 
-  it('should accept the admin token as bearer and log the browser in with it', async () => {
+  it('should accept the admin token as bearer and log the browser in with a session id, not the token', async () => {
     const token = await auth.ensureAdminToken() ?? ''
     expect(await json(await app.get('/whoami', bearer(token)))).toMatchObject({ name: 'admin', via: 'bearer', admin: true })
     const login = await app.get(`/auth?token=${token}`)
     expect(login.status).toBe(302)
     expect(login.headers.get('location')).toBe('/')
-    expect(login.headers.getSetCookie()[0]).toBe(`artdag_session=${token}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax`)
-    expect(await json(await app.get('/runs', cookie(token)))).toEqual({ runs: [], user: 'admin' })
+    const session = sessionOf(login)
+    expect(login.headers.getSetCookie()[0]).toBe(`artdag_session=${session}; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax`)
+    expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(session).not.toBe(token)
+    expect(session).not.toContain(token.slice(7, 20))
+    // Redis maps the session id's hash to the user for 30 days; neither the id nor the token is stored
+    const stored = await redis.get(keys.session(hashToken(session)))
+    expect(JSON.parse(stored ?? '{}')).toEqual({ user: 'admin', tokenHash: hashToken(token), admin: true })
+    const ttl = await redis.pttl(keys.session(hashToken(session)))
+    expect(ttl).toBeGreaterThan(30 * 24 * 3600_000 - 60_000)
+    expect(ttl).toBeLessThanOrEqual(30 * 24 * 3600_000)
+    const dump = (await Promise.all((await redis.keys(`${keys.prefix}*`)).map(async (k) => `${k}=${await redis.get(k) ?? ''}`))).join('\n')
+    expect(dump).not.toContain(token)
+    expect(dump).not.toContain(session)
+    expect(await json(await app.get('/runs', cookie(session)))).toEqual({ runs: [], user: 'admin' })
+    // the token itself is no session
+    const tokenAsCookie = await app.get('/runs', cookie(token))
+    expect(tokenAsCookie.status).toBe(401)
     expect((await app.get('/runs')).status).toBe(401)
   })
 
@@ -73,25 +91,37 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
     })
   })
 
-  it('should rotate the admin token and reject the old one at once', async () => {
+  it('should rotate the admin token and reject the old one and its sessions at once, for good', async () => {
     const first = await auth.ensureAdminToken() ?? ''
+    const session = sessionOf(await app.get(`/auth?token=${first}`))
     const second = await auth.rotateAdminToken()
     expect(second).not.toBe(first)
     const old = await app.get('/whoami', bearer(first))
-    expect(await json(old)).toEqual({ error: 'token-revoked', message: 'bearer token has been revoked; log in again' })
+    expect(await json(old)).toEqual({ error: 'invalid-token', message: 'bearer token is not a valid token of this node' })
+    const oldSession = await app.get('/whoami', cookie(session))
+    expect(await json(oldSession)).toEqual({
+      error: 'token-revoked', message: 'session cookie was opened with an admin token that has been replaced or revoked; log in again'
+    })
     expect((await app.get('/whoami', bearer(second))).status).toBe(200)
+    // the old hash is replaced, not flagged for a while: nothing about it expires
+    expect(await redis.keys(`${keys.prefix}revoked:*`)).toEqual([])
+    expect(await redis.get(keys.adminToken())).toBe(hashToken(second))
+    expect(await redis.pttl(keys.adminToken())).toBe(-1)
   })
 
   it('should end the browser session on logout without revoking the admin token', async () => {
     const token = await auth.ensureAdminToken() ?? ''
-    const res = await app.post('/logout', undefined, cookie(token))
+    const session = sessionOf(await app.get(`/auth?token=${token}`))
+    const res = await app.post('/logout', undefined, { ...cookie(session), 'x-csrf-token': csrfTokenOf(session) })
     expect(res.status).toBe(302)
     expect(res.headers.getSetCookie()[0]).toMatch(/^artdag_session=; Max-Age=0/)
+    expect(await redis.exists(keys.session(hashToken(session)))).toBe(0)
+    expect((await app.get('/whoami', cookie(session))).status).toBe(401)
     expect(await tokens.isRevoked(hashToken(token))).toBe(false)
     expect((await app.get('/whoami', bearer(token))).status).toBe(200)
   })
 
-  it('should let the admin revoke a user and revoke tokens by hash', async () => {
+  it('should let the admin revoke a user, and refuse hashes of tokens this node does not have', async () => {
     const token = await auth.ensureAdminToken() ?? ''
     await tokens.recordUserToken('carol', 'c'.repeat(64))
     const denied = await app.post('/auth/revoke-user', { username: 'carol', token: 'x'.repeat(20) })
@@ -100,8 +130,41 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
     expect(await json(res)).toEqual({ revoked: 1, username: 'carol' })
     expect(await tokens.isRevoked('c'.repeat(64))).toBe(true)
     const byHash = await app.post('/auth/revoke', { token_hash: 'd'.repeat(64) }, bearer(token))
-    expect(byHash.status).toBe(200)
-    expect(await tokens.isRevoked('d'.repeat(64))).toBe(true)
+    expect(await json(byHash)).toEqual({ error: 'invalid-request', message: 'body field token_hash is not the hash of a token of this node' })
+    expect(await tokens.isRevoked('d'.repeat(64))).toBe(false)
+  })
+
+  it('should refuse anonymous revocations with 401 and write nothing', async () => {
+    const token = await auth.ensureAdminToken() ?? ''
+    const before = (await redis.keys(`${keys.prefix}*`)).sort()
+    for (const body of [{ token: 'artdag_' + 'Z'.repeat(43) }, { token }, { token_hash: 'e'.repeat(64) }, {}]) {
+      const res = await app.post('/auth/revoke', body)
+      expect(res.status).toBe(401)
+      expect(await json(res)).toEqual({
+        error: 'unauthorized',
+        message: 'revoking a token requires authentication (Authorization: Bearer, or the session): a token may be revoked by its owner or the node admin'
+      })
+    }
+    expect((await redis.keys(`${keys.prefix}*`)).sort()).toEqual(before)
+    expect((await app.get('/whoami', bearer(token))).status).toBe(200)
+  })
+
+  it('should remove a revoked admin token for good and make a new one at the next start', async () => {
+    const token = await auth.ensureAdminToken() ?? ''
+    const session = sessionOf(await app.get(`/auth?token=${token}`))
+    const res = await app.post('/auth/revoke', {}, bearer(token))
+    expect(await json(res)).toEqual({ revoked: 1, token_hash: hashToken(token) })
+    expect(await redis.exists(keys.adminToken())).toBe(0)
+    expect(await redis.keys(`${keys.prefix}revoked:*`)).toEqual([])
+    expect((await app.get('/whoami', bearer(token))).status).toBe(401)
+    expect((await app.get('/whoami', cookie(session))).status).toBe(401)
+    // what `artdag serve` does at its next start
+    const next = createAuth({ mode: 'local', publicReads: false, tokens, logger })
+    const fresh = await next.ensureAdminToken() ?? ''
+    expect(fresh).toMatch(/^artdag_/)
+    expect(fresh).not.toBe(token)
+    expect((await app.get('/whoami', bearer(fresh))).status).toBe(200)
+    expect((await app.get('/whoami', bearer(token))).status).toBe(401)
   })
 
   it('should verify tokens outside of HTTP, and abort when passed an aborted signal', async () => {
@@ -114,7 +177,7 @@ describe.each<TokenStoreKind>(['double', 'state'])('auth (local mode, %s token s
 describe('auth (none mode)', () => {
   it('should treat every request as the anonymous dev user and disable token routes', async () => {
     const redis = testRedis()
-    const tokens = redisTokenStore(redis, createRedisKeys(testPrefix()))
+    const tokens = createTokenStore({ redis, keys: createRedisKeys(testPrefix()) })
     const auth = createAuth({ mode: 'none', publicReads: false, tokens, logger })
     const app = await startApp(auth)
     try {

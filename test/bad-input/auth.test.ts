@@ -9,6 +9,8 @@ import { expectHealthy, inBatches, Tally, type BadCase } from './harness.js'
 const FUZZED = bySuite(40, 120)
 const PUBLIC_URL = 'http://l1.bad-input.test'
 const MALFORMED_HEADER = 'Authorization header is malformed: expected "Bearer <token>"'
+const NOT_A_SESSION_ID = 'session cookie is malformed: not a session id of this node'
+const UNKNOWN_SESSION = 'session cookie is not a session of this node (it expired or was logged out); log in again'
 const length = (what: string, n: number): string => `${what} is malformed: a token has 16 to 4096 characters, got ${n}`
 
 /** Writes raw request bytes and returns the status line's code (Node answers some requests before Koa sees them) */
@@ -59,9 +61,12 @@ describe.each(['local', 'l2'] as const)('bad input: tokens and cookies (auth %s)
       ...both('two bearers', { authorization: `Bearer ${good}, Bearer ${good}` }, invalid(MALFORMED_HEADER)),
       ...both('huge bearer', { authorization: `Bearer ${'a'.repeat(12_000)}` }, invalid(length('bearer token', 12_000))),
       ...both('tampered bearer', { authorization: `Bearer ${tampered}` }, invalid(foreign)),
-      ...both('tampered cookie', { cookie: `artdag_session=${tampered}` }, invalid(foreign.replace('bearer token', 'session cookie'))),
-      ...both('garbage cookie', { cookie: 'artdag_session=%%%; other=1' }, invalid(length('session cookie', 3))),
-      ...both('huge cookie', { cookie: `artdag_session=${'b'.repeat(9000)}` }, invalid(length('session cookie', 9000)))
+      // the cookie holds a session id, never a token: a token there is no session
+      ...both('token as cookie', { cookie: `artdag_session=${good}` }, invalid(NOT_A_SESSION_ID)),
+      ...both('tampered cookie', { cookie: `artdag_session=${tampered}` }, invalid(NOT_A_SESSION_ID)),
+      ...both('unknown session', { cookie: `artdag_session=${'A'.repeat(43)}` }, invalid(UNKNOWN_SESSION)),
+      ...both('garbage cookie', { cookie: 'artdag_session=%%%; other=1' }, invalid(NOT_A_SESSION_ID)),
+      ...both('huge cookie', { cookie: `artdag_session=${'b'.repeat(9000)}` }, invalid(NOT_A_SESSION_ID))
     ]
     if (mode === 'l2') {
       const revoked = l2.issueToken({ username: 'bob', l1Server: PUBLIC_URL })
@@ -84,17 +89,21 @@ describe.each(['local', 'l2'] as const)('bad input: tokens and cookies (auth %s)
     const token = mode === 'l2' ? l2.issueToken({ username: 'dave', l1Server: PUBLIC_URL }) : good
     const who = await fetch(`${t.url}/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })
     expect(await who.json()).toMatchObject({ user: mode === 'l2' ? 'dave' : 'admin' })
+    const login = await fetch(`${t.url}/auth?${mode === 'l2' ? 'auth_token' : 'token'}=${token}`, { redirect: 'manual' })
+    const session = /^artdag_session=([^;]+);/.exec(login.headers.getSetCookie()[0] ?? '')?.[1] ?? ''
     const revoke = await fetch(`${t.url}/auth/revoke`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
     expect(revoke.status).toBe(200)
-    await tally.send(t.url, { label: 'revoked here', path: '/auth/whoami', headers: { authorization: `Bearer ${token}` }, status: 401, error: 'token-revoked' })
-    await tally.send(t.url, { label: 'revoked here, as a cookie', method: 'POST', path: '/configs/upload', headers: { cookie: `artdag_session=${token}`, 'content-type': 'text/yaml' }, body: 'name: x', status: 401, error: 'token-revoked' })
+    // local mode: the admin token is gone (the next start makes a new one); l2: on the revocation list
+    const bearerAfter = mode === 'l2' ? { error: 'token-revoked' } : { error: 'invalid-token', message: 'bearer token is not a valid token of this node' }
+    await tally.send(t.url, { label: 'revoked here', path: '/auth/whoami', headers: { authorization: `Bearer ${token}` }, status: 401, ...bearerAfter })
+    await tally.send(t.url, { label: 'revoked here, its session', method: 'POST', path: '/configs/upload', headers: { cookie: `artdag_session=${session}`, 'content-type': 'text/yaml' }, body: 'name: x', status: 401, error: 'token-revoked' })
     tally.done()
   })
 
   it('should refuse fuzzed bearer tokens and cookies with a 401', async () => {
     const tokens = fc.sample(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 300 }), { numRuns: FUZZED, seed: 3 })
     const own = new Tally(`fuzzed auth ${mode}`)
-    const message = /^(bearer token|session cookie) is (malformed: |not a valid token of this node$)|^token rejected by L2: |^Authorization header is malformed/
+    const message = /^(bearer token|session cookie) is (malformed: |not a valid token of this node$|not a session of this node)|^token rejected by L2: |^Authorization header is malformed/
     await inBatches(t.url, tokens, 8, async (token, i) => {
       const headers: Record<string, string> = i % 2 === 0 ? { authorization: `Bearer ${token}` } : { cookie: `artdag_session=${encodeURIComponent(token)}` }
       await own.send(t.url, { label: token, path: '/auth/whoami', headers, status: 401, message })

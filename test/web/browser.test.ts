@@ -141,11 +141,90 @@ describe('web UI in a browser', () => {
       await page.goto(`http://localhost:${port}/`)
       const res = await answer
       expect(res.status()).toBe(403)
-      await page.waitForURL(`${n.url}/media`)
-      expect(await page.locator('.notice.error p').textContent()).toBe(`form rejected: it was posted from http://localhost:${port}, not from this node`)
+      expect(await res.json()).toEqual({ error: 'csrf-rejected', message: `CSRF check failed: the request came from http://localhost:${port}, not from this node` })
       await shot(page, 'csrf-rejected')
     } finally {
       attacker.close()
     }
+  })
+})
+
+describe('web UI in a browser with local auth: the CSRF rule', () => {
+  let n: WebNode
+  let context: BrowserContext
+  let profile: string
+  let attacker: Server
+  let attackerUrl: string
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true })
+    n = await startWebNode({ authMode: 'local' })
+    profile = await mkdtemp(join(tmpdir(), 'artdag-chromium-'))
+    context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: { width: 1200, height: 800 } })
+    context.on('page', (page) => { page.on('dialog', (dialog) => { dialog.accept().catch(() => undefined) }) })
+    // another port of the same host: same-site for the browser, so the SameSite=Lax session cookie goes along
+    attacker = createServer((req, res) => {
+      res.setHeader('content-type', 'text/html')
+      if (req.url === '/fetch') {
+        res.end(`<script>fetch('${n.url}/configs/upload', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: 'name: by-fetch' }).finally(() => { document.title = 'sent' })</script>`)
+        return
+      }
+      res.end(`<form id="f" method="post" action="${n.url}/configs/upload" enctype="text/plain"><input name="name: by-form\ndescription" value="x"></form><script>document.getElementById('f').submit()</script>`)
+    })
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve))
+    attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`
+    const login = await context.newPage()
+    await login.goto(`${n.url}/auth?token=${n.adminToken ?? ''}`)
+    expect(await login.locator('.account .user').textContent()).toBe('admin')
+    await login.close()
+  })
+  afterAll(async () => {
+    await context?.close()
+    attacker?.close()
+    await n?.stop()
+    if (profile != null) await rm(profile, { recursive: true, force: true })
+  })
+
+  const recipeNames = async (): Promise<string[]> => (await n.node.state.recipes.list({ offset: 0, limit: 100 })).items.map((r) => r.name)
+
+  it('should refuse a logged-in browser\'s POST /configs/upload made by a page on another port', async () => {
+    const page = await context.newPage()
+    const answer = page.waitForResponse((r) => r.url() === `${n.url}/configs/upload`)
+    await page.goto(`${attackerUrl}/`)
+    const res = await answer
+    // the browser did send the session cookie: only the CSRF rule stops the write
+    expect((await res.request().allHeaders()).cookie).toMatch(/artdag_session=[A-Za-z0-9_-]{43}/)
+    expect(res.status()).toBe(403)
+    expect(await res.json()).toEqual({ error: 'csrf-rejected', message: `CSRF check failed: the request came from ${attackerUrl}, not from this node` })
+    await shot(page, 'csrf-other-port-rejected')
+    const byFetch = await context.newPage()
+    const fetched = byFetch.waitForResponse((r) => r.url() === `${n.url}/configs/upload`)
+    await byFetch.goto(`${attackerUrl}/fetch`)
+    expect((await fetched).status()).toBe(403)
+    await byFetch.waitForFunction('document.title === "sent"')
+    expect(await recipeNames()).not.toEqual(expect.arrayContaining(['by-form']))
+    expect(await recipeNames()).not.toEqual(expect.arrayContaining(['by-fetch']))
+  })
+
+  it('should let the node\'s own pages write: a form submission and a fetch with the token', async () => {
+    const page = await context.newPage()
+    await page.goto(`${n.url}/media`)
+    await page.setInputFiles('input[name="file"]', configPath('assets', 'cat.svg'))
+    await Promise.all([page.waitForURL(/\/media\?uploaded=/), page.click('form.upload-row button[type="submit"]')])
+    const cid = new URL(page.url()).searchParams.get('uploaded') as string
+    expect(await page.locator('.notice.ok').textContent()).toBe(`Uploaded ${cid}.`)
+    // app.js deletes it through the API: DELETE /cache/{cid} with the session's token in X-CSRF-Token
+    const deleted = page.waitForResponse((r) => r.url() === `${n.url}/cache/${cid}` && r.request().method() === 'DELETE')
+    await page.click(`.media-item[data-cid="${cid}"] button`)
+    const res = await deleted
+    expect(res.status()).toBe(200)
+    const token = await page.locator('meta[name="csrf-token"]').getAttribute('content')
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect((await res.request().allHeaders())['x-csrf-token']).toBe(token)
+    await page.locator(`.media-item[data-cid="${cid}"]`).waitFor({ state: 'detached' })
+    expect(await n.node.state.content.meta(cid as Cid)).toBeUndefined()
+    // logging out is a form too; the session is gone afterwards
+    await Promise.all([page.waitForURL(`${n.url}/`), page.click('.account button[type="submit"]')])
+    expect(await page.locator('.account a.button').textContent()).toBe('Log in')
   })
 })

@@ -22,10 +22,16 @@ export class PageClient {
     return { res, text: await res.text() }
   }
 
-  /** the hidden CSRF field of a page */
+  /** logs in like a browser: `/auth?token=` sets the session cookie */
+  async login (token: string): Promise<void> {
+    const { res } = await this.get(`/auth?token=${token}`)
+    if (res.status !== 302 || !this.cookies.has('artdag_session')) throw new Error(`login failed: ${res.status}`)
+  }
+
+  /** the hidden CSRF field of a page (empty without a browser session) */
   async csrf (path: string): Promise<string> {
     const { text } = await this.get(path)
-    const match = /name="_csrf" value="([^"]+)"/.exec(text)
+    const match = /name="_csrf" value="([^"]*)"/.exec(text)
     if (match?.[1] == null) throw new Error(`no CSRF field on ${path}`)
     return match[1]
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { VERSION } from '../../version.js'
 import { configRunBody, configUploadJson, runBody } from '../schemas.js'
+import { AUTH_PATHS, AUTH_SCHEMAS } from './auth-paths.js'
 import { SCHEMAS } from './components.js'
 
 type Json = Record<string, unknown>
@@ -73,15 +74,16 @@ export function openApiSpec (): Json {
         delete: { summary: 'Delete a recipe', tags: ['configs'], security: secured, parameters: [configId], responses: { ...ok('deleted', { type: 'object' }), ...errors(401, 404) } }
       },
       '/configs/{id}/run': { post: { summary: 'Run a recipe on inputs', tags: ['configs'], security: secured, parameters: [configId, wait], requestBody: { content: json(body(configRunBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404) } } },
+      ...AUTH_PATHS,
       '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: ok('OpenAPI 3.1', { type: 'object' }) } },
       '/docs': { get: { summary: 'Interactive API docs', tags: ['docs'], responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } }
     },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'an L2 token scoped to this node, or the local admin token' },
-        cookie: { type: 'apiKey', in: 'cookie', name: 'artdag_session' }
+        cookie: { type: 'apiKey', in: 'cookie', name: 'artdag_session', description: 'the browser session (set by /auth); every write with it also needs its CSRF token in the X-CSRF-Token header (or the first form field _csrf) and must come from this node\'s origin' }
       },
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...AUTH_SCHEMAS },
       responses: Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 416, 507].map((s) => [`E${s}`, { description: `error ${s}`, content: json(ref('Error')) }]))
     }
   }

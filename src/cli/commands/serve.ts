@@ -5,6 +5,7 @@ import { configFromEnv, constants, loadConfig, type NodeConfigInit } from '../..
 import { SWARM_KEY_FILE } from '../../mesh/index.js'
 import type { L1Node } from '../../node.js'
 import { firstEvent } from '../../util/events.js'
+import { announceAdminToken } from './admin-token.js'
 
 interface NodeFlags {
   port?: string
@@ -51,11 +52,8 @@ async function runUntilSignal (node: L1Node): Promise<void> {
     for (const addr of node.mesh.multiaddrs()) process.stdout.write(`artdag: libp2p ${addr}\n`)
   }
   const token = node.http?.adminToken
-  if (token != null) {
-    // printed once, like a notebook server: only its hash is stored
-    process.stdout.write(`artdag: admin token (shown once; save it with \`artdag login <token>\`):\n  ${token}\n`)
-    if (node.apiUrl != null) process.stdout.write(`artdag: open ${node.apiUrl}/auth?token=${token} to log in the browser\n`)
-  }
+  // shown once on the terminal, never logged: only its hash is stored
+  if (token != null) await announceAdminToken(token, node.apiUrl)
   for (const line of workerCommand(node)) process.stdout.write(`${line}\n`)
   await firstEvent(process, ['SIGINT', 'SIGTERM'])
   // a second signal does not wait for the orderly stop, nor does anyone after SHUTDOWN_DEADLINE_MS

@@ -1,7 +1,6 @@
 import type { Context } from 'koa'
 import { currentUser } from '../../auth/index.js'
 import type { Logger } from '../../util/logger.js'
-import type { Csrf } from '../csrf.js'
 import { LoginRequiredError } from '../errors.js'
 import { describeFailure } from '../failures.js'
 import { raw } from '../html.js'
@@ -11,7 +10,6 @@ import type { WebUiComponents } from '../ports.js'
 /** What every page handler gets */
 export interface WebDeps {
   components: WebUiComponents
-  csrf: Csrf
   log: Logger
 }
 
@@ -22,7 +20,19 @@ const CSP = [
 
 export function viewer (deps: WebDeps, ctx: Context): Viewer {
   const user = currentUser(ctx)
-  return { authMode: deps.components.config.authMode, ...(user != null && user.name !== 'anonymous' ? { name: user.name } : {}) }
+  return {
+    authMode: deps.components.config.authMode,
+    ...(user != null && user.name !== 'anonymous' ? { name: user.name } : {}),
+    csrfToken: csrfToken(ctx)
+  }
+}
+
+/**
+ * The CSRF token of the browser session, for the pages' forms (first field) and app.js's fetches
+ * (X-CSRF-Token); empty without a session, when the auth middleware asks for none
+ */
+export function csrfToken (ctx: Context): string {
+  return currentUser(ctx)?.csrfToken ?? ''
 }
 
 /** Writes a whole page with the security headers every page carries */

@@ -5,6 +5,7 @@ import { RECENT_RUNS } from '../constants.js'
 import { html, type SafeHtml } from '../html.js'
 import type { RunRecord } from '../../state/types.js'
 import { badge, shortId, when } from '../views.js'
+import { logoutForm } from '../layout.js'
 import { requireRead, sendPage, viewer, type WebDeps } from './context.js'
 
 /** A compact table of runs, shared by the home page and /runs */
@@ -90,6 +91,6 @@ export async function loginPage (deps: WebDeps, ctx: Context): Promise<void> {
 from its renderers page, and L2 sends you back here logged in.</p>
 ${l2Server != null ? html`<p><a class="button" href="${l2Server}">Go to L2</a></p>` : html`<p class="muted">No L2 server is configured.</p>`}</div>`
   }
-  if (me.name != null) body = html`${body}<p class="muted">You are logged in as <strong>${me.name}</strong>. <a href="/logout">Log out</a></p>`
+  if (me.name != null) body = html`${body}<p class="muted">You are logged in as <strong>${me.name}</strong>.</p>${logoutForm(me)}`
   sendPage(ctx, 200, { title: 'Log in', section: 'none', viewer: me, body })
 }

@@ -6,13 +6,13 @@ import { readForm } from '../form.js'
 import { html } from '../html.js'
 import type { Notice } from '../layout.js'
 import { cidLink, csrfField, formatBytes, pager, preview, when } from '../views.js'
-import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { paging } from './runs.js'
 
 export async function mediaPage (deps: WebDeps, ctx: Context, notice?: Notice, status = 200): Promise<void> {
   requireRead(deps, ctx)
   const page = await deps.components.content.list(paging(ctx))
-  const token = deps.csrf.token(ctx)
+  const token = csrfToken(ctx)
   const uploaded = typeof ctx.query.uploaded === 'string' && isCid(ctx.query.uploaded) ? ctx.query.uploaded : undefined
   const shown = notice ?? (uploaded != null ? { kind: 'ok' as const, message: `Uploaded ${uploaded}.` } : undefined)
   const body = html`
@@ -27,12 +27,12 @@ ${csrfField(token)}
 </section>
 ${page.items.length === 0
     ? html`<p class="empty">Nothing stored yet.</p>`
-    : html`<div class="media-grid">${page.items.map((item) => html`<article class="card media-item" data-cid="${item.cid}">
+    : html`<div class="media-grid">${page.items.map((item) => html`<article class="card media-item" data-cid="${item.cid}" data-api-item>
 ${preview(item.cid, item.mediaType)}
 <h3 title="${item.name ?? item.cid}">${item.name ?? 'unnamed'}</h3>
 <p class="small muted">${item.mediaType} · ${formatBytes(item.size)} · ${when(item.addedAt)}</p>
 <p class="small">${cidLink(item.cid)}</p>
-<form method="post" action="/media/${item.cid}/delete" data-confirm="Delete this item?">${csrfField(token)}<button type="submit" class="small danger ghost">Delete</button></form>
+<form method="post" action="/media/${item.cid}/delete" data-confirm="Delete this item?" data-api-method="DELETE" data-api-url="/cache/${item.cid}">${csrfField(token)}<button type="submit" class="small danger ghost">Delete</button></form>
 </article>`)}</div>`}
 ${pager('/media', {}, page)}
 <p class="small muted">Inputs and outputs of runs and items published to L2 cannot be deleted; intermediate results and unused uploads can.</p>`
@@ -44,7 +44,7 @@ export async function uploadMedia (deps: WebDeps, ctx: Context): Promise<void> {
   const { library, config } = deps.components
   requireWriter(ctx)
   try {
-    const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: config.maxUploadBytes, upload: async (source, init) => await library.upload(source, init) })
+    const form = await readForm(ctx, { maxFileBytes: config.maxUploadBytes, upload: async (source, init) => await library.upload(source, init) })
     const file = form.files[0]
     if (file == null) throw new FormError('Choose a file to upload.')
     ctx.status = 303
@@ -60,7 +60,7 @@ export async function uploadMedia (deps: WebDeps, ctx: Context): Promise<void> {
 export async function deleteMedia (deps: WebDeps, ctx: Context, value: string): Promise<void> {
   if (!isCid(value)) throw new PageNotFoundError(`"${value}" is not a CID.`)
   requireWriter(ctx)
-  await readForm(ctx, { csrf: deps.csrf, maxFileBytes: 0 })
+  await readForm(ctx, { maxFileBytes: 0 })
   const cid = asCid(value)
   try {
     await deps.components.library.deleteContent(cid)

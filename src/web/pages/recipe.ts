@@ -10,7 +10,7 @@ import { readForm, type UploadedFile } from '../form.js'
 import { html, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
 import { csrfField, formatBytes, shortId, when } from '../views.js'
-import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 
 interface Resolved {
   recipe: Recipe
@@ -57,7 +57,7 @@ export async function recipePage (deps: WebDeps, ctx: Context, idOrName: string,
     id: n.id, type: n.type, inputs: n.inputs,
     ...(typeof n.config.effect === 'string' ? { detail: n.config.effect } : typeof n.config.asset === 'string' ? { detail: `asset ${n.config.asset}` } : {})
   })), recipe.output)
-  const token = deps.csrf.token(ctx)
+  const token = csrfToken(ctx)
   const action = `/recipe/${encodeURIComponent(resolved.ref)}/run`
   const body = html`
 <div class="title-row"><h1>${recipe.name}${recipe.version != null ? html` <span class="muted">v${recipe.version}</span>` : html``}</h1></div>
@@ -103,7 +103,7 @@ export async function startRun (deps: WebDeps, ctx: Context, idOrName: string): 
   const resolved = await resolveRecipe(deps, idOrName)
   const { library, config } = deps.components
   const user = requireWriter(ctx)
-  const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: config.maxUploadBytes, upload: async (source, init) => await library.upload(source, init) })
+  const form = await readForm(ctx, { maxFileBytes: config.maxUploadBytes, upload: async (source, init) => await library.upload(source, init) })
   try {
     const inputs = chosenInputs(resolved.inputs, form.fields, form.files)
     const outputName = (form.fields.get('output_name') ?? '').trim()

@@ -8,14 +8,14 @@ import { html } from '../html.js'
 import type { Notice } from '../layout.js'
 import { describeFailure } from '../failures.js'
 import { csrfField, pager, shortId, when } from '../views.js'
-import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { paging } from './runs.js'
 
 export async function recipesPage (deps: WebDeps, ctx: Context, notice?: Notice, status = 200, draft = ''): Promise<void> {
   requireRead(deps, ctx)
   const page = await deps.components.recipes.list(paging(ctx))
   const effects = deps.components.effects.list()
-  const token = deps.csrf.token(ctx)
+  const token = csrfToken(ctx)
   const body = html`
 <div class="title-row"><h1>Recipes</h1></div>
 ${page.items.length === 0
@@ -46,7 +46,7 @@ ${csrfField(token)}
 /** POST /recipes: a YAML file or pasted YAML; problems are listed on the page */
 export async function uploadRecipe (deps: WebDeps, ctx: Context): Promise<void> {
   const user = requireWriter(ctx)
-  const form = await readForm(ctx, { csrf: deps.csrf, maxFileBytes: MAX_FORM_BYTES, textFiles: true })
+  const form = await readForm(ctx, { maxFileBytes: MAX_FORM_BYTES, textFiles: true })
   const fromFile = form.fields.get('file') ?? ''
   const yaml = fromFile.trim() !== '' ? fromFile : (form.fields.get('yaml') ?? '')
   try {

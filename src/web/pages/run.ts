@@ -8,7 +8,7 @@ import { html, jsonScript, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
 import { describeFailure } from '../failures.js'
 import { badge, cidLink, csrfField, duration, preview, shortId, when } from '../views.js'
-import { requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { FINAL_RUN_STATUSES } from '../../state/index.js'
 
 export function runId (value: string): PlanId {
@@ -68,7 +68,7 @@ export async function runPage (deps: WebDeps, ctx: Context, id: string, notice?:
     runDag(deps, run)
   ])
   const done = run.steps.filter((s) => s.status === 'completed' || s.status === 'cached').length
-  const token = deps.csrf.token(ctx)
+  const token = csrfToken(ctx)
   const body = html`
 <section id="run" data-run-id="${run.id}" data-final="${final ? 'true' : 'false'}">
 <div class="title-row"><h1>Run <span class="mono">${shortId(run.id)}</span></h1><span id="run-status">${badge(run.status)}</span></div>
@@ -105,7 +105,7 @@ ${jsonScript('run-data', { id: run.id, status: run.status, steps: run.steps.leng
 export async function runAction (deps: WebDeps, ctx: Context, id: string, action: 'delete' | 'cancel'): Promise<void> {
   const planId = runId(id)
   requireWriter(ctx)
-  await readForm(ctx, { csrf: deps.csrf, maxFileBytes: 0 })
+  await readForm(ctx, { maxFileBytes: 0 })
   try {
     if (action === 'cancel') {
       await deps.components.orchestrator.cancel(planId)

@@ -105,12 +105,36 @@
     }
   }
 
+  // every write with the session cookie carries the session's CSRF token (the page has it in a meta tag)
+  function csrfToken () {
+    var meta = document.querySelector('meta[name="csrf-token"]')
+    return meta ? meta.getAttribute('content') : ''
+  }
+
+  // a form with data-api-method and data-api-url is sent to the API by fetch; when the API refuses,
+  // the form is posted as usual and the page it answers with explains why
+  function sendToApi (form) {
+    fetch(form.getAttribute('data-api-url'), {
+      method: form.getAttribute('data-api-method'),
+      headers: { 'X-CSRF-Token': csrfToken(), Accept: 'application/json' },
+      credentials: 'same-origin'
+    }).then(function (res) {
+      if (!res.ok) return form.submit()
+      var item = form.closest('[data-api-item]')
+      if (item) item.remove()
+    }, function () { form.submit() })
+  }
+
   document.addEventListener('submit', function (ev) {
     var form = ev.target
     var question = form.getAttribute('data-confirm')
     if (question && !window.confirm(question)) {
       ev.preventDefault()
       return
+    }
+    if (form.getAttribute('data-api-url') && window.fetch) {
+      ev.preventDefault()
+      sendToApi(form)
     }
     var buttons = form.querySelectorAll('button[type="submit"]')
     for (var i = 0; i < buttons.length; i++) {
