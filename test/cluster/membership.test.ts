@@ -8,16 +8,9 @@ import type { RunRecord } from '../../src/state/types.js'
 import { call, expectError } from '../api/helpers.js'
 import { TEST_SWARM_KEY } from '../fixtures/swarm-key.js'
 import { ensureBuilt, startPeerProcess, type PeerProcess } from '../sync/process-fixture.js'
-import { startNodeProcess, type NodeProcess } from './node-process.js'
+import { adminTokenFor, startNodeProcess, type NodeProcess } from './node-process.js'
 
 const OTHER_KEY = SwarmKey.generate()
-
-/** the admin token a node in local auth mode prints on its first start */
-function adminToken (node: NodeProcess): string {
-  const m = /admin token[^\n]*\n\s+(\S+)/.exec(node.log())
-  if (m == null) throw new Error(`no admin token in the log:\n${node.log()}`)
-  return m[1] as string
-}
 
 async function peersOf (node: NodeProcess, bearer?: string): Promise<string[]> {
   const answer = await call<{ peers: string[] }>(`${node.url}/`, { headers: { accept: 'application/json', ...(bearer != null ? { authorization: `Bearer ${bearer}` } : {}) } })
@@ -51,8 +44,9 @@ describe('cluster membership', () => {
     ensureBuilt()
     const dir = async (name: string): Promise<string> => { const d = await mkdtemp(join(tmpdir(), `artdag-members-${name}-`)); dirs.push(d); return d }
     const env = { ARTDAG_FETCH_TIMEOUT_MS: '3000', ARTDAG_SYNC_INTERVAL_MS: '2000' }
-    nodes.a = await startNodeProcess(await dir('a'), { ...env, ARTDAG_AUTH: 'local', ARTDAG_PUBLIC_READS: 'false' })
-    token = adminToken(nodes.a)
+    const dirA = await dir('a')
+    token = await adminTokenFor(dirA)
+    nodes.a = await startNodeProcess(dirA, { ...env, ARTDAG_AUTH: 'local', ARTDAG_PUBLIC_READS: 'false' })
     nodes.b = await startNodeProcess(await dir('b'), { ...env, ARTDAG_BOOTSTRAP: nodes.a.multiaddr, LOG_LEVEL: 'info' })
     // a node started after its bootstrap dial ended: connected or refused by then
     nodes.x = await startNodeProcess(await dir('x'), { ...env, ARTDAG_BOOTSTRAP: nodes.a.multiaddr, ARTDAG_SWARM_KEY: OTHER_KEY.fileText() })

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { projectRoot } from '../../src/util/paths.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
@@ -74,4 +75,17 @@ export async function startNodeProcess (dataDir: string, env: Record<string, str
       clearTimeout(timer)
     }
   }
+}
+
+/**
+ * The admin token of a local-auth node that has not started yet: `artdag admin-token rotate` on its data dir
+ * (the node shows its token on a terminal only, and test processes have none)
+ */
+export async function adminTokenFor (dataDir: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(nodeBin, [cli, 'admin-token', 'rotate', '--data-dir', dataDir], {
+    env: { ...process.env, REDIS_URL: '', ARTDAG_AUTH: 'local' }
+  })
+  const token = /^\s+(\S+)$/m.exec(stdout)?.[1]
+  if (token == null) throw new Error(`admin-token rotate printed no token:\n${stdout}`)
+  return token
 }

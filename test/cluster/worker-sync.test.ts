@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../src/util/paths.js'
 import { testPrefix, testRedis, testRedisUrl } from '../fixtures/redis.js'
 import { startNodeProcess, type NodeProcess } from './node-process.js'
+import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 import { SyncProbe, chainOf, effectStep, render, until } from './sync-probe.js'
 
 const root = projectRoot()
@@ -20,6 +21,7 @@ function startWorker (node: NodeProcess, prefix: string, dataDir: string): { chi
       ARTDAG_REDIS_PREFIX: prefix,
       ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
       ARTDAG_BOOTSTRAP: node.multiaddr,
+      ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
       ARTDAG_WORKERS: '1',
       ARTDAG_SYNC_INTERVAL_MS: '2000',
       LOG_LEVEL: 'info'
