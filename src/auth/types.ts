@@ -1,4 +1,8 @@
 import type { Context } from 'koa'
+import type { SessionRecord } from '../state/index.js'
+
+/** A browser session as stored: the token store's record (who, and the hash of the token it was opened with) */
+export type { SessionRecord }
 
 export type AuthMode = 'l2' | 'local' | 'none'
 
@@ -20,16 +24,6 @@ export interface AuthUser {
   csrfToken?: string
   /** browser sessions: sha256 of the session id (never the id itself) */
   sessionIdHash?: string
-}
-
-/** A browser session as stored: who, and the hash of the token it was opened with */
-export interface SessionRecord {
-  user: string
-  tokenHash: string
-  admin: boolean
-  handle?: string
-  /** ISO time the token expires, when it does */
-  expiresAt?: string
 }
 
 /** What ctx.state holds once the auth middleware ran */

@@ -9,6 +9,7 @@ import { call, expectError } from '../api/helpers.js'
 import { TEST_SWARM_KEY } from '../fixtures/swarm-key.js'
 import { ensureBuilt, startPeerProcess, type PeerProcess } from '../sync/process-fixture.js'
 import { adminTokenFor, startNodeProcess, type NodeProcess } from './node-process.js'
+import { until } from './sync-probe.js'
 
 const OTHER_KEY = SwarmKey.generate()
 
@@ -16,16 +17,6 @@ async function peersOf (node: NodeProcess, bearer?: string): Promise<string[]> {
   const answer = await call<{ peers: string[] }>(`${node.url}/`, { headers: { accept: 'application/json', ...(bearer != null ? { authorization: `Bearer ${bearer}` } : {}) } })
   expect(answer.status).toBe(200)
   return answer.body.peers
-}
-
-async function until<T> (what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 /**
