@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SwarmKey } from '../src/mesh/index.js'
 import { createRedisConnection, createRedisKeys, startManagedRedis } from '../src/state/index.js'
 import { projectRoot } from '../src/util/paths.js'
 import type { Redis } from 'ioredis'
@@ -102,7 +103,9 @@ export async function runCatchUpBench (init: CatchUpBenchInit = {}): Promise<Ben
   const redis: Redis = await createRedisConnection(managed.url, 5)
   const prefixC = `benchcatchupc${Date.now()}:`
   const keysC = createRedisKeys(prefixC)
-  const env = (prefix: string): Record<string, string> => ({ REDIS_URL: managed.url, ARTDAG_REDIS_PREFIX: prefix })
+  // one cluster: both nodes hold the same swarm key
+  const swarmKey = SwarmKey.generate().fileText()
+  const env = (prefix: string): Record<string, string> => ({ REDIS_URL: managed.url, ARTDAG_REDIS_PREFIX: prefix, ARTDAG_SWARM_KEY: swarmKey })
   let a: Node | undefined
   let c: Node | undefined
   const fromStartedMs: number[] = []
