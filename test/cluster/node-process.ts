@@ -1,7 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { runFfmpeg } from '../../src/effects/index.js'
 import { projectRoot } from '../../src/util/paths.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
@@ -88,4 +90,12 @@ export async function adminTokenFor (dataDir: string): Promise<string> {
   const token = /^\s+(\S+)$/m.exec(stdout)?.[1]
   if (token == null) throw new Error(`admin-token rotate printed no token:\n${stdout}`)
   return token
+}
+
+/** a 640x360 test clip of `seconds` made with ffmpeg under `dir`, uploaded to the node: its CID */
+export async function uploadTestClip (node: Pick<NodeProcess, 'url'>, dir: string, seconds: number): Promise<string> {
+  const file = join(dir, 'slow.mp4')
+  await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
+  const res = await fetch(`${node.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: await readFile(file) })
+  return (await res.json() as { cid: string }).cid
 }

@@ -2,9 +2,8 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFfmpeg } from '../../src/effects/index.js'
 import type { RunRecord } from '../../src/state/types.js'
-import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
+import { startNodeProcess, uploadTestClip, type NodeProcess } from '../cluster/node-process.js'
 
 const ENV = { ARTDAG_WORKERS: '1', ARTDAG_CLAIM_LEASE_MS: '2000', ARTDAG_SYNC: 'false' }
 
@@ -28,10 +27,7 @@ describe('a node SIGKILLed mid-render', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'artdag-fault-children-'))
     node = await startNodeProcess(join(dir, 'node'), ENV)
-    const file = join(dir, 'slow.mp4')
-    await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=120', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
-    const res = await fetch(`${node.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: await readFile(file) })
-    clip = (await res.json() as { cid: string }).cid
+    clip = await uploadTestClip(node, dir, 120)
   }, 120_000)
 
   afterAll(async () => {

@@ -1,12 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFfmpeg } from '../../src/effects/index.js'
 import { isAlive } from '../../src/state/stale-redis.js'
 import type { RunRecord } from '../../src/state/types.js'
-import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
+import { startNodeProcess, uploadTestClip, type NodeProcess } from '../cluster/node-process.js'
 import { bySuite } from '../fixtures/suite.js'
 import { expectClaimsReleased, expectHealthy, expectServedIntact, managedRedisClient, managedRedisPid, waitForRun } from './invariants.js'
 
@@ -32,10 +31,7 @@ describe('a node process under fire', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'artdag-fault-node-'))
     node = await startNodeProcess(dir, ENV)
-    const file = join(dir, 'slow.mp4')
-    await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
-    const res = await fetch(`${node.url}/cache/upload`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: await readFile(file) })
-    clip = (await res.json() as { cid: string }).cid
+    clip = await uploadTestClip(node, dir, 4)
   }, 120_000)
 
   afterAll(async () => {
