@@ -82,6 +82,9 @@ function workerCommand (node: L1Node): string[] {
   // a worker joins the node's private network: it needs the cluster's key (the node's own file when none was given)
   const swarmKey = node.config.swarmKey == null ? join(node.config.dataDir, SWARM_KEY_FILE) : '<cluster-swarm-key-file>'
   const env = [
+    // a data dir of its own: a worker sharing the node's would take the node's peer id, and its start
+    // would reap the node's ffmpeg children and work dirs as a dead predecessor's
+    `ARTDAG_DATA_DIR=${node.config.dataDir}-worker`,
     `ARTDAG_SWARM_KEY=${swarmKey}`,
     ...(redisDb !== constants.DEFAULT_REDIS_DB ? [`ARTDAG_REDIS_DB=${redisDb}`] : []),
     ...(redisPrefix !== constants.DEFAULT_REDIS_PREFIX ? [`ARTDAG_REDIS_PREFIX=${redisPrefix}`] : [])
