@@ -35,6 +35,8 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
   options.signal?.throwIfAborted()
   const written: Array<{ cid: CID, size: number }> = []
   const touched: CID[] = []
+  /** every block write this add started: the importer writes several at once, and one may fail while others run */
+  const writes: Array<Promise<unknown>> = []
   let base: number | undefined
   let size = 0
   const tracking = {
@@ -54,7 +56,9 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
       }
       ctx.pending.bytes += bytes.byteLength
       written.push({ cid, size: bytes.byteLength })
-      await ctx.blocks.put(cid, bytes, o)
+      const write = Promise.resolve(ctx.blocks.put(cid, bytes, o))
+      writes.push(write)
+      await write
       return cid
     }
   }
@@ -77,6 +81,8 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
     ctx.keep?.(entry.cid)
     return { cid: entry.cid, size }
   } catch (err) {
+    // a write still running would land after its delete and leave its block behind
+    await Promise.allSettled(writes)
     await rollback(written, touched, ctx)
     throw err
   } finally {
