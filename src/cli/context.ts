@@ -41,8 +41,8 @@ export function globals (cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>()
 }
 
-/** The API client for a command: flag > env > saved settings > default */
-export function clientFor (cmd: Command): ApiClient {
+/** The API client for a command: flag > env > saved settings > default; `override.token` wins over all */
+export function clientFor (cmd: Command, override: { token?: string } = {}): ApiClient {
   const opts = globals(cmd)
   const saved = readSettings()
   const server = opts.server ?? process.env.ARTDAG_SERVER ?? saved.server ?? DEFAULT_SERVER
@@ -52,7 +52,7 @@ export function clientFor (cmd: Command): ApiClient {
   } catch {
     throw new CliError(`--server: "${server}" is not an http(s) URL`, EXIT.usage)
   }
-  const token = opts.token ?? process.env.ARTDAG_TOKEN ?? saved.token
+  const token = override.token ?? opts.token ?? process.env.ARTDAG_TOKEN ?? saved.token
   return new ApiClient({ server, ...(token != null ? { token } : {}) })
 }
 

@@ -10,14 +10,18 @@ export const FALLBACK_MEDIA_TYPE = 'application/octet-stream'
 export type PreviewKind = 'image' | 'video' | 'audio'
 
 /**
- * Every type sniffMediaType can answer: served inline (under a sandboxing CSP), and previewed when it has
- * a kind. A type recorded before this list (or by an older node) that is not on it is served as a download.
+ * Every type sniffMediaType can answer: served inline (under a sandboxing CSP), previewed when it has a
+ * kind, and saved under its usual file extension. A type recorded before this list (or by an older node)
+ * that is not on it is served as a download.
  */
-const INLINE_MEDIA_TYPES: ReadonlyMap<string, PreviewKind | undefined> = new Map<string, PreviewKind | undefined>([
-  ['image/png', 'image'], ['image/jpeg', 'image'], ['image/gif', 'image'], ['image/webp', 'image'], ['image/avif', 'image'],
-  ['video/mp4', 'video'], ['video/webm', 'video'], ['video/quicktime', 'video'], ['video/x-matroska', 'video'], ['video/x-msvideo', 'video'],
-  ['audio/mpeg', 'audio'], ['audio/ogg', 'audio'], ['audio/wav', 'audio'], ['audio/flac', 'audio'], ['audio/mp4', 'audio'],
-  ['text/plain', undefined], ['application/json', undefined]
+const INLINE_MEDIA_TYPES: ReadonlyMap<string, { kind?: PreviewKind, ext: string }> = new Map<string, { kind?: PreviewKind, ext: string }>([
+  ['image/png', { kind: 'image', ext: 'png' }], ['image/jpeg', { kind: 'image', ext: 'jpg' }], ['image/gif', { kind: 'image', ext: 'gif' }],
+  ['image/webp', { kind: 'image', ext: 'webp' }], ['image/avif', { kind: 'image', ext: 'avif' }],
+  ['video/mp4', { kind: 'video', ext: 'mp4' }], ['video/webm', { kind: 'video', ext: 'webm' }], ['video/quicktime', { kind: 'video', ext: 'mov' }],
+  ['video/x-matroska', { kind: 'video', ext: 'mkv' }], ['video/x-msvideo', { kind: 'video', ext: 'avi' }],
+  ['audio/mpeg', { kind: 'audio', ext: 'mp3' }], ['audio/ogg', { kind: 'audio', ext: 'ogg' }], ['audio/wav', { kind: 'audio', ext: 'wav' }],
+  ['audio/flac', { kind: 'audio', ext: 'flac' }], ['audio/mp4', { kind: 'audio', ext: 'm4a' }],
+  ['text/plain', { ext: 'txt' }], ['application/json', { ext: 'json' }]
 ])
 
 /** true for the types served inline; everything else goes out as FALLBACK_MEDIA_TYPE with `attachment` */
@@ -27,7 +31,12 @@ export function isInlineMediaType (type: string | undefined): boolean {
 
 /** how the pages preview content of this type; undefined: a download link only */
 export function previewKind (type: string | undefined): PreviewKind | undefined {
-  return type == null ? undefined : INLINE_MEDIA_TYPES.get(type)
+  return type == null ? undefined : INLINE_MEDIA_TYPES.get(type)?.kind
+}
+
+/** the usual file extension of a type (without the dot); `bin` for anything off the list */
+export function extensionFor (type: string | undefined): string {
+  return (type == null ? undefined : INLINE_MEDIA_TYPES.get(type.split(';')[0]?.trim() ?? ''))?.ext ?? 'bin'
 }
 
 const ascii = (bytes: Uint8Array, at: number, text: string): boolean => {

@@ -75,7 +75,7 @@ describe('artdag CLI against a running node', () => {
     expect(badCid.code).toBe(2)
     expect(badCid.stderr).toMatch(/^artdag: .*notacid/)
     const badId = await artdag('runs', 'show', 'xyz')
-    expect(badId.stderr).toBe('artdag: "xyz" is not a run id (64 hex characters)\n')
+    expect(badId.stderr).toBe('artdag: "xyz" is not a run id: give its 64 hex characters or a prefix of at least 8\n')
     expect(badId.code).toBe(2)
   })
 

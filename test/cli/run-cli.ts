@@ -34,9 +34,9 @@ export async function ensureBuilt (): Promise<void> {
 }
 
 /** Runs a command to completion; never rejects on a non-zero exit */
-export async function run (file: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+export async function run (file: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000, cwd = ROOT): Promise<CliResult> {
   return await new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err == null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1
       resolve({ code, stdout, stderr })
     })

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { ENGINE_SALT } from '../../config/constants.js'
-import { coerceParams, effectRecipe, InputBindingError, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
+import { coerceParams, effectRecipe, InputBindingError, isCid, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
 import { EXIT } from '../client.js'
 import { err, finish, formatProblems, out, readRecipeFile } from './validate.js'
 import type { Command } from 'commander'
@@ -10,6 +10,11 @@ import type { CommandOutcome, RecipeCommandDeps } from './validate.js'
 export interface PlanCommandDeps extends RecipeCommandDeps {
   /** engine salt of the cache ids @default ENGINE_SALT */
   engine?: string
+  /**
+   * The CIDs of asset names (`cat`, `dog`...), which only a node knows; rejects with a message when the
+   * node cannot be asked. Without it, inputs must be CIDs.
+   */
+  assetCids?: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>
 }
 
 export interface PlanOptions {
@@ -31,6 +36,24 @@ function pairs (values: string[], flag: string): { pairs: Record<string, string>
   return { pairs: result }
 }
 
+/** Inputs that are not CIDs are asset names: each is replaced by the CID the node gives it */
+async function bindAssetNames (inputs: RunInputs, deps: PlanCommandDeps): Promise<{ inputs: RunInputs } | { outcome: CommandOutcome }> {
+  const values = Array.isArray(inputs) ? inputs as readonly string[] : Object.values(inputs)
+  const names = [...new Set(values.filter((v) => !isCid(v)))]
+  if (names.length === 0) return { inputs }
+  if (deps.assetCids == null) return { outcome: { code: EXIT.usage, summary: `${names.join(', ')}: not a CID` } }
+  let cids: ReadonlyMap<string, string>
+  try {
+    cids = await deps.assetCids(names)
+  } catch (e) {
+    return { outcome: { code: EXIT.unreachable, summary: `${names.join(', ')}: not a CID, and asset names need a node to look them up: ${(e as Error).message}` } }
+  }
+  const unknown = names.filter((n) => !cids.has(n))
+  if (unknown.length > 0) return { outcome: { code: EXIT.usage, summary: `${unknown.join(', ')}: neither a CID nor an asset name the node knows` } }
+  const bind = (v: string): string => cids.get(v) ?? v
+  return { inputs: Array.isArray(inputs) ? (inputs as readonly string[]).map(bind) : Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, bind(v)])) }
+}
+
 function parseInputs (values: string[]): { inputs: RunInputs } | { outcome: CommandOutcome } {
   const named = values.filter(v => v.includes('='))
   if (named.length === 0) return { inputs: values }
@@ -48,7 +71,9 @@ function parseInputs (values: string[]): { inputs: RunInputs } | { outcome: Comm
  */
 export async function runPlan (target: string, options: PlanOptions, deps: PlanCommandDeps): Promise<CommandOutcome> {
   const effects = await deps.effects()
-  const parsedInputs = parseInputs(options.input ?? [])
+  const typedInputs = parseInputs(options.input ?? [])
+  if ('outcome' in typedInputs) return typedInputs.outcome
+  const parsedInputs = await bindAssetNames(typedInputs.inputs, deps)
   if ('outcome' in parsedInputs) return parsedInputs.outcome
   const params = pairs(options.param ?? [], '--param')
   if ('outcome' in params) return params.outcome
@@ -78,7 +103,7 @@ export async function runPlan (target: string, options: PlanOptions, deps: PlanC
   } catch (e) {
     if (!(e instanceof RecipeValidationError) && !(e instanceof InputBindingError)) throw e
     err(deps)(formatProblems(e.problems))
-    return { code: EXIT.failed, summary: `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} (${e.name})` }
+    return { code: EXIT.failed, summary: `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the ${e instanceof InputBindingError ? 'inputs' : 'recipe'}` }
   }
 }
 
@@ -86,7 +111,7 @@ export function registerPlanCommand (program: Command, deps: PlanCommandDeps): C
   return program.command('plan')
     .description('plan a recipe or an effect offline: steps, levels and cache ids as JSON')
     .argument('<recipe>', 'recipe YAML file, or an effect name (the short form)')
-    .option('-i, --input <name=cid>', 'bind a variable input by name or node id (or a bare CID, in order); repeatable', collect)
+    .option('-i, --input <name=cid>', 'bind a variable input by name or node id (or a bare CID, in order) to a CID or an asset name (looked up on the node); repeatable', collect)
     .option('-p, --param <k=v>', 'effect parameter (with an effect name); repeatable', collect)
     .action(async (target: string, opts: PlanOptions) => {
       finish(await runPlan(target, opts, deps))

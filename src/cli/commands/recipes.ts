@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import type { RunRecord, StoredRecipe } from '../../state/types.js'
-import { CliError, EXIT } from '../client.js'
-import { clientFor, globals, print } from '../context.js'
+import type { StoredRecipe } from '../../state/types.js'
+import { clientFor, collectPairs, print } from '../context.js'
+import { submitAndFollow, uploadRecipeFile } from '../submit.js'
 import { terminalText as t } from '../terminal-text.js'
-import { describeRun, watchRun } from './render.js'
+import { checkOutputTarget } from './cache.js'
 
 export function registerRecipesCommand (program: Command): void {
   const recipes = program.command('recipes').description('stored recipes (configs)')
@@ -21,8 +20,7 @@ export function registerRecipesCommand (program: Command): void {
     })
   recipes.command('upload').argument('<file>', 'recipe YAML')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
-      const yaml = await readFile(file, 'utf8').catch(() => { throw new CliError(`${file}: cannot read`, EXIT.usage) })
-      const recipe = await clientFor(cmd).json<StoredRecipe>('POST', '/configs/upload', { yaml })
+      const recipe = await uploadRecipeFile(clientFor(cmd), file)
       print(cmd, `${t(recipe.id)} ${t(recipe.name)}`, recipe)
     })
   recipes.command('rm').argument('<id>')
@@ -31,14 +29,16 @@ export function registerRecipesCommand (program: Command): void {
       print(cmd, `deleted ${id}`, { deleted: id })
     })
   recipes.command('run').argument('<id>', 'recipe id or name').argument('[inputs...]', 'name=CID pairs, or CIDs in order')
-    .option('--sync', 'wait for the run to finish')
-    .action(async (id: string, inputs: string[], opts: { sync?: boolean }, cmd: Command) => {
-      const client = clientFor(cmd)
+    .option('--sync', 'wait for the run to finish and print the output CID')
+    .option('-p, --param <key=value>', 'a parameter the recipe declares (repeatable)', collectPairs, {})
+    .option('-o, --output <file>', 'download the output to a file (implies --sync)')
+    .option('--name <outputName>', 'a name for the output')
+    .action(async (id: string, inputs: string[], opts: { sync?: boolean, param: Record<string, unknown>, output?: string, name?: string }, cmd: Command) => {
+      if (opts.output != null) await checkOutputTarget(opts.output)
       const named = inputs.length > 0 && inputs.every((i) => i.includes('='))
-      const body = { inputs: named ? Object.fromEntries(inputs.map((i) => [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)])) : inputs }
-      let run = await client.json<RunRecord>('POST', `/configs/${encodeURIComponent(id)}/run`, body)
-      if (opts.sync === true) run = await watchRun(client, run.id, globals(cmd).json !== true)
-      print(cmd, opts.sync === true ? describeRun(run) : `${t(run.id)} ${t(run.status)}`, run)
-      if (opts.sync === true && run.status !== 'completed') throw new CliError(`run ${run.id} ${run.status}`, EXIT.failed)
+      const body: Record<string, unknown> = { inputs: named ? Object.fromEntries(inputs.map((i) => [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)])) : inputs }
+      if (Object.keys(opts.param).length > 0) body.params = opts.param
+      if (opts.name != null) body.output_name = opts.name
+      await submitAndFollow(cmd, clientFor(cmd), `/configs/${encodeURIComponent(id)}/run`, body, opts)
     })
 }

@@ -3,12 +3,9 @@ import type { Page, RunRecord } from '../../state/types.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
 import { terminalText as t } from '../terminal-text.js'
-import { describeRun, watchRun } from './render.js'
-
-function checkId (id: string): string {
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new CliError(`"${id}" is not a run id (64 hex characters)`, EXIT.usage)
-  return id
-}
+import { resolveRunId } from '../run-ids.js'
+import { describeRun } from '../submit.js'
+import { watchRun } from '../watch.js'
 
 export function registerRunsCommand (program: Command): void {
   const runs = program.command('runs').description('list, inspect, watch and delete runs')
@@ -22,20 +19,30 @@ export function registerRunsCommand (program: Command): void {
       const lines = page.items.map((r) => `${t(r.id)}  ${t(r.status).padEnd(9)}  ${t(r.recipeName).padEnd(16)}  ${t(r.outputCid ?? '')}${r.outputName != null ? `  ${t(r.outputName)}` : ''}`)
       print(cmd, lines.length > 0 ? `${lines.join('\n')}\n(${page.items.length} of ${page.total})` : 'no runs', page)
     })
-  runs.command('show').argument('<id>').description('show a run and its steps')
+  runs.command('show').argument('<id>', 'run id, or a prefix of 8 or more of its characters').description('show a run and its steps')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const run = await clientFor(cmd).json<RunRecord>('GET', `/runs/${checkId(id)}`)
+      const client = clientFor(cmd)
+      const run = await client.json<RunRecord>('GET', `/runs/${await resolveRunId(client, id)}`)
       print(cmd, describeRun(run), run)
     })
-  runs.command('watch').argument('<id>').description('follow a run until it finishes')
+  runs.command('watch').argument('<id>', 'run id or prefix').description('follow a run until it finishes')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const run = await watchRun(clientFor(cmd), checkId(id), globals(cmd).json !== true)
+      const client = clientFor(cmd)
+      const run = await watchRun(client, await resolveRunId(client, id), globals(cmd).json !== true)
       print(cmd, describeRun(run), run)
       if (run.status !== 'completed') throw new CliError(`run ${run.id} ${run.status}`, EXIT.failed)
     })
-  runs.command('rm').argument('<id>').description('discard a run (failed runs always; completed ones if nothing is published)')
+  runs.command('rm').argument('<id>', 'run id or prefix').description('discard a run (failed runs always; completed ones if nothing is published)')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      await clientFor(cmd).request('DELETE', `/runs/${checkId(id)}`)
-      print(cmd, `deleted ${id}`, { deleted: id })
+      const client = clientFor(cmd)
+      const full = await resolveRunId(client, id)
+      await client.request('DELETE', `/runs/${full}`)
+      print(cmd, `deleted ${full}`, { deleted: full })
+    })
+  runs.command('cancel').argument('<id>').description('stop a pending or running run (its running steps are stopped too)')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const client = clientFor(cmd)
+      const run = await client.json<RunRecord>('POST', `/runs/${await resolveRunId(client, id)}/cancel`)
+      print(cmd, `${t(run.id)} ${t(run.status)}`, run)
     })
 }

@@ -42,10 +42,10 @@ describe('plan command', () => {
 
   it('should print every problem and return 1 for bad inputs or params', async () => {
     const c = capture()
-    expect(await runPlan(MONTAGE, { input: [`first=${A}`] }, c.deps)).toEqual({ code: 1, summary: '1 problem (InputBindingError)' })
+    expect(await runPlan(MONTAGE, { input: [`first=${A}`] }, c.deps)).toEqual({ code: 1, summary: '1 problem in the inputs' })
     expect(c.err.join('')).toBe('inputs.second: variable input "second" (node "clip_b") is not bound\n')
     const d = capture()
-    expect(await runPlan('invert', { input: [A], param: ['intensity=lots'] }, d.deps)).toEqual({ code: 1, summary: '1 problem (RecipeValidationError)' })
+    expect(await runPlan('invert', { input: [A], param: ['intensity=lots'] }, d.deps)).toEqual({ code: 1, summary: '1 problem in the recipe' })
     expect(d.err.join('')).toBe('dag.nodes[1].config.params.intensity: parameter "intensity" must be a number, got "lots"\n')
   })
 
