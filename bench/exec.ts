@@ -68,7 +68,7 @@ export async function runExecBench (): Promise<BenchResult> {
     // the raw jobs reach Redis the way the node does (its unix socket)
     const connection = { ...redisEndpoint(redis.localUrl, 5), maxRetriesPerRequest: null }
     for (let i = 0; i < WARM_UP_RUNS; i++) {
-      await node.orchestrator.waitFor((await node.orchestrator.submit(await plan())).id)
+      await node.orchestrator.waitFor((await node.orchestrator.submit(await plan())).run.id)
       await rawBullmq(connection, 'rawbench', 1)
     }
 
@@ -80,13 +80,13 @@ export async function runExecBench (): Promise<BenchResult> {
       raw.push(...await rawBullmq(connection, 'rawbench', 1))
       const p = await plan()
       let started = performance.now()
-      const done = await node.orchestrator.waitFor((await node.orchestrator.submit(p)).id)
+      const done = await node.orchestrator.waitFor((await node.orchestrator.submit(p)).run.id)
       if (done.status !== 'completed') throw new Error(`bench run failed: ${done.error}`)
       orchestrated.push((performance.now() - started) / STEPS)
       // the same plan again after forgetting the run: every step is a cache hit
       await node.state.runs.delete(p.id)
       started = performance.now()
-      await node.orchestrator.waitFor((await node.orchestrator.submit(p)).id)
+      await node.orchestrator.waitFor((await node.orchestrator.submit(p)).run.id)
       cached.push(performance.now() - started)
     }
 
@@ -143,7 +143,7 @@ async function effectVsDirect (node: L1Node, dir: string): Promise<{ step: numbe
     await node.orchestrator.forgetStep(step.cacheId)
     await node.state.runs.delete(plan.id)
     started = performance.now()
-    const done = await node.orchestrator.waitFor((await node.orchestrator.submit(plan)).id)
+    const done = await node.orchestrator.waitFor((await node.orchestrator.submit(plan)).run.id)
     if (done.status !== 'completed') throw new Error(`bench effect run failed: ${done.error}`)
     stepMs.push(performance.now() - started)
   }

@@ -23,7 +23,6 @@ type Bench = () => Promise<BenchResult>
 /** benchmark name -> module in bench/ exporting the named function */
 const BENCHES: Record<string, string> = {
   store: 'runStoreBench',
-  claims: 'runClaimsBench',
   exec: 'runExecBench',
   api: 'runApiBench',
   mesh: 'runMeshBench',

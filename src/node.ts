@@ -4,10 +4,10 @@ import type { Redis } from 'ioredis'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './config/index.js'
 import { ENGINE_SALT } from './config/constants.js'
 import { createEffectRegistry, createStepExecutor, type EffectRegistry } from './effects/index.js'
-import { checkCompletedRuns, createOrchestrator, createStepWorkerPool, LocalResults, RunService, type LostResults, type Orchestrator, type StepWorkerPool } from './exec/index.js'
+import { checkCompletedRuns, createOrchestrator, createStepWorkerPool, EventChannel, RunService, type LostResults, type Orchestrator, type StepWorkerPool } from './exec/index.js'
 import { clusterToken, createMeshNode, type MeshNode } from './mesh/index.js'
 import {
-  createAnalysisCache, createAssetStore, createCacheIndex, createClaims, createContentIndex, createRecipeStore,
+  createAnalysisCache, createAssetStore, createCacheIndex, createContentIndex, createRecipeStore,
   createRedisConnection, createRunStore, createTokenStore, readRedisPassword, reconnectDelay, redisEndpoint, startManagedRedis, withRedisPassword, type ManagedRedis, type RedisEndpoint
 } from './state/index.js'
 import { createRedisKeys, type RedisKeys } from './state/keys.js'
@@ -19,7 +19,7 @@ import type { ContentStore } from './store/types.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { VERSION } from './version.js'
 import { registerSampleAssets } from './assets.js'
-import { createNodeApi, type NodeApi } from './api/index.js'
+import { createNodeApi, createNodeLibrary, type NodeApi, type NodeLibrary } from './api/index.js'
 import type { Middleware } from 'koa'
 import { createWebUi, type WebUi } from './web/index.js'
 import { createDamageHandler } from './content/index.js'
@@ -51,6 +51,9 @@ export class L1Node {
   runService!: RunService
   sync!: StateSync
   state!: ReturnType<L1Node['createState']>
+  /** the content library (role 'serve'), with its L2 client when L2 is configured */
+  library!: NodeLibrary['library']
+  l2?: NodeLibrary['l2']
   /** the HTTP API (role 'serve'): the Koa app, content library and auth; `adminToken` is set on a first local-mode start */
   http?: NodeApi
   /** completed runs found without their output or provenance as the node started (they were failed) */
@@ -60,8 +63,6 @@ export class L1Node {
   /** the node's own redis-server, when no REDIS_URL is configured */
   managedRedis?: ManagedRedis
   private readonly stopTasks: Array<() => Promise<unknown>> = []
-  /** this process's workers hand their results to its orchestrator here, ahead of BullMQ's report */
-  private readonly localResults = new LocalResults()
   private started = false
 
   constructor (init: L1NodeInit = {}) {
@@ -134,7 +135,6 @@ export class L1Node {
     this.stopTasks.push(async () => { await carServer.stop() })
 
     this.state = this.createState()
-    this.stopTasks.push(async () => { await this.state.claims.stop() })
     this.effects = createEffectRegistry()
     return redisUrl
   }
@@ -169,7 +169,7 @@ export class L1Node {
     this.workers = createStepWorkerPool({
       store: this.store,
       cacheIndex: this.state.cacheIndex,
-      claims: this.state.claims,
+      channel: this.state.events,
       executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
       // peers' results are known only through sync: without it there is nothing to look up
       ...(config.syncEnabled ? { remoteIndex: sync } : {}),
@@ -188,8 +188,7 @@ export class L1Node {
       prefix: this.keys.queuePrefix(),
       concurrency: config.workers,
       lockDurationMs: config.claimLeaseMs,
-      stepTimeoutMs: config.stepTimeoutMs,
-      localResults: this.localResults
+      stepTimeoutMs: config.stepTimeoutMs
     })
     await this.workers.start()
     this.stopTasks.push(async () => { await this.workers.stop() })
@@ -198,19 +197,28 @@ export class L1Node {
   /** the orchestrator drives runs; interrupted runs of a previous process are resumed */
   private async startOrchestration (connection: RedisConnection): Promise<void> {
     const { config, logger } = this
+    // read and written by the start checks and the resumed runs below: records of an older format are rewritten first
+    const migrated = await this.state.runs.migrate()
+    if (migrated > 0) logger.child({ component: 'node' }).info({ migrated }, 'rewrote run records of an older format')
+    const { library, l2 } = createNodeLibrary(this)
+    this.library = library
+    if (l2 != null) this.l2 = l2
     this.orchestrator = createOrchestrator({
       runs: this.state.runs,
       plans: this.state.runs,
       cacheIndex: this.state.cacheIndex,
       store: this.store,
       contentRefs: this.state.content,
+      // run outputs are listed as the run completes, whether or not HTTP is up yet
+      outputs: { recordOutput: async (run) => { await this.library.recordOutput(run) } },
+      channel: this.state.events,
       logger
     }, {
       connection,
       prefix: this.keys.queuePrefix(),
       fetchTimeoutMs: config.fetchTimeoutMs,
       // without a local pool (workers: 0) every result comes from elsewhere
-      ...(config.workers > 0 ? { localWorkerId: this.workerId(), localResults: this.localResults } : {}),
+      ...(config.workers > 0 ? { localWorkerId: this.workerId() } : {}),
       software: { name: 'artdag-l1', version: VERSION, node: process.version, peerId: this.mesh.peerId }
     })
     await this.orchestrator.start()
@@ -277,7 +285,8 @@ export class L1Node {
     return {
       runs: createRunStore(base),
       cacheIndex: createCacheIndex(base),
-      claims: createClaims({ ...base, workerId: `${hostname()}:${process.pid}`, leaseMs: this.config.claimLeaseMs }),
+      // one subscriber per process: runs' progress and steps' results, from here and from other machines
+      events: new EventChannel(this.redis, this.keys.events(), this.logger.child({ component: 'exec:events' })),
       recipes: createRecipeStore(base),
       assets: createAssetStore(base),
       content: createContentIndex(base),

@@ -2,7 +2,6 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Koa from 'koa'
 import Router from '@koa/router'
-import type { RenderEvent } from '../exec/events.js'
 import { assetsRouter } from './assets/index.js'
 import { cacheRouter } from './cache/index.js'
 import { configsRouter } from './configs/index.js'
@@ -53,14 +52,6 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
   }
   for (const middleware of init.extraMiddleware ?? []) app.use(middleware)
 
-  // outputs of completed runs are listed in the content index (GET /cache) with their sniffed type
-  const onEvent = (event: RenderEvent): void => {
-    if (event.type !== 'render:run:status' || event.status !== 'completed') return
-    components.runs.get(event.runId)
-      .then(async (run) => { if (run != null) await components.library.recordOutput(run) })
-      .catch((err: unknown) => { log.warn({ err, runId: event.runId }, 'could not list the run output') })
-  }
-  components.orchestrator.events.on('event', onEvent)
   metrics.start()
 
   let server: Server | undefined
@@ -83,7 +74,6 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
       return { server: srv, port: address.port, url: `http://${host}:${address.port}` }
     },
     async stop () {
-      components.orchestrator.events.off('event', onEvent)
       metrics.stop()
       const srv = server
       server = undefined

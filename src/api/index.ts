@@ -42,4 +42,4 @@ export interface Api {
 export function createApi (components: ApiComponents, init: ApiInit = {}): Api {
   return buildApi(components, init)
 }
-export { createNodeApi, type NodeApi, type NodeApiInit, type NodeApiParts } from './node-api.js'
+export { createNodeApi, createNodeLibrary, type NodeApi, type NodeApiInit, type NodeApiParts, type NodeLibrary } from './node-api.js'

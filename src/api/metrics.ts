@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { RenderEvent } from '../exec/events.js'
+import type { ChannelEvent } from '../exec/index.js'
 import type { ApiComponents } from './ports.js'
-import { RUN_STATUSES } from './schemas.js'
+import { RUN_STATUSES } from '../state/index.js'
 
 export interface ApiMetrics {
   readonly registry: Registry
@@ -72,16 +72,17 @@ export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'stor
     async collect () { this.set(components.queueDepth != null ? await components.queueDepth() : 0) }
   })
 
-  const listener = (event: RenderEvent): void => {
+  const listener = (event: ChannelEvent): void => {
     if (event.type !== 'render:step:status') return
-    if (event.status === 'completed') steps.inc({ outcome: 'executed' })
+    // a SOURCE step completes with source `local` (its input was here): only a rendered step has none
+    if (event.status === 'completed' && event.source == null) steps.inc({ outcome: 'executed' })
     else if (event.status === 'failed') steps.inc({ outcome: 'failed' })
     else if (event.status === 'cached') {
       steps.inc({ outcome: 'cached' })
       if (event.source === 'claim') claimWaits.inc()
     }
   }
-  let started = false
+  let unlisten: (() => void) | undefined
 
   return {
     registry,
@@ -97,14 +98,11 @@ export function createApiMetrics (components: Pick<ApiComponents, 'runs' | 'stor
       }
     },
     start () {
-      if (started) return
-      started = true
-      components.orchestrator.events.on('event', listener)
+      unlisten ??= components.orchestrator.events.onAll(listener)
     },
     stop () {
-      if (!started) return
-      started = false
-      components.orchestrator.events.off('event', listener)
+      unlisten?.()
+      unlisten = undefined
     }
   }
 }

@@ -51,11 +51,17 @@ export interface NodeApi {
   adminToken?: string
 }
 
+/** The content library of a node, with the L2 client it publishes through (when L2 is configured) */
+export interface NodeLibrary {
+  library: ContentLibrary
+  l2?: L2Client
+}
+
 /**
- * Wires the HTTP API of a node: the L2 client (when L2 is configured), auth, the content library
- * with the deletion rules, and the Koa app. Listening is left to the caller (`api.listen`).
+ * The node's content library (uploads, imports, run outputs, deletion rules), built before runs are
+ * resumed at start: their outputs are listed as they complete, whether or not HTTP is up yet.
  */
-export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {}): Promise<NodeApi> {
+export function createNodeLibrary (node: Omit<NodeApiParts, 'runService' | 'effects' | 'lostResults'>): NodeLibrary {
   const { config, logger, state, store } = node
   const l2 = config.l2Server != null ? createL2Client({ l2Server: config.l2Server, logger }) : undefined
   const library = createContentLibrary({
@@ -71,6 +77,14 @@ export async function createNodeApi (node: NodeApiParts, init: NodeApiInit = {})
     importFile: async (path, options) => await importFile(path, { importDirs: config.importDirs, store, ...options }),
     logger
   }, { maxUploadBytes: config.maxUploadBytes })
+  return { library, ...(l2 != null ? { l2 } : {}) }
+}
+
+/**
+ * Wires the HTTP API of a node: auth and the Koa app, over the node's content library. Listening is left to the caller (`api.listen`).
+ */
+export async function createNodeApi (node: NodeApiParts & NodeLibrary, init: NodeApiInit = {}): Promise<NodeApi> {
+  const { config, logger, state, store, library, l2 } = node
   const auth = createAuth({
     mode: config.authMode,
     ...(config.publicUrl != null ? { publicUrl: config.publicUrl } : {}),

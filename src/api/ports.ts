@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa'
 import type Router from '@koa/router'
 import type { Cid, PlanId, RecipeId } from '../dag/ids.js'
 import type { EffectCatalog } from '../effects/types.js'
-import type { RenderEvent } from '../exec/events.js'
+import type { ChannelEvent, Submitted } from '../exec/index.js'
 import type { ContentLibrary, ContentMetaRecord } from '../content/index.js'
 import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/types.js'
 import type { ContentStore } from '../store/types.js'
@@ -34,9 +34,10 @@ export interface ApiComponents {
     list(options: { offset: number, limit: number }): Promise<Page<ContentMetaRecord>>
     meta(cid: Cid): Promise<ContentMetaRecord | undefined>
   }
-  runService: { submit(request: RunSubmission): Promise<RunRecord> }
+  runService: { submit(request: RunSubmission): Promise<Submitted> }
   orchestrator: {
-    readonly events: { on(event: 'event', listener: (e: RenderEvent) => void): unknown, off(event: 'event', listener: (e: RenderEvent) => void): unknown }
+    /** the event channel: one run's events (by its id), or every event; each returns the function that stops listening */
+    readonly events: { on(key: string, listener: (e: ChannelEvent) => void): () => void, onAll(listener: (e: ChannelEvent) => void): () => void }
     waitFor(id: PlanId, options?: { signal?: AbortSignal }): Promise<RunRecord>
     cancel(id: PlanId): Promise<RunRecord>
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RUN_STATUSES } from '../state/index.js'
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_WAIT_SECONDS } from './constants.js'
 
 /** Request schemas: validation of every param, query and body, and the source of the OpenAPI spec */
@@ -11,7 +12,6 @@ export const pageQuery = z.object({
   limit: intText(1, MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT)
 })
 
-export const RUN_STATUSES = ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled'] as const
 
 export const runListQuery = pageQuery.extend({
   status: z.enum(RUN_STATUSES).optional()

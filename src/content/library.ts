@@ -14,7 +14,7 @@ import type {
   AddedContent, ContentLibrary, ContentLibraryInit, DeleteResult, DiscardResult, LibraryOptions, UploadInit
 } from './index.js'
 
-const ACTIVE = new Set(['pending', 'planning', 'running'])
+const ACTIVE = new Set(['pending', 'running'])
 /** pins a deletion never drops: published items are never deleted, assets are kept by name */
 const KEPT_REASONS = new Set<PinReason>(['published', 'asset'])
 /** records a node keeps while what they describe exists: deleting one would leave a run or the node pointing at nothing */

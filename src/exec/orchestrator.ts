@@ -1,19 +1,14 @@
-import { EventEmitter } from 'node:events'
 import type { Cid, PlanId } from '../dag/ids.js'
 import type { Plan, PlanStep } from '../dag/types.js'
-import { FINAL_RUN_STATUSES } from '../state/run-store.js'
-import type { RunRecord, StepRecord } from '../state/types.js'
+import { FINAL_RUN_STATUSES, FINAL_STEP_STATUSES } from '../state/index.js'
+import type { RunRecord, RunStatus, StepRecord } from '../state/types.js'
 import type { Logger } from '../util/logger.js'
-import { ExecutorStoppedError, RunNotFoundError, RunStateError, StepFailedError } from './errors.js'
-import type { RenderEvent } from './events.js'
-import type { CacheIndexPort, ContentRefsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
-import { prepareCompletion } from './completion.js'
-import { FinalWaiters } from './final-waiters.js'
-import type { SoftwareInfo } from './provenance.js'
-import type { StepJobProgress } from './queue.js'
+import { prepareCompletion, type SoftwareInfo } from './completion.js'
+import { ExecutorStoppedError, RunNotFoundError, RunStateError } from './errors.js'
+import type { EventChannel, RenderEvent, StepEvent } from './events.js'
+import type { CacheIndexPort, ContentRefsPort, OutputsPort, PlanStorePort, RunStorePort, StorePort } from './ports.js'
 import { RunDriver } from './run-driver.js'
 import { StepJobs, type StepJobsInit } from './step-jobs.js'
-import { StepRecordWriter } from './step-records.js'
 
 export interface OrchestratorComponents {
   runs: RunStorePort
@@ -21,6 +16,9 @@ export interface OrchestratorComponents {
   cacheIndex: CacheIndexPort
   store: StorePort
   contentRefs: ContentRefsPort
+  /** lists a completed run's output in the content library (GET /cache) */
+  outputs: OutputsPort
+  channel: EventChannel
   logger: Logger
 }
 
@@ -35,31 +33,35 @@ export interface SubmitMeta {
   user?: string
 }
 
+/** A submission's answer: the run, and whether this submission created it (decided atomically in Redis) */
+export interface Submitted {
+  run: RunRecord
+  created: boolean
+}
+
 /**
  * Drives runs: every step starts as soon as its own inputs are ready. Steps are BullMQ jobs (StepJobs)
- * shared by identical steps of concurrent runs; the workers' claims make sure no two of them compute
- * the same thing even across nodes.
+ * shared by identical steps of concurrent runs. Every change of a run is written to its record and told on
+ * the event channel, where SSE streams, metrics and `waitFor` hear it.
  */
 export class Orchestrator {
-  readonly events = new EventEmitter<{ event: [RenderEvent] }>()
   private readonly log: Logger
   private readonly jobs: StepJobs
-  private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void>, records: StepRecordWriter }>()
+  private readonly active = new Map<PlanId, { controller: AbortController, done: Promise<void> }>()
   private stopped = false
-  /** waitFor calls of this process, told the record of a run's final write */
-  private readonly finalWaiters = new FinalWaiters()
 
   constructor (private readonly components: OrchestratorComponents, private readonly init: OrchestratorInit) {
     this.log = components.logger.child({ component: 'exec:orchestrator' })
-    this.jobs = new StepJobs({
-      cacheIndex: components.cacheIndex,
-      store: components.store,
-      logger: components.logger,
-      onProgress: (runId, stepId, cacheId, progress) => { this.onJobProgress(runId, stepId, cacheId, progress) }
-    }, init)
+    this.jobs = new StepJobs({ cacheIndex: components.cacheIndex, store: components.store, channel: components.channel, logger: components.logger }, init)
+  }
+
+  /** the event channel: a run's events by its id, or every event */
+  get events (): Pick<EventChannel, 'on' | 'onAll'> {
+    return this.components.channel
   }
 
   async start (): Promise<void> {
+    await this.components.channel.start()
     await this.jobs.start()
     this.stopped = false
   }
@@ -67,7 +69,7 @@ export class Orchestrator {
   /** runs left pending or running by a previous process are driven again */
   async resumeInterrupted (): Promise<number> {
     let resumed = 0
-    for (const status of ['pending', 'planning', 'running'] as const) {
+    for (const status of ['pending', 'running'] as const) {
       const interrupted: RunRecord[] = []
       for (let offset = 0; ; offset += 1000) {
         const page = await this.components.runs.list({ status, offset, limit: 1000 })
@@ -77,7 +79,7 @@ export class Orchestrator {
       for (const run of interrupted) {
         const plan = await this.components.plans.getPlan(run.id)
         if (plan == null) {
-          await this.finish(run.id, 'failed', 'the run was interrupted and its plan is gone')
+          await this.finish(run.id, 'failed', { error: 'the run was interrupted and its plan is gone' })
           continue
         }
         this.log.info({ runId: run.id }, 'resuming interrupted run')
@@ -88,8 +90,8 @@ export class Orchestrator {
     return resumed
   }
 
-  /** Starts a run for a plan, or returns the existing run of the same id (same recipe + inputs) */
-  async submit (plan: Plan, meta: SubmitMeta = {}): Promise<RunRecord> {
+  /** Starts a run for a plan, or answers with the existing run of the same id (same recipe + inputs) */
+  async submit (plan: Plan, meta: SubmitMeta = {}): Promise<Submitted> {
     if (this.stopped || !this.jobs.started) throw new ExecutorStoppedError('the orchestrator is not running')
     const now = new Date().toISOString()
     const fresh: RunRecord = {
@@ -109,44 +111,63 @@ export class Orchestrator {
     }
     // sent together (one round trip): the plan is in place before anything can resume the run
     const [, { created, run }] = await Promise.all([this.components.plans.putPlan(plan), this.components.runs.create(fresh)])
-    if (!created) {
-      const retry = (run.status === 'failed' || run.status === 'cancelled') && !this.active.has(run.id)
-      if (!retry) return run
-      await this.components.runs.update(run.id, () => ({ ...fresh, createdAt: run.createdAt }))
+    if (created) {
       this.drive(plan)
-      return (await this.components.runs.get(plan.id)) ?? fresh
+      return { run: fresh, created }
     }
-    this.drive(plan)
-    return fresh
+    // a failed or cancelled run is tried again (unless this process still winds it down)
+    if ((run.status === 'failed' || run.status === 'cancelled') && !this.active.has(run.id)) {
+      const again = { ...fresh, createdAt: run.createdAt }
+      if (await this.components.runs.restart(again)) {
+        this.drive(plan)
+        return { run: again, created: false }
+      }
+    }
+    return { run, created: false }
   }
 
-  /** Resolves when the run reaches a final status */
+  /** Resolves when the run reaches a final status (listening starts before the read, so nothing is missed) */
   async waitFor (id: PlanId, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
-    for (;;) {
-      options.signal?.throwIfAborted()
-      // listening starts before the read, so a run that finishes in between is not missed
-      const final = this.finalWaiters.next(id, 1000, options.signal)
-      try {
+    options.signal?.throwIfAborted()
+    let wake!: () => void
+    let woken = new Promise<void>((resolve) => { wake = resolve })
+    const unlisten = this.components.channel.on(id, (event) => {
+      if (event.type === 'render:run:status' && FINAL_RUN_STATUSES.has(event.status)) wake()
+    })
+    const onAbort = (): void => { wake() }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted()
         const run = await this.components.runs.get(id)
         if (run == null) throw new RunNotFoundError(`run ${id} not found`)
         if (FINAL_RUN_STATUSES.has(run.status)) return run
-        // the record as the final write stored it; after a silence (another process finished it), read again
-        const finished = await final.record
-        if (finished != null) return finished
-      } finally {
-        final.cancel()
+        await woken
+        woken = new Promise<void>((resolve) => { wake = resolve })
       }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+      unlisten()
     }
   }
 
+  /** Cancels a pending or running run: its steps stop, and those not finished are marked cancelled */
   async cancel (id: PlanId): Promise<RunRecord> {
     const run = await this.components.runs.get(id)
     if (run == null) throw new RunNotFoundError(`run ${id} not found`)
     if (run.status === 'completed' || run.status === 'failed') {
       throw new RunStateError(`run ${id} is already ${run.status}`)
     }
-    this.active.get(id)?.controller.abort(new RunStateError('cancelled'))
-    return await this.finish(id, 'cancelled', 'cancelled by a user') ?? run
+    const active = this.active.get(id)
+    active?.controller.abort(new RunStateError('cancelled'))
+    // the driver stops first, so no step change of it lands after the ones below
+    await active?.done
+    await this.finish(id, 'cancelled', { error: 'cancelled by a user' }, ['pending', 'running', 'cancelled'])
+    const finishedAt = new Date().toISOString()
+    await Promise.all(run.steps.map(async (step) => {
+      if (!FINAL_STEP_STATUSES.has(step.status)) await this.updateStep(id, step.id, { status: 'cancelled', finishedAt })
+    }))
+    return (await this.components.runs.get(id)) ?? run
   }
 
   /**
@@ -156,6 +177,11 @@ export class Orchestrator {
   async forgetStep (cacheId: PlanStep['cacheId']): Promise<void> {
     await this.components.cacheIndex.delete(cacheId)
     await this.jobs.forget(cacheId)
+  }
+
+  /** the worker that holds a step's lease (its job's lock) right now */
+  async stepOwner (cacheId: PlanStep['cacheId']): Promise<string | undefined> {
+    return await this.jobs.owner(cacheId)
   }
 
   /** step jobs waiting, delayed (retry backoff), prioritized or running, for /metrics */
@@ -170,18 +196,18 @@ export class Orchestrator {
   private drive (plan: Plan): void {
     if (this.active.has(plan.id)) return
     const controller = new AbortController()
-    const records = new StepRecordWriter(this.components.runs, plan.id, { steps: plan.steps.length })
-    // the results this node holds for the run's steps: looked up as the run starts, while its sources
-    // are checked; a step waits for the answer before it queues a job
+    // the results this node holds for the run's steps: looked up once as the run starts, while its
+    // sources are checked; a step waits for the answer before it queues a job
     let known: Promise<Map<string, Cid>> | undefined
     const driver = new RunDriver(plan, {
       signal: controller.signal,
-      runStep: async (step, inputs, signal) => await this.jobs.run(plan.id, step, inputs, signal, (await known)?.get(step.cacheId)),
+      runStep: async (step, inputs, signal) => await this.jobs.run(plan.id, step, inputs, signal,
+        (event) => { this.onStepEvent(plan.id, step, event) }, (await known)?.get(step.cacheId)),
       checkSource: async (cid, signal) => { await this.checkSource(cid, signal) },
       onStep: async (stepId, patch) => { await this.updateStep(plan.id, stepId, patch) }
     })
     const done = (async () => {
-      const running = this.setStatus(plan.id, 'running')
+      const running = this.setRunning(plan.id)
       running.catch(() => {})
       known = this.cachedResults(plan)
       known.catch(() => {})
@@ -189,22 +215,21 @@ export class Orchestrator {
         const outputs = await driver.run()
         // the final status is written after "running", never overwritten by it
         await running
-        await this.complete(plan, outputs, records)
+        await this.complete(plan, outputs)
       } catch (err) {
         await running.catch(() => {})
         if (controller.signal.aborted) return
-        const message = err instanceof StepFailedError || err instanceof Error ? err.message : String(err)
-        await this.finish(plan.id, 'failed', message)
+        await this.finish(plan.id, 'failed', { error: err instanceof Error ? err.message : String(err) })
       }
     })().catch((err: unknown) => { this.log.error({ err, runId: plan.id }, 'run driver crashed') })
       .finally(() => { this.active.delete(plan.id) })
-    this.active.set(plan.id, { controller, done, records })
+    this.active.set(plan.id, { controller, done })
   }
 
   /**
    * The steps whose results this node already holds, when the run starts: the cache index entries of every
-   * step in one read, then whether their bytes are here, one lookup per distinct CID, all at once. Such a
-   * step needs no job (the per-step fast path).
+   * step in one read (the one look at the index a step gets), then whether their bytes are here, one lookup
+   * per distinct CID, all at once. Such a step needs no job.
    */
   private async cachedResults (plan: Plan): Promise<Map<PlanStep['cacheId'], Cid>> {
     const steps = plan.steps.filter((s) => s.type !== 'SOURCE')
@@ -222,30 +247,28 @@ export class Orchestrator {
     for await (const chunk of this.components.store.get(cid, { signal, timeoutMs: this.init.fetchTimeoutMs, length: 0 })) void chunk
   }
 
-  private onJobProgress (runId: PlanId, stepId: string, cacheId: PlanStep['cacheId'], progress: StepJobProgress): void {
-    if (progress.phase === 'progress') {
-      this.emit({ type: 'render:step:progress', runId, stepId, cacheId, fraction: progress.fraction })
-    } else if (progress.phase === 'claimed' || progress.phase === 'running') {
-      this.updateStep(runId, stepId, { status: progress.phase, worker: progress.worker })
+  private onStepEvent (runId: PlanId, step: PlanStep, event: StepEvent): void {
+    if (event.type === 'step:progress') {
+      this.emit({ type: 'render:step:progress', runId, stepId: step.id, cacheId: step.cacheId, fraction: event.fraction })
+    } else if (event.type === 'step:running') {
+      this.updateStep(runId, step.id, { status: 'running', worker: event.worker })
         .catch((err: unknown) => { this.log.warn({ err }, 'step status update failed') })
     }
   }
 
-  private async complete (plan: Plan, outputs: Map<string, Cid>, records: StepRecordWriter): Promise<void> {
+  private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
     const { store, contentRefs, runs } = this.components
-    // every step's record is written by now: the last write's answer is the run, with no read
-    const run = async (): Promise<RunRecord | undefined> => records.latest ?? await runs.get(plan.id)
-    const patch = await prepareCompletion({ store, contentRefs, run, software: this.init.software }, plan, outputs)
+    const patch = await prepareCompletion({ store, contentRefs, run: async () => await runs.get(plan.id), software: this.init.software }, plan, outputs)
     if (patch == null) return
+    // listed before the run says completed: whoever sees it completed finds its output in GET /cache
+    const run = await runs.get(plan.id)
+    if (run != null) await this.components.outputs.recordOutput({ ...run, ...patch })
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
-    await this.finish(plan.id, 'completed', undefined, patch)
+    await this.finish(plan.id, 'completed', patch)
   }
 
   private async updateStep (runId: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<void> {
-    const records = this.active.get(runId)?.records
-    const step = records != null
-      ? await records.patch(stepId, patch)
-      : (await this.components.runs.updateStep(runId, stepId, patch))?.steps.find((s) => s.id === stepId)
+    const step = await this.components.runs.updateStep(runId, stepId, patch)
     if (step == null) return
     this.emit({
       type: 'render:step:status', runId, stepId, cacheId: step.cacheId, status: step.status, cid: step.cid, error: step.error,
@@ -253,23 +276,22 @@ export class Orchestrator {
     })
   }
 
-  private async setStatus (id: PlanId, status: RunRecord['status']): Promise<void> {
-    await this.components.runs.update(id, (r) => ({ ...r, status, updatedAt: new Date().toISOString() }))
-    this.emit({ type: 'render:run:status', runId: id, status })
+  private async setRunning (id: PlanId): Promise<void> {
+    if (await this.components.runs.update(id, { status: 'running' }, { from: ['pending', 'running'] })) {
+      this.emit({ type: 'render:run:status', runId: id, status: 'running' })
+    }
   }
 
-  private async finish (id: PlanId, status: 'completed' | 'failed' | 'cancelled', error?: string, patch: Partial<RunRecord> = {}): Promise<RunRecord | undefined> {
-    const now = new Date().toISOString()
-    const run = await this.components.runs.update(id, (r) => ({
-      ...r, ...patch, status, updatedAt: now, finishedAt: patch.finishedAt ?? r.finishedAt ?? now, ...(error != null ? { error } : {})
-    }))
-    this.emit({ type: 'render:run:status', runId: id, status, error, outputCid: run?.outputCid })
-    if (run != null && FINAL_RUN_STATUSES.has(run.status)) this.finalWaiters.tell(run)
-    return run
+  /** writes a final status (only over a run that is not final yet, or is the same status) and tells it */
+  private async finish (id: PlanId, status: 'completed' | 'failed' | 'cancelled', patch: { error?: string, outputCid?: Cid, provenanceCid?: Cid, finishedAt?: string } = {},
+    from: readonly RunStatus[] = ['pending', 'running']): Promise<void> {
+    const finishedAt = patch.finishedAt ?? new Date().toISOString()
+    if (!await this.components.runs.update(id, { ...patch, status, finishedAt }, { from })) return
+    this.emit({ type: 'render:run:status', runId: id, status, ...(patch.error != null ? { error: patch.error } : {}), ...(patch.outputCid != null ? { outputCid: patch.outputCid } : {}) })
   }
 
   private emit (event: RenderEvent): void {
-    this.events.emit('event', event)
+    this.components.channel.publish(event).catch((err: unknown) => { this.log.warn({ err }, 'run event not published') })
   }
 
   async stop (): Promise<void> {
@@ -278,5 +300,6 @@ export class Orchestrator {
     for (const { controller } of this.active.values()) controller.abort(new ExecutorStoppedError('node stopping'))
     await Promise.allSettled([...this.active.values()].map(async (a) => await a.done))
     await this.jobs.stop()
+    await this.components.channel.stop()
   }
 }

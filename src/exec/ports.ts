@@ -1,36 +1,11 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { Plan } from '../dag/types.js'
+import type { CacheId, Cid } from '../dag/ids.js'
 import type { StepExecutor } from '../effects/types.js'
 import type { ContentStore } from '../store/types.js'
-import type { RunRecord, StepRecord } from '../state/types.js'
+import type { CacheIndex, RunStore } from '../state/index.js'
+import type { RunRecord } from '../state/types.js'
 
-/**
- * The narrow views of other concepts that execution needs (STYLE rule 2).
- * The real implementations live in src/state, src/store, src/effects and src/sync.
- */
-export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
-
-/** what taking a claim learned: the step's cache index entry read in the same step (indexRead) */
-export interface ClaimedStep {
-  indexRead: boolean
-  indexed?: Cid
-}
-
-export interface ClaimsPort {
-  /** claims the step and renews the claim while fn runs; an error named ClaimNotAcquiredError when another worker owns it */
-  hold<T>(cacheId: CacheId, fn: (signal: AbortSignal, claimed: ClaimedStep) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>
-  /** a CID goes into the cache index and to every waiter in one step; an error only to waiters; inside hold() it also releases the claim */
-  publishResult(cacheId: CacheId, result: { cid: Cid } | { error: string }): Promise<void>
-  waitForResult(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<StepResult>
-}
-
-export interface CacheIndexPort {
-  get(cacheId: CacheId): Promise<Cid | undefined>
-  set(cacheId: CacheId, cid: Cid): Promise<void>
-  /** in the order asked, undefined where unknown */
-  getMany(cacheIds: readonly CacheId[]): Promise<Array<Cid | undefined>>
-  delete(cacheId: CacheId): Promise<void>
-}
+/** The narrow views of other concepts that execution needs; the real parts live in state, store, effects, sync and content */
+export type CacheIndexPort = Pick<CacheIndex, 'get' | 'set' | 'getMany' | 'delete'>
 
 /** Peers' results learned through sync: hints, verified by CID when fetched */
 export interface RemoteIndexPort {
@@ -38,21 +13,16 @@ export interface RemoteIndexPort {
   lookup(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<{ cid: Cid, peer?: string } | undefined>
 }
 
-export interface RunStorePort {
-  create(run: RunRecord): Promise<{ created: boolean, run: RunRecord }>
-  get(id: PlanId): Promise<RunRecord | undefined>
-  update(id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined>
-  updateStep(id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined>
-  list(options: { status?: RunRecord['status'], offset: number, limit: number }): Promise<{ items: RunRecord[], total: number }>
-}
-
-export interface PlanStorePort {
-  putPlan(plan: Plan): Promise<void>
-  getPlan(id: PlanId): Promise<Plan | undefined>
-}
+export type RunStorePort = Pick<RunStore, 'create' | 'restart' | 'get' | 'update' | 'updateStep' | 'list'>
+export type PlanStorePort = Pick<RunStore, 'putPlan' | 'getPlan'>
 
 export interface ContentRefsPort {
   addRef(cid: Cid): Promise<unknown>
+}
+
+/** the content library's listing of run outputs (GET /cache) */
+export interface OutputsPort {
+  recordOutput(run: RunRecord): Promise<void>
 }
 
 export type StorePort = Pick<ContentStore, 'has' | 'hasAll' | 'get' | 'stat' | 'addFile' | 'exportToFile' | 'pin' | 'putJson' | 'hold'>

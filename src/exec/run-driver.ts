@@ -2,7 +2,7 @@ import type { Cid } from '../dag/ids.js'
 import type { Plan, PlanStep } from '../dag/types.js'
 import type { StepRecord } from '../state/types.js'
 import { InputUnavailableError, StepFailedError } from './errors.js'
-import type { StepJobResult } from './queue.js'
+import type { StepJobResult } from './step-jobs.js'
 
 export interface RunDriverHooks {
   signal: AbortSignal
@@ -83,6 +83,7 @@ export class RunDriver {
       }
       this.outputs.set(step.id, step.cid)
       ready()
+      // an input, not work: `source` says so (metrics count only steps completed without one as executed)
       await this.hooks.onStep(step.id, { status: 'completed', cid: step.cid, source: 'local', queuedAt, startedAt: queuedAt, finishedAt: queuedAt, durationMs: 0 })
       return
     }
@@ -95,7 +96,7 @@ export class RunDriver {
       const result = await this.hooks.runStep(step, inputs, signal)
       this.outputs.set(step.id, result.cid)
       ready()
-      // a job shared with other runs counts as executed only for the run that created it
+      // a job shared with other runs counts as executed only for the run that created it (the others had it by the claim)
       const ours = result.source === 'executed' && (result.runId == null || result.runId === this.plan.id)
       const source = result.source === 'executed' ? 'claim' : result.source
       await this.hooks.onStep(step.id, {

@@ -2,9 +2,9 @@ import { asCid, isCid, type Cid } from '../dag/ids.js'
 import { effectRecipe, nameProblem, parseRecipe, planRun, RecipeValidationError } from '../dag/index.js'
 import type { Recipe } from '../dag/types.js'
 import type { EffectCatalog } from '../effects/types.js'
-import type { AssetRecord, RunRecord, StoredRecipe } from '../state/types.js'
+import type { AssetRecord, StoredRecipe } from '../state/types.js'
 import { InvalidNameError, OutputNameConflictError, UnknownParamError, UnknownRecipeError, UnknownInputError } from './errors.js'
-import type { Orchestrator } from './orchestrator.js'
+import type { Orchestrator, Submitted } from './orchestrator.js'
 
 export interface RunRequest {
   /** a stored recipe id or name, or an effect name (the short form) */
@@ -30,24 +30,26 @@ export interface RunServiceComponents {
 export class RunService {
   constructor (private readonly components: RunServiceComponents) {}
 
-  async submit (request: RunRequest): Promise<RunRecord> {
+  /** the run, and whether this request created it */
+  async submit (request: RunRequest): Promise<Submitted> {
     const nameIssue = request.outputName === undefined ? undefined : nameProblem(request.outputName)
     if (nameIssue !== undefined) throw new InvalidNameError(`output_name ${nameIssue}`)
     const { recipe, recipeId, name } = await this.resolveRecipe(request)
     const inputs = await this.resolveInputs(request.inputs)
     const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine })
-    const run = await this.components.orchestrator.submit(plan, {
+    const submitted = await this.components.orchestrator.submit(plan, {
       recipeName: name,
       recipeId,
       outputName: request.outputName,
       user: request.user
     })
+    const { run } = submitted
     if (request.outputName !== undefined && run.outputName !== request.outputName) {
       const current = run.outputName === undefined ? 'no output name' : `the output name "${run.outputName}"`
       throw new OutputNameConflictError(`output_name: run ${run.id} exists with ${current}, given by the request that created it; ` +
         'send that output_name or none to get the run')
     }
-    return run
+    return submitted
   }
 
   /**

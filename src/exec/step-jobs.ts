@@ -1,20 +1,48 @@
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq'
-import type { Cid, PlanId } from '../dag/ids.js'
+import { Queue, type ConnectionOptions } from 'bullmq'
+import type { CacheId, Cid, PlanId } from '../dag/ids.js'
 import type { PlanStep } from '../dag/types.js'
+import type { StepSpec } from '../effects/types.js'
 import type { Logger } from '../util/logger.js'
 import { ExecutorStoppedError } from './errors.js'
-import { fetchAll } from './fetch-all.js'
-import { jobOutcome } from './job-outcome.js'
-import type { LocalResults } from './local-results.js'
+import type { EventChannel, StepEvent } from './events.js'
 import type { CacheIndexPort, StorePort } from './ports.js'
-import { STEP_QUEUE, type StepJobData, type StepJobProgress, type StepJobResult } from './queue.js'
+
+export const STEP_QUEUE = 'steps'
+
+/** Data of one step job; the job id is the step's cache id, so identical steps share one job */
+export interface StepJobData {
+  step: StepSpec
+  /** upstream output CIDs, in the step's input order */
+  inputs: Cid[]
+  /** the run that created the job; other runs sharing the step see its result as cached */
+  runId?: PlanId
+}
+
+/** Return value of a step job, and what its `step:done` event carries */
+export interface StepJobResult {
+  cacheId: CacheId
+  cid: Cid
+  /** how the result was had: rendered, fetched from a peer, or (no job) found in this node's index */
+  source: 'executed' | 'peer' | 'local'
+  worker: string
+  /** the run whose job produced the result (copied from the job data) */
+  runId?: PlanId
+  /** when the worker took the step up (not when it was queued) */
+  startedAt: string
+  finishedAt: string
+  /** finishedAt - startedAt: the worker's time on the step, without its wait in the queue */
+  durationMs: number
+}
+
+/** the first look at a job's state when no event came for it; doubled up to OUTCOME_CHECK_MAX_MS */
+const OUTCOME_CHECK_MS = 50
+const OUTCOME_CHECK_MAX_MS = 30_000
 
 export interface StepJobsComponents {
-  cacheIndex: CacheIndexPort
   store: StorePort
+  cacheIndex: Pick<CacheIndexPort, 'delete'>
+  channel: Pick<EventChannel, 'on'>
   logger: Logger
-  /** told about the progress of a job for each (run, step) waiting on it */
-  onProgress(runId: PlanId, stepId: string, cacheId: PlanStep['cacheId'], progress: StepJobProgress): void
 }
 
 export interface StepJobsInit {
@@ -28,20 +56,16 @@ export interface StepJobsInit {
    * so a result they finished for this job needs no check that its bytes are here
    */
   localWorkerId?: string
-  /** where this process's own workers hand over their results (with `localWorkerId`) */
-  localResults?: LocalResults
 }
 
 /**
  * Plan steps as BullMQ jobs whose id is the step's cache id, so identical steps of concurrent runs share
- * one job; the result is brought into this node's store before it is handed back.
+ * one job (BullMQ's job lock is the step's lease). Results come back on the event channel; the result is
+ * brought into this node's store before it is handed back.
  */
 export class StepJobs {
   private readonly log: Logger
   private queue?: Queue<StepJobData, StepJobResult>
-  private queueEvents?: QueueEvents
-  /** cache id -> the (run, step) pairs waiting on it, for progress fan-out */
-  private readonly waiters = new Map<string, Set<{ runId: PlanId, stepId: string }>>()
 
   constructor (private readonly components: StepJobsComponents, private readonly init: StepJobsInit) {
     this.log = components.logger.child({ component: 'exec:jobs' })
@@ -52,26 +76,18 @@ export class StepJobs {
   }
 
   async start (): Promise<void> {
-    const opts = { connection: this.init.connection, prefix: this.init.prefix }
-    this.queue = new Queue<StepJobData, StepJobResult>(STEP_QUEUE, opts)
-    this.queueEvents = new QueueEvents(STEP_QUEUE, opts)
-    this.queueEvents.on('progress', ({ jobId, data }) => { this.onJobProgress(jobId, data as StepJobProgress) })
-    this.queueEvents.on('error', (err) => { this.log.error({ err }, 'queue events error') })
-    // every step being waited on adds (and later removes) a listener to both: hundreds are normal
-    this.queue.setMaxListeners(0)
-    this.queueEvents.setMaxListeners(0)
-    await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()])
+    this.queue = new Queue<StepJobData, StepJobResult>(STEP_QUEUE, { connection: this.init.connection, prefix: this.init.prefix })
+    this.queue.on('error', (err) => { this.log.error({ err }, 'queue error') })
+    await this.queue.waitUntilReady()
   }
 
   async stop (): Promise<void> {
-    await this.queueEvents?.close()
     await this.queue?.close()
     this.queue = undefined
-    this.queueEvents = undefined
   }
 
   /** drops the kept job of a step (whose return value would otherwise answer a new job of the same id) */
-  async forget (cacheId: PlanStep['cacheId']): Promise<void> {
+  async forget (cacheId: CacheId): Promise<void> {
     await this.queue?.remove(cacheId).catch(() => 0)
   }
 
@@ -81,58 +97,78 @@ export class StepJobs {
     return Object.values(counts).reduce((a, b) => a + b, 0)
   }
 
-  /**
-   * One step's result, local and pinned when this resolves. `here`: the step's result as the cache index
-   * had it when the run started, its bytes found in this store then (a recomputation looks afresh).
-   */
-  async run (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, here?: Cid, attempt = 0): Promise<StepJobResult> {
-    const queue = this.queue
-    const queueEvents = this.queueEvents
-    if (queue == null || queueEvents == null) throw new ExecutorStoppedError('the orchestrator is not running')
-    const waiter = { runId, stepId: step.id }
-    const set = this.waiters.get(step.cacheId) ?? new Set()
-    set.add(waiter)
-    this.waiters.set(step.cacheId, set)
-    try {
-      // fast path: a result this node already holds needs no job at all
-      const known = attempt === 0 ? here : await this.components.cacheIndex.get(step.cacheId)
-      if (known != null && (attempt === 0 || await this.components.store.has(known))) {
-        const now = new Date().toISOString()
-        return { cacheId: step.cacheId, cid: known, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
-      }
-      const queuedAt = Date.now()
-      const result = await this.finished(queue, queueEvents, runId, step, inputs, signal)
-      try {
-        // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
-        if (!this.producedHere(result, queuedAt) && !await this.components.store.has(result.cid)) {
-          await fetchAll(this.components.store, result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })
-          await this.components.store.pin(result.cid, 'cache', { signal })
-        }
-      } catch (err) {
-        if (signal.aborted || attempt >= 2) throw err
-        // a kept job result whose bytes are gone everywhere: compute it again
-        this.log.warn({ cacheId: step.cacheId, cid: result.cid, err }, 'step result unavailable; recomputing')
-        await queue.remove(step.cacheId).catch(() => 0)
-        await this.components.cacheIndex.delete(step.cacheId)
-        return await this.run(runId, step, inputs, signal, undefined, attempt + 1)
-      }
-      return result
-    } finally {
-      set.delete(waiter)
-      if (set.size === 0) this.waiters.delete(step.cacheId)
-    }
+  /** the worker that holds the step's job lock (its lease) right now */
+  async owner (cacheId: CacheId): Promise<string | undefined> {
+    const job = await this.queue?.getJob(cacheId)
+    if (job == null || !await job.isActive()) return undefined
+    return job.processedBy
   }
 
   /**
-   * Adds the step's job (or joins the job of the same id) and waits for its result: from this process's
-   * own worker when it has it, else from BullMQ (a remote worker's result, a kept one, a failure)
+   * One step's result, local and pinned when this resolves. `here`: the step's result as the cache index
+   * had it when the run started, its bytes found in this store then. `onEvent` hears the job's progress.
    */
-  private async finished (queue: Queue<StepJobData, StepJobResult>, queueEvents: QueueEvents, runId: PlanId, step: PlanStep,
-    inputs: Cid[], signal: AbortSignal): Promise<StepJobResult> {
-    // waiting starts before the job exists: a local worker may finish it before add() returns, and
-    // BullMQ's report comes only to listeners already there
-    const local = this.init.localResults?.wait(step.cacheId)
-    const reported = jobOutcome(queue, queueEvents, step.cacheId)
+  async run (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal, onEvent: (event: StepEvent) => void,
+    here?: Cid, attempt = 0): Promise<StepJobResult> {
+    if (here != null) {
+      const now = new Date().toISOString()
+      return { cacheId: step.cacheId, cid: here, source: 'local', worker: 'index', startedAt: now, finishedAt: now, durationMs: 0 }
+    }
+    const queuedAt = Date.now()
+    const result = await this.finished(runId, step, inputs, signal, onEvent)
+    try {
+      // the result may live on a remote worker's node: bring it here (verified block by block) and keep it
+      if (!this.producedHere(result, queuedAt) && !await this.components.store.has(result.cid)) {
+        for await (const chunk of this.components.store.get(result.cid, { signal, timeoutMs: this.init.fetchTimeoutMs })) void chunk
+        await this.components.store.pin(result.cid, 'cache', { signal })
+      }
+    } catch (err) {
+      if (signal.aborted || attempt >= 2) throw err
+      // a kept job result whose bytes are gone everywhere: compute it again
+      this.log.warn({ cacheId: step.cacheId, cid: result.cid, err }, 'step result unavailable; recomputing')
+      await this.forget(step.cacheId)
+      await this.components.cacheIndex.delete(step.cacheId)
+      return await this.run(runId, step, inputs, signal, onEvent, undefined, attempt + 1)
+    }
+    return result
+  }
+
+  /**
+   * Adds the step's job (or joins the job of the same id) and waits for its `step:done` or `step:failed`
+   * event. Listening starts before the add, so a worker that finishes at once is heard. A job that existed
+   * already may have finished before that; it, and a job BullMQ failed on its own (stalled too often), is
+   * found by a look at its state, soon after the add and then less and less often.
+   */
+  private async finished (runId: PlanId, step: PlanStep, inputs: Cid[], signal: AbortSignal,
+    onEvent: (event: StepEvent) => void): Promise<StepJobResult> {
+    const queue = this.queue
+    if (queue == null) throw new ExecutorStoppedError('the orchestrator is not running')
+    signal.throwIfAborted()
+    let settle!: { resolve: (r: StepJobResult) => void, reject: (err: unknown) => void }
+    const outcome = new Promise<StepJobResult>((resolve, reject) => { settle = { resolve, reject } })
+    const unlisten = this.components.channel.on(step.cacheId, (event) => {
+      if (!('cacheId' in event) || 'runId' in event) return
+      const stepEvent = event as StepEvent
+      if (stepEvent.type === 'step:done') settle.resolve(stepEvent.result)
+      else if (stepEvent.type === 'step:failed') settle.reject(new Error(stepEvent.error))
+      else onEvent(stepEvent)
+    })
+    const onAbort = (): void => { settle.reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    let timer: NodeJS.Timeout | undefined
+    let checkMs = OUTCOME_CHECK_MS
+    const check = (): void => {
+      timer = setTimeout(() => {
+        readOutcome(queue, step.cacheId).then((found) => {
+          if (found == null) return
+          if ('value' in found) settle.resolve(found.value)
+          else settle.reject(found.error)
+        }, () => { /* the next look may answer */ })
+        checkMs = Math.min(checkMs * 2, OUTCOME_CHECK_MAX_MS)
+        check()
+      }, checkMs)
+      timer.unref()
+    }
     try {
       await queue.add(step.id, {
         step: { id: step.id, type: step.type, config: step.config, cacheId: step.cacheId, ...(step.effect != null ? { effect: step.effect } : {}) },
@@ -145,37 +181,34 @@ export class StepJobs {
         removeOnComplete: { age: 600, count: 5000 },
         removeOnFail: { age: 600, count: 5000 }
       })
-      const fromQueue = reported.result.catch(async (err: unknown) => {
-        // a failed job is kept briefly for its other waiters; the next submission must run it afresh
-        await queue.remove(step.cacheId).catch(() => 0)
-        throw err
-      })
-      // BullMQ's report may come after the local one: never an unhandled rejection then
-      fromQueue.catch(() => {})
-      const aborted = new Promise<never>((_resolve, reject) => {
-        signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
-      })
-      aborted.catch(() => {})
-      return await Promise.race(local != null ? [fromQueue, local.result, aborted] : [fromQueue, aborted])
+      check()
+      return await outcome
+    } catch (err) {
+      // a failed job is kept briefly; the next submission must run it afresh
+      if (!signal.aborted) await this.forget(step.cacheId)
+      throw err
     } finally {
-      local?.cancel()
-      reported.cancel()
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      unlisten()
     }
   }
 
   /**
    * Whether this process's workers produced (or fetched) the result for this very job, just now: its
-   * bytes are pinned here. Not a result they only waited for, nor one kept from an older job of the
-   * same id (its bytes may have been deleted since).
+   * bytes are pinned here. Not one kept from an older job of the same id (its bytes may have been deleted since).
    */
   private producedHere (result: StepJobResult, queuedAt: number): boolean {
-    return this.init.localWorkerId != null && result.worker === this.init.localWorkerId && result.source !== 'claim' &&
-      Date.parse(result.finishedAt) >= queuedAt
+    return this.init.localWorkerId != null && result.worker === this.init.localWorkerId && Date.parse(result.finishedAt) >= queuedAt
   }
+}
 
-  private onJobProgress (jobId: string, progress: StepJobProgress): void {
-    for (const { runId, stepId } of this.waiters.get(jobId) ?? []) {
-      this.components.onProgress(runId, stepId, jobId as PlanStep['cacheId'], progress)
-    }
-  }
+/** a finished job's outcome; undefined while it is waiting, running or retrying */
+async function readOutcome (queue: Queue<StepJobData, StepJobResult>, jobId: string): Promise<{ value: StepJobResult } | { error: Error } | undefined> {
+  const job = await queue.getJob(jobId)
+  if (job == null) return undefined
+  const state = await job.getState()
+  if (state === 'completed') return { value: job.returnvalue }
+  if (state === 'failed') return { error: new Error(job.failedReason) }
+  return undefined
 }

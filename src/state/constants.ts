@@ -1,5 +1,5 @@
 /** Defaults of the Redis state layer (STYLE rule 3) */
-export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../config/constants.js'
+export { DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../config/constants.js'
 
 /** how long createRedisConnection waits for Redis at startup */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5_000
@@ -9,10 +9,6 @@ export const REDIS_RECONNECT_MAX_DELAY_MS = 2_000
 export const TOKEN_REVOCATION_GRACE_MS = 10 * 60_000
 /** largest page a list() call returns */
 export const MAX_PAGE_LIMIT = 1_000
-/** optimistic update attempts before RunStore.update gives up */
-export const MAX_UPDATE_ATTEMPTS = 200
-/** a published step failure stays visible to late waiters this long */
-export const STEP_ERROR_TTL_MS = 10 * 60_000
 /** how long startManagedRedis waits for "Ready to accept connections" (AOF replay included) */
 export const MANAGED_REDIS_READY_TIMEOUT_MS = 60_000
 /** how long a stale redis-server of a crashed run gets to shut down before SIGKILL */

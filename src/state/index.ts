@@ -4,13 +4,12 @@
  * Every factory takes `{ redis, keys, logger? }`; every key name comes from `createRedisKeys(prefix)`.
  */
 export { createRedisKeys, type RedisKeys } from './keys.js'
-export type { AssetRecord, Page, RunRecord, RunStatus, StepRecord, StepStatus, StoredRecipe } from './types.js'
+export { RUN_STATUSES, type AssetRecord, type Page, type RunRecord, type RunStatus, type StepRecord, type StepStatus, type StoredRecipe } from './types.js'
 export * from './errors.js'
 export type { PageOptions } from './paging.js'
 
-export { createRunStore, FINAL_RUN_STATUSES, RUN_STATUSES, type RunListOptions, type RunStore, type StateComponents } from './run-store.js'
+export { createRunStore, FINAL_RUN_STATUSES, FINAL_STEP_STATUSES, RUN_RECORD_VERSION, type RunListOptions, type RunPatch, type RunStore, type StateComponents } from './run-store.js'
 export { createCacheIndex, type CacheIndex, type CacheIndexEntries, type RemoteHint } from './cache-index.js'
-export { createClaims, type Claims, type ClaimsInit, type StepResult } from './claims.js'
 export { createRecipeStore, type RecipeStore } from './recipe-store.js'
 export { createAssetStore, type AssetStore } from './asset-store.js'
 export { createContentIndex, type ContentEntry, type ContentIndex, type ContentMeta } from './content-index.js'

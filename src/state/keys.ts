@@ -1,4 +1,4 @@
-import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
+import type { Cid, PlanId, RecipeId } from '../dag/ids.js'
 
 /**
  * Every Redis key name of the node, in one place (DESIGN section 6). All keys live under one
@@ -6,24 +6,18 @@ import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
  */
 export interface RedisKeys {
   readonly prefix: string
-  /** string: JSON RunRecord */
+  /** hash: a run's header (format version `v`, status, ...); `<this>:step:<step id>` hashes hold its steps */
   run(id: PlanId): string
   /** sorted set: run id scored by creation time (ms), for paging */
   runsByTime(): string
   /** sorted set per status: run id scored by creation time */
   runsByStatus(status: string): string
-  /** pub/sub channel of a run's progress events */
-  runEvents(id: PlanId): string
+  /** pub/sub channel of execution: runs' progress and steps' results, for every process of the cluster */
+  events(): string
   /** hash: cache id -> CID, results computed or verified here */
   cacheIndex(): string
   /** hash: cache id -> JSON {cid, peer, seq}, hints learned from peers */
   remoteIndex(): string
-  /** string with a lease: the worker that owns a step */
-  claim(id: CacheId): string
-  /** pub/sub channel: the result (or failure) of a step, for workers that lost the claim */
-  stepResult(id: CacheId): string
-  /** string with a TTL: the error message of the last failed attempt of a step, for late waiters */
-  stepError(id: CacheId): string
   /** string: JSON StoredRecipe */
   recipe(id: RecipeId): string
   /** sorted set: recipe ids by upload time */
@@ -67,12 +61,9 @@ export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
     run: (id) => k(`run:${id}`),
     runsByTime: () => k('runs'),
     runsByStatus: (status) => k(`runs:status:${status}`),
-    runEvents: (id) => k(`run-events:${id}`),
+    events: () => k('events'),
     cacheIndex: () => k('cache_index'),
     remoteIndex: () => k('remote_index'),
-    claim: (id) => k(`claim:${id}`),
-    stepResult: (id) => k(`step-result:${id}`),
-    stepError: (id) => k(`step-error:${id}`),
     recipe: (id) => k(`recipe:${id}`),
     recipes: () => k('recipes'),
     recipeNames: () => k('recipe_names'),

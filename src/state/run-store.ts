@@ -1,27 +1,19 @@
-import { createHash } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Redis } from 'ioredis'
 import type { PlanId } from '../dag/ids.js'
 import type { Plan } from '../dag/types.js'
 import type { Logger } from '../util/logger.js'
-import { MAX_UPDATE_ATTEMPTS } from './constants.js'
-import { InvalidPageError, InvalidRecordError, RunIdChangedError, UnknownStepError, UpdateConflictError } from './errors.js'
+import { InvalidPageError, InvalidRecordError } from './errors.js'
 import type { RedisKeys } from './keys.js'
-import { pageOfSortedSet, type PageOptions } from './paging.js'
-import { CREATE_RUN, DELETE_RUN, UPDATE_RUN } from './run-scripts.js'
-import type { Page, RunRecord, RunStatus, StepRecord } from './types.js'
+import { checkPage, type PageOptions } from './paging.js'
+import { CREATE_RUN, DELETE_RUN, READ_RUNS, RESTART_RUN, UPDATE_RUN, UPDATE_STEP } from './run-scripts.js'
+import { RUN_STATUSES, type Page, type RunRecord, type RunStatus, type StepRecord } from './types.js'
 
-/** the expected value of a compare-and-set goes as its digest: a run's JSON grows with its steps */
-function sha1 (text: string): string {
-  return createHash('sha1').update(text).digest('hex')
-}
-
-/** runs whose last known JSON a RunStore keeps, so an update needs no read first */
-const KNOWN_RUNS = 256
-
-export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled']
+/** the run record format this code writes; older ones are rewritten by migrate() at start */
+export const RUN_RECORD_VERSION = 2
 /** the statuses a run ends in: nothing changes it afterwards but a retry of a failed or cancelled one */
 export const FINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled'])
+/** the statuses a step ends in: a progress change (running) never moves it out of one */
+export const FINAL_STEP_STATUSES: ReadonlySet<StepRecord['status']> = new Set(['completed', 'cached', 'failed', 'cancelled'])
 
 export interface StateComponents {
   redis: Redis
@@ -33,27 +25,36 @@ export interface RunListOptions extends PageOptions {
   status?: RunStatus
 }
 
-/** Runs in Redis: one JSON string per run, indexed by time and by status for paging */
+/** The run fields a header write may change */
+export type RunPatch = Partial<Pick<RunRecord, 'status' | 'outputCid' | 'provenanceCid' | 'error' | 'finishedAt'>>
+
+/**
+ * Runs in Redis: a header hash per run (with the format version `v`) and a hash per step, so a step
+ * change is one field write; indexed by time and by status for paging.
+ */
 export interface RunStore {
-  /** stores the run unless its id exists; a run submitted twice gets the first record back */
+  /** stores the run unless its id exists (decided atomically); a run submitted twice gets the first record back */
   create(run: RunRecord): Promise<{ created: boolean, run: RunRecord }>
+  /** replaces a failed or cancelled run with `run` (a retry); false when it is neither (anymore) */
+  restart(run: RunRecord): Promise<boolean>
   get(id: PlanId): Promise<RunRecord | undefined>
   /**
-   * Read-modify-write safe against concurrent writers (compare-and-set, retried). `mutate` may run
-   * several times and must not have side effects; returning undefined leaves the run as it is.
-   * Sets `updatedAt`. Resolves to undefined when the run does not exist.
+   * Changes the run's header fields (undefined values are removed) and sets `updatedAt`, only while its
+   * status is one of `from` (any when not given). Whether it was written.
    */
-  update(id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined>
-  /** merges `patch` into one step; throws UnknownStepError if the run has no such step */
-  updateStep(id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined>
+  update(id: PlanId, patch: RunPatch, options?: { from?: readonly RunStatus[] }): Promise<boolean>
+  /** one step change (one write); a `running` patch never moves a step out of a final status. The step as stored, or undefined when not written */
+  updateStep(id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<StepRecord | undefined>
   /** newest first; `total` counts every run (of that status) */
   list(options?: RunListOptions): Promise<Page<RunRecord>>
-  /** removes the run, its plan and its index entries; false if there was none */
+  /** removes the run, its steps, its plan and its index entries; false if there was none */
   delete(id: PlanId): Promise<boolean>
   count(status?: RunStatus): Promise<number>
   /** the plan of a run, kept so an interrupted run can resume */
   putPlan(plan: Plan): Promise<void>
   getPlan(id: PlanId): Promise<Plan | undefined>
+  /** rewrites runs stored in an older format (one JSON string per run) in this one; how many were rewritten */
+  migrate(): Promise<number>
 }
 
 export function createRunStore (components: StateComponents): RunStore {
@@ -63,8 +64,6 @@ export function createRunStore (components: StateComponents): RunStore {
 class RedisRunStore implements RunStore {
   private readonly redis: Redis
   private readonly keys: RedisKeys
-  /** run id -> the JSON last read or written here, the expected value of the next compare-and-set */
-  private readonly known = new Map<PlanId, string>()
 
   constructor (components: StateComponents) {
     this.redis = components.redis
@@ -72,105 +71,77 @@ class RedisRunStore implements RunStore {
   }
 
   async create (run: RunRecord): Promise<{ created: boolean, run: RunRecord }> {
-    const score = scoreOf(run)
-    const json = JSON.stringify(run)
-    const existing = await CREATE_RUN.run(this.redis,
-      [this.keys.run(run.id), this.keys.runsByTime(), this.keys.runsByStatus(run.status)],
-      [json, run.id, score])
-    if (typeof existing === 'string') {
-      this.remember(run.id, existing)
-      return { created: false, run: JSON.parse(existing) as RunRecord }
-    }
-    this.remember(run.id, json)
-    return { created: true, run }
+    if (await CREATE_RUN.run(this.redis, this.writeKeys(run), this.writeArgs(run)) === 1) return { created: true, run }
+    const existing = await this.get(run.id)
+    // deleted in between: the next submission creates it
+    return existing == null ? await this.create(run) : { created: false, run: existing }
+  }
+
+  async restart (run: RunRecord): Promise<boolean> {
+    return await RESTART_RUN.run(this.redis, this.writeKeys(run), this.writeArgs(run)) === 1
+  }
+
+  private writeKeys (run: RunRecord): string[] {
+    return [this.keys.run(run.id), this.keys.runsByTime(), ...run.steps.map((s) => this.stepKey(run.id, s.id))]
+  }
+
+  private writeArgs (run: RunRecord): Array<string | number> {
+    const { steps, ...header } = run
+    return [this.keys.prefix, run.id, scoreOf(run), run.status,
+      JSON.stringify(flatten({ ...header, v: RUN_RECORD_VERSION, stepIds: steps.map((s) => s.id) })),
+      ...steps.map((s) => JSON.stringify(flatten(s)))]
+  }
+
+  private stepKey (id: PlanId, stepId: string): string {
+    return `${this.keys.run(id)}:step:${stepId}`
   }
 
   async get (id: PlanId): Promise<RunRecord | undefined> {
-    const text = await this.redis.get(this.keys.run(id))
-    if (text == null) {
-      this.known.delete(id)
-      return undefined
-    }
-    this.remember(id, text)
-    return JSON.parse(text) as RunRecord
+    return (await this.read([id]))[0]
   }
 
-  async update (id: PlanId, mutate: (run: RunRecord) => RunRecord | undefined): Promise<RunRecord | undefined> {
-    const key = this.keys.run(id)
-    // the JSON this store last read or wrote is the usual expected value: one round trip per update
-    let text: string | null | undefined = this.known.get(id)
-    let fresh = text == null
-    text ??= await this.redis.get(key)
-    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      if (text == null) {
-        this.known.delete(id)
-        return undefined
-      }
-      const current = JSON.parse(text) as RunRecord
-      // read before mutate: every mutator builds a new record, but this must not depend on it
-      const status = current.status
-      const next = mutate(current)
-      if (next == null) {
-        if (fresh) return current
-        // "leave it as it is" was decided on a remembered copy: decide again on what is stored
-        text = await this.redis.get(key)
-        fresh = true
-        continue
-      }
-      if (next.id !== id) throw new RunIdChangedError(`an update of run ${id} tried to change its id to ${next.id}`)
-      const stored: RunRecord = { ...next, updatedAt: new Date().toISOString() }
-      const json = JSON.stringify(stored)
-      const answer = await UPDATE_RUN.run(this.redis,
-        [key, this.keys.runsByTime(), this.keys.runsByStatus(status), this.keys.runsByStatus(stored.status)],
-        [sha1(text), json, id, scoreOf(stored)])
-      if (answer === 1) {
-        this.remember(id, json)
-        return stored
-      }
-      // another writer won this round (the answer is what it stored) or the run is gone (nil)
-      text = typeof answer === 'string' ? answer : null
-      fresh = true
-      if (text != null && attempt > 1) {
-        // spread repeated collisions a little so they do not collide again
-        await sleep(Math.random() * Math.min(attempt, 20))
-      }
-    }
-    throw new UpdateConflictError(`run ${id} changed under ${MAX_UPDATE_ATTEMPTS} consecutive update attempts`)
-  }
-
-  /** bounded: the oldest remembered run is forgotten first */
-  private remember (id: PlanId, json: string): void {
-    this.known.delete(id)
-    this.known.set(id, json)
-    if (this.known.size > KNOWN_RUNS) {
-      const oldest = this.known.keys().next()
-      if (oldest.done !== true) this.known.delete(oldest.value)
-    }
-  }
-
-  async updateStep (id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<RunRecord | undefined> {
-    return await this.update(id, (run) => {
-      const index = run.steps.findIndex((step) => step.id === stepId)
-      const step = run.steps[index]
-      if (step == null) throw new UnknownStepError(`run ${id} has no step "${stepId}"`)
-      const steps = [...run.steps]
-      steps[index] = { ...step, ...patch, id: step.id }
-      return { ...run, steps }
+  private async read (ids: readonly string[]): Promise<Array<RunRecord | undefined>> {
+    if (ids.length === 0) return []
+    const raw = await READ_RUNS.run(this.redis, ids.map((id) => this.keys.run(id as PlanId)), []) as string[][][]
+    return raw.map((parts) => {
+      const [header, ...steps] = parts
+      return header == null || header.length === 0 ? undefined : toRun(header, steps)
     })
+  }
+
+  async update (id: PlanId, patch: RunPatch, options: { from?: readonly RunStatus[] } = {}): Promise<boolean> {
+    const set: Record<string, unknown> = { updatedAt: new Date().toISOString() }
+    const gone: string[] = []
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) gone.push(field)
+      else set[field] = value
+    }
+    return await UPDATE_RUN.run(this.redis, [this.keys.run(id), this.keys.runsByTime()],
+      [this.keys.prefix, id, JSON.stringify(flatten(set)), JSON.stringify(gone), JSON.stringify(options.from ?? [])]) === 1
+  }
+
+  async updateStep (id: PlanId, stepId: string, patch: Partial<StepRecord>): Promise<StepRecord | undefined> {
+    const fields: Partial<StepRecord> = { ...patch }
+    delete fields.id
+    const stored = await UPDATE_STEP.run(this.redis, [this.stepKey(id, stepId)],
+      [JSON.stringify(flatten(fields)), patch.status === 'running' ? '1' : '0']) as string[] | null
+    return stored == null ? undefined : toStep(stored)
   }
 
   async list (options: RunListOptions = {}): Promise<Page<RunRecord>> {
     if (options.status != null && !RUN_STATUSES.includes(options.status)) {
       throw new InvalidPageError(`status must be one of ${RUN_STATUSES.join(', ')}, got "${String(options.status)}"`)
     }
+    const { offset, limit } = checkPage(options)
     const setKey = options.status == null ? this.keys.runsByTime() : this.keys.runsByStatus(options.status)
-    return await pageOfSortedSet<RunRecord>(this.redis, setKey, (id) => this.keys.run(id as PlanId), options)
+    const [ids, total] = await Promise.all([this.redis.zrevrange(setKey, offset, offset + limit - 1), this.redis.zcard(setKey)])
+    // a run deleted between the two reads is skipped
+    const items = (await this.read(ids)).filter((r): r is RunRecord => r != null)
+    return { items, total, offset, limit }
   }
 
   async delete (id: PlanId): Promise<boolean> {
-    this.known.delete(id)
-    const keys = [this.keys.run(id), this.keys.plan(id), this.keys.runsByTime(), ...RUN_STATUSES.map((s) => this.keys.runsByStatus(s))]
-    return await DELETE_RUN.run(this.redis, keys, [id]) === 1
+    return await DELETE_RUN.run(this.redis, [this.keys.run(id), this.keys.plan(id), this.keys.runsByTime()], [this.keys.prefix, id]) === 1
   }
 
   async count (status?: RunStatus): Promise<number> {
@@ -185,6 +156,62 @@ class RedisRunStore implements RunStore {
     const text = await this.redis.get(this.keys.plan(id))
     return text == null ? undefined : JSON.parse(text) as Plan
   }
+
+  async migrate (): Promise<number> {
+    let migrated = 0
+    const page = 500
+    for (let start = 0; ; start += page) {
+      const ids = await this.redis.zrange(this.keys.runsByTime(), String(start), String(start + page - 1))
+      const types = await Promise.all(ids.map(async (id) => await this.redis.type(this.keys.run(id as PlanId))))
+      for (const [i, id] of ids.entries()) {
+        if (types[i] !== 'string') continue
+        const key = this.keys.run(id as PlanId)
+        const text = await this.redis.get(key)
+        if (text == null) continue
+        // version 1: the whole run as one JSON string under the header's key
+        const old = JSON.parse(text) as RunRecord
+        await this.redis.del(key)
+        await CREATE_RUN.run(this.redis, this.writeKeys(old), this.writeArgs(old))
+        migrated++
+      }
+      if (ids.length < page) return migrated
+    }
+  }
+}
+
+/** fields whose values are JSON in the hashes, and fields that are numbers */
+const JSON_FIELDS = new Set(['inputs', 'stepIds', 'effect'])
+const NUMBER_FIELDS = new Set(['durationMs', 'v'])
+
+/** a record as [field, value, ...] for HSET: strings as they are, numbers as text, objects as JSON, undefined left out */
+function flatten (record: object): string[] {
+  const out: string[] = []
+  for (const [field, value] of Object.entries(record)) {
+    if (value === undefined) continue
+    out.push(field, typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value))
+  }
+  return out
+}
+
+function unflatten (flat: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] as string
+    const value = flat[i + 1] as string
+    out[field] = JSON_FIELDS.has(field) ? JSON.parse(value) : NUMBER_FIELDS.has(field) ? Number(value) : value
+  }
+  return out
+}
+
+function toStep (flat: readonly string[]): StepRecord {
+  return unflatten(flat) as unknown as StepRecord
+}
+
+function toRun (header: readonly string[], steps: ReadonlyArray<readonly string[]>): RunRecord {
+  const run = unflatten(header)
+  delete run.v
+  delete run.stepIds
+  return { ...run, steps: steps.filter((s) => s.length > 0).map(toStep) } as unknown as RunRecord
 }
 
 /** sorted-set score of a run: its creation time in ms */

@@ -1,7 +1,10 @@
 import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
 
-export type RunStatus = 'pending' | 'planning' | 'running' | 'completed' | 'failed' | 'cancelled'
-export type StepStatus = 'pending' | 'claimed' | 'running' | 'completed' | 'cached' | 'failed'
+/** every status a run can have, in the order a run goes through them */
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const
+export type RunStatus = typeof RUN_STATUSES[number]
+/** `cancelled`: the run was cancelled before the step finished */
+export type StepStatus = 'pending' | 'running' | 'completed' | 'cached' | 'failed' | 'cancelled'
 /** where a cached result came from: this node's index, a peer, or another run's claim */
 export type StepSource = 'local' | 'peer' | 'claim'
 

@@ -40,7 +40,7 @@ export interface WebUiComponents {
     meta(cid: Cid): Promise<WebContentEntry | undefined>
   }
   runService: {
-    submit(request: { recipe: string, inputs: string[] | Record<string, string>, outputName?: string, user?: string }): Promise<RunRecord>
+    submit(request: { recipe: string, inputs: string[] | Record<string, string>, outputName?: string, user?: string }): Promise<{ run: RunRecord }>
   }
   orchestrator: { cancel(id: PlanId): Promise<RunRecord> }
   library: {

@@ -89,7 +89,7 @@ describe('a cluster of node processes', () => {
     const { body: run } = await nodes.a!.api<RunRecord>('POST', '/runs', { recipe: 'blur', inputs: [cid], params: { radius: 40 } })
     await until('the blur step to start', 60_000, async () => {
       const { body } = await nodes.a!.api<RunRecord>('GET', `/runs/${run.id}`)
-      return body.steps.some((s) => s.type === 'EFFECT' && (s.status === 'claimed' || s.status === 'running')) ? true : undefined
+      return body.steps.some((s) => s.type === 'EFFECT' && (s.status === 'running')) ? true : undefined
     })
     await nodes.a!.stop('SIGKILL')
     nodes.a = await startNodeProcess(dirs.a!, env)

@@ -36,7 +36,7 @@ describe('execution reliability', () => {
     expect(new Set(plans.map((p) => p.id)).size).toBe(20)
 
     const runs = await Promise.all(plans.map(async (plan) => await t.node.orchestrator.submit(plan)))
-    const done = await Promise.all(runs.map(async (run) => await t.node.orchestrator.waitFor(run.id)))
+    const done = await Promise.all(runs.map(async ({ run }) => await t.node.orchestrator.waitFor(run.id)))
 
     for (const run of done) expect(run.status, run.error).toBe('completed')
     const executions = t.node.workers.runner.executed.filter((id) => id === shared)
@@ -52,7 +52,7 @@ describe('execution reliability', () => {
   it('should return the same run for 20 concurrent identical submissions', async () => {
     const plan = planYaml(sharedBlurRecipe(0, 31), [clip], t.node.effects)
     const runs = await Promise.all(Array.from({ length: 20 }, async () => await t.node.orchestrator.submit(plan)))
-    expect(new Set(runs.map((r) => r.id))).toEqual(new Set([plan.id]))
+    expect(new Set(runs.map((r) => r.run.id))).toEqual(new Set([plan.id]))
     const done = await t.node.orchestrator.waitFor(plan.id)
     expect(done.status).toBe('completed')
     expect(t.node.workers.runner.executed.filter((id) => id === plan.steps[1]!.cacheId)).toHaveLength(1)
@@ -60,12 +60,12 @@ describe('execution reliability', () => {
 
   it('should render the same step to the same bytes twice', async () => {
     const plan = planYaml(sharedBlurRecipe(1, 5), [clip], t.node.effects)
-    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(first.status).toBe('completed')
     // forget the results, then render again from scratch
     for (const step of plan.steps) await t.node.state.cacheIndex.delete(step.cacheId)
     await t.node.state.runs.delete(plan.id)
-    const second = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const second = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(second.status).toBe('completed')
     expect(second.steps.find((s) => s.id === 'cut')!.status).toBe('completed')
     expect(second.outputCid).toBe(first.outputCid)
@@ -73,10 +73,10 @@ describe('execution reliability', () => {
 
   it('should complete a fully cached run without running ffmpeg', async () => {
     const plan = planYaml(sharedBlurRecipe(2), [clip], t.node.effects)
-    await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     await t.node.state.runs.delete(plan.id)
     const before = t.node.workers.runner.stats.executed
-    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(again.status).toBe('completed')
     expect(again.steps.filter((s) => s.type !== 'SOURCE').every((s) => s.status === 'cached')).toBe(true)
     expect(t.node.workers.runner.stats.executed).toBe(before)
@@ -84,7 +84,7 @@ describe('execution reliability', () => {
 
   it('should fail the run with the ffmpeg error of a failing step, without retrying it', async () => {
     const bogus = (await t.node.store.addFile(media.notMedia)).cid
-    const run = await t.node.runService.submit({ recipe: 'invert', inputs: [bogus] })
+    const { run } = await t.node.runService.submit({ recipe: 'invert', inputs: [bogus] })
     const done = await t.node.orchestrator.waitFor(run.id)
     expect(done.status).toBe('failed')
     expect(done.error).toMatch(/^step "effect" failed: /)
@@ -98,7 +98,7 @@ describe('execution reliability', () => {
     const missing = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy' as Cid
     const t2 = await startTestNode({ fetchTimeoutMs: 500 })
     try {
-      const run = await t2.node.runService.submit({ recipe: 'invert', inputs: [missing] })
+      const { run } = await t2.node.runService.submit({ recipe: 'invert', inputs: [missing] })
       const done = await t2.node.orchestrator.waitFor(run.id)
       expect(done.status).toBe('failed')
       expect(done.error).toContain(`input content ${missing} is not available on this node or its peers`)

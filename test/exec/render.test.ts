@@ -24,7 +24,7 @@ describe('render', () => {
   })
 
   it('should render the sample cat through dog and record provenance', async () => {
-    const run = await t.node.runService.submit({ recipe: 'dog', inputs: ['cat'] })
+    const { run } = await t.node.runService.submit({ recipe: 'dog', inputs: ['cat'] })
     const done = await t.node.orchestrator.waitFor(run.id)
     expect(done.error).toBeUndefined()
     expect(done.status).toBe('completed')
@@ -38,7 +38,7 @@ describe('render', () => {
     const out = []
     for await (const chunk of t.node.store.get(done.outputCid as never)) out.push(chunk)
     await (await import('node:fs/promises')).writeFile('test-results/dog-on-cat.png', Buffer.concat(out))
-    const again = await t.node.runService.submit({ recipe: 'dog', inputs: ['cat'] })
+    const { run: again } = await t.node.runService.submit({ recipe: 'dog', inputs: ['cat'] })
     expect(again.id).toBe(run.id)
   })
 
@@ -47,7 +47,7 @@ describe('render', () => {
     const clip = (await t.node.store.addFile(media.silentClip)).cid
     const still = (await t.node.store.addFile(media.image)).cid
     const plan = planYaml(SEQUENCE, [clip, still], t.node.effects)
-    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(done.status, done.error).toBe('completed')
     const out = `${media.dir}/joined.mp4`
     await t.node.store.exportToFile(done.outputCid as never, out)

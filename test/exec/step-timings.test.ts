@@ -38,7 +38,7 @@ describe('step timings', () => {
     await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file])
     const clip = (await t.node.store.addFile(file)).cid
     const plan = planYaml(TWO_BLURS, [clip], t.node.effects)
-    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(done.status, done.error).toBe('completed')
 
     const [first, second] = done.steps.filter((s) => s.type === 'EFFECT').sort((x, y) => ms(x.startedAt) - ms(y.startedAt)) as [StepRecord, StepRecord]

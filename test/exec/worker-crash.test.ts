@@ -38,12 +38,12 @@ describe('a worker killed mid-step', () => {
 
     const first = startWorkerProcess(t, dirs[0]!)
     children.push(first)
-    const run = await t.node.orchestrator.submit(plan)
+    const { run } = await t.node.orchestrator.submit(plan)
 
     // wait until the first worker owns the slow step, then kill it without warning
     const deadline = Date.now() + 60_000
     for (;;) {
-      const owner = await t.node.state.claims.owner(blurred.cacheId)
+      const owner = await t.node.orchestrator.stepOwner(blurred.cacheId)
       if (owner != null && owner.includes(`:${first.pid}`)) break
       if (Date.now() > deadline) throw new Error('the worker never claimed the step')
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -59,6 +59,6 @@ describe('a worker killed mid-step', () => {
     expect(step.worker).toContain(`:${second.pid}:`)
     // the output came over the mesh from the worker's Helia and is now held here
     expect(await t.node.store.has(done.outputCid!)).toBe(true)
-    expect(await t.node.state.claims.owner(blurred.cacheId)).toBeUndefined()
+    expect(await t.node.orchestrator.stepOwner(blurred.cacheId)).toBeUndefined()
   }, 240_000)
 })

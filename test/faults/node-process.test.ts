@@ -45,7 +45,7 @@ describe('a node process under fire', () => {
     expect(status, JSON.stringify(body)).toBeLessThan(300)
     await until('the blur step to start', 60_000, async () => {
       const { body: run } = await node.api<RunRecord>('GET', `/runs/${body.id}`)
-      return run.steps.some((s) => s.type === 'EFFECT' && (s.status === 'claimed' || s.status === 'running')) ? true : undefined
+      return run.steps.some((s) => s.type === 'EFFECT' && (s.status === 'running')) ? true : undefined
     })
     return body.id
   }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PlanId } from '../../src/dag/ids.js'
 import type { Plan } from '../../src/dag/types.js'
 import {
-  InvalidPageError, InvalidRecordError, RunIdChangedError, UnknownStepError, createRunStore, type RunStatus, type RunStore
+  InvalidPageError, InvalidRecordError, RUN_RECORD_VERSION, createRunStore, type RunStatus, type RunStore
 } from '../../src/state/index.js'
 import { CID_B, planId, run, testState, type TestState } from './helpers.js'
 
@@ -47,56 +47,70 @@ describe('run store', () => {
     expect(stored?.steps.map((s) => s.worker)).toEqual(record.steps.map((_, i) => `w${i}`))
   })
 
-  it('should update correctly from a stale remembered copy after another store changed the run', async () => {
+  it('should write a step change as one field write, and never move a final step back to running', async () => {
     const record = run()
     await runs.create(record)
     const other = testState()
     const otherRuns = createRunStore({ redis: other.redis, keys: state.keys })
-    await otherRuns.updateStep(record.id, 's0', { status: 'completed', cid: CID_B })
-    await otherRuns.update(record.id, (r) => ({ ...r, status: 'running' }))
-    // this store last saw the created record: its compare-and-set fails once and retries on the stored one
-    const updated = await runs.updateStep(record.id, 's1', { status: 'running' })
-    expect(updated?.status).toBe('running')
-    expect(updated?.steps.map((s) => s.status)).toEqual(['completed', 'running', 'pending'])
-    expect(await runs.count('running')).toBe(1)
-    expect(await runs.count('pending')).toBe(0)
-    // "leave it as it is" is decided on the stored run, not on the remembered one
-    expect((await otherRuns.update(record.id, (r) => ({ ...r, status: 'completed' })))?.status).toBe('completed')
-    expect((await runs.update(record.id, () => undefined))?.status).toBe('completed')
-    await otherRuns.delete(record.id)
-    expect(await runs.update(record.id, (r) => r)).toBeUndefined()
+    expect(await otherRuns.updateStep(record.id, 's0', { status: 'completed', cid: CID_B, durationMs: 12 }))
+      .toMatchObject({ id: 's0', status: 'completed', cid: CID_B, durationMs: 12 })
+    // a late progress change of a finished step is dropped; other steps are untouched
+    expect(await runs.updateStep(record.id, 's0', { status: 'running' })).toBeUndefined()
+    expect((await runs.updateStep(record.id, 's1', { status: 'running' }))?.status).toBe('running')
+    expect((await runs.get(record.id))?.steps.map((s) => s.status)).toEqual(['completed', 'running', 'pending'])
+    expect(await runs.updateStep(record.id, 'nope', { status: 'failed' })).toBeUndefined()
     await other.redis.quit()
   })
 
-  it('should keep the status index consistent across updates', async () => {
+  it('should keep the status index consistent across updates, and write only from the statuses allowed', async () => {
     const record = run({ updatedAt: '2020-01-01T00:00:00.000Z' })
     await runs.create(record)
-    await runs.update(record.id, (r) => ({ ...r, status: 'running' }))
+    expect(await runs.update(record.id, { status: 'running' })).toBe(true)
     expect(await runs.count('pending')).toBe(0)
     expect(await runs.count('running')).toBe(1)
-    const done = await runs.update(record.id, (r) => ({ ...r, status: 'completed', outputCid: CID_B }))
-    expect(done?.status).toBe('completed')
+    expect(await runs.update(record.id, { status: 'completed', outputCid: CID_B }, { from: ['running'] })).toBe(true)
+    const done = await runs.get(record.id)
+    expect(done).toMatchObject({ status: 'completed', outputCid: CID_B })
     expect(Date.parse(done?.updatedAt ?? '')).toBeGreaterThan(Date.parse(record.updatedAt))
     expect(await runs.count('running')).toBe(0)
     expect((await runs.list({ status: 'completed' })).items.map((r) => r.id)).toEqual([record.id])
-  })
-
-  it('should leave the run alone when the mutation returns undefined, and answer undefined for unknown runs', async () => {
-    const record = run()
-    await runs.create(record)
-    expect(await runs.update(record.id, () => undefined)).toEqual(record)
-    expect(await runs.update(planId(), (r) => r)).toBeUndefined()
+    // a completed run is not failed by a writer that expects it running; a field set to undefined goes
+    expect(await runs.update(record.id, { status: 'failed' }, { from: ['pending', 'running'] })).toBe(false)
+    expect(await runs.update(record.id, { status: 'failed', outputCid: undefined }, { from: ['completed'] })).toBe(true)
+    expect((await runs.get(record.id))?.outputCid).toBeUndefined()
+    expect(await runs.count('failed')).toBe(1)
+    expect(await runs.update(planId(), { status: 'failed' })).toBe(false)
     expect(await runs.get(planId())).toBeUndefined()
   })
 
-  it('should reject an unknown step, a changed id and a bad creation time', async () => {
+  it('should restart only a failed or cancelled run, with fresh steps', async () => {
     const record = run()
     await runs.create(record)
-    await expect(runs.updateStep(record.id, 'nope', { status: 'failed' }))
-      .rejects.toThrow(new UnknownStepError(`run ${record.id} has no step "nope"`))
-    const otherId = planId()
-    await expect(runs.update(record.id, (r) => ({ ...r, id: otherId })))
-      .rejects.toThrow(new RunIdChangedError(`an update of run ${record.id} tried to change its id to ${otherId}`))
+    await runs.updateStep(record.id, 's0', { status: 'failed', error: 'boom' })
+    expect(await runs.restart(record)).toBe(false)
+    await runs.update(record.id, { status: 'failed', error: 'boom' })
+    expect(await runs.restart(record)).toBe(true)
+    expect(await runs.get(record.id)).toEqual(record)
+    expect(await runs.count('failed')).toBe(0)
+    expect(await runs.count('pending')).toBe(1)
+  })
+
+  it('should read a run record written in the previous format (one JSON string) after the migration at start', async () => {
+    const record = run({ status: 'completed', outputCid: CID_B })
+    const old = { ...record, steps: record.steps.map((s) => ({ ...s, status: 'completed', cid: CID_B, durationMs: 5, effect: { name: 'invert', version: '1' } })) }
+    // exactly what the previous format stored: the whole run as JSON under the run's key, plus its index entries
+    await state.redis.set(state.keys.run(record.id), JSON.stringify(old))
+    await state.redis.zadd(state.keys.runsByTime(), Date.parse(record.createdAt), record.id)
+    await state.redis.zadd(state.keys.runsByStatus('completed'), Date.parse(record.createdAt), record.id)
+    expect(await runs.migrate()).toBe(1)
+    expect(await runs.get(record.id)).toEqual(old)
+    expect(await state.redis.hget(state.keys.run(record.id), 'v')).toBe(String(RUN_RECORD_VERSION))
+    expect((await runs.list({ status: 'completed' })).items).toEqual([old])
+    // a second start finds nothing left to rewrite
+    expect(await runs.migrate()).toBe(0)
+  })
+
+  it('should reject a bad creation time', async () => {
     const bad = run({ createdAt: 'yesterday' })
     await expect(runs.create(bad)).rejects.toThrow(new InvalidRecordError(`run ${bad.id}: createdAt "yesterday" is not an ISO date`))
   })
@@ -125,7 +139,7 @@ describe('run store', () => {
     await expect(runs.list({ limit: 0 })).rejects.toThrow(new InvalidPageError('limit must be a whole number from 1 to 1000, got 0'))
     await expect(runs.list({ limit: 2.5 })).rejects.toThrow(new InvalidPageError('limit must be a whole number from 1 to 1000, got 2.5'))
     await expect(runs.list({ status: 'done' as RunStatus })).rejects.toThrow(
-      new InvalidPageError('status must be one of pending, planning, running, completed, failed, cancelled, got "done"'))
+      new InvalidPageError('status must be one of pending, running, completed, failed, cancelled, got "done"'))
   })
 
   it('should delete a run with its plan and index entries', async () => {

@@ -122,7 +122,7 @@ describe('web pages', () => {
     const c = new PageClient(n.url)
     await n.node.workers.stop()
     try {
-      const run = await n.node.runService.submit({ recipe: 'invert', inputs: ['cat-clip'] })
+      const { run } = await n.node.runService.submit({ recipe: 'invert', inputs: ['cat-clip'] })
       const token = await c.csrf(`/run/${run.id}`)
       let answer = await c.post(`/run/${run.id}/delete`, new URLSearchParams({ _csrf: token }))
       expect(answer.res.status).toBe(409)

@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from '../../state/index.js'
 /** JSON Schemas of the API's responses (OpenAPI 3.1 components), written from src/state/types.ts */
 const str = { type: 'string' }
 const int = { type: 'integer' }
@@ -16,7 +17,7 @@ export const SCHEMAS: Record<string, unknown> = {
     required: ['id', 'type', 'cacheId', 'status'],
     properties: {
       id: str, type: str, cacheId: hex,
-      status: { type: 'string', enum: ['pending', 'claimed', 'running', 'completed', 'cached', 'failed'] },
+      status: { type: 'string', enum: ['pending', 'running', 'completed', 'cached', 'failed', 'cancelled'] },
       cid, source: { type: 'string', enum: ['local', 'peer', 'claim'] },
       effect: { type: 'object', properties: { name: str, version: str } },
       queuedAt: { ...time, description: 'when its inputs were ready and its job was queued' },
@@ -29,7 +30,7 @@ export const SCHEMAS: Record<string, unknown> = {
     required: ['id', 'status', 'recipeName', 'inputs', 'steps', 'createdAt', 'updatedAt'],
     properties: {
       id: hex,
-      status: { type: 'string', enum: ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled'] },
+      status: { type: 'string', enum: [...RUN_STATUSES] },
       recipeId: hex, recipeName: str,
       inputs: { type: 'array', items: { type: 'object', properties: { name: str, cid } } },
       outputName: str, outputCid: cid, provenanceCid: cid,

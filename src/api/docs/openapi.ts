@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RUN_STATUSES } from '../../state/index.js'
 import { VERSION } from '../../version.js'
 import { configRunBody, configUploadJson, runBody } from '../schemas.js'
 import { AUTH_PATHS, AUTH_SCHEMAS } from './auth-paths.js'
@@ -38,7 +39,7 @@ export function openApiSpec (): Json {
       '/metrics': { get: { summary: 'Prometheus metrics', tags: ['system'], responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/runs': {
         post: { summary: 'Start a run (a stored recipe, or an effect on inputs)', tags: ['runs'], security: secured, parameters: [wait], requestBody: { required: true, content: json(body(runBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404, 413, 415) } },
-        get: { summary: 'List runs, newest first', tags: ['runs'], parameters: [...page, q('status', { type: 'string', enum: ['pending', 'planning', 'running', 'completed', 'failed', 'cancelled'] }, 'only runs in this status')], responses: { ...ok('a page of runs', pageOf('Run')), ...errors(400) } }
+        get: { summary: 'List runs, newest first', tags: ['runs'], parameters: [...page, q('status', { type: 'string', enum: [...RUN_STATUSES] }, 'only runs in this status')], responses: { ...ok('a page of runs', pageOf('Run')), ...errors(400) } }
       },
       '/runs/{id}': {
         get: { summary: 'A run: status, steps, output and provenance CIDs', tags: ['runs'], parameters: [runId], responses: { ...ok('the run', ref('Run')), ...errors(400, 404) } },

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type { Context } from 'koa'
 import type { PlanId } from '../../dag/ids.js'
-import type { RenderEvent } from '../../exec/events.js'
+import type { ChannelEvent } from '../../exec/index.js'
 import { RunNotFoundError } from '../../exec/errors.js'
 import { SSE_HEARTBEAT_MS } from '../constants.js'
 import type { ApiComponents } from '../ports.js'
@@ -24,12 +24,12 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
   const close = (): void => {
     if (closed) return
     closed = true
-    orchestrator.events.off('event', listener)
+    unlisten()
     clearInterval(heartbeat)
     stream.end()
   }
-  const listener = (event: RenderEvent): void => {
-    if (event.runId !== id || closed) return
+  const listener = (event: ChannelEvent): void => {
+    if (!('runId' in event) || event.runId !== id || closed) return
     stream.write(frame(event.type, event))
     if (event.type === 'render:run:status' && FINAL_RUN_STATUSES.has(event.status)) {
       // send the final record too, so a client needs nothing else
@@ -37,8 +37,9 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
         .catch(() => undefined).finally(close)
     }
   }
-  // subscribe before reading the run, so an event between the two is not lost
-  orchestrator.events.on('event', listener)
+  // listen before reading the run, so an event between the two is not lost (one map entry on the
+  // process's one subscriber of the event channel, wherever the run's steps are rendered)
+  const unlisten = orchestrator.events.on(id, listener)
   const heartbeat = setInterval(() => { if (!closed) stream.write(': keep-alive\n\n') }, SSE_HEARTBEAT_MS)
   heartbeat.unref()
   let run

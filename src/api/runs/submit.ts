@@ -1,6 +1,6 @@
 import type { Context } from 'koa'
-import type { RunRecord } from '../../state/types.js'
 import { requestSignal, flatQuery, userName } from '../context.js'
+import type { Submitted } from '../../exec/index.js'
 import type { ApiComponents, RunSubmission } from '../ports.js'
 import { waitQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
@@ -14,17 +14,17 @@ import { FINAL_RUN_STATUSES } from '../../state/index.js'
 export async function submitAndAnswer (ctx: Context, components: Pick<ApiComponents, 'runService' | 'orchestrator' | 'runs'>,
   request: Omit<RunSubmission, 'user'>): Promise<void> {
   const { wait } = parseWith(waitQuery, flatQuery(ctx), 'query')
-  const started = Date.now()
-  let run: RunRecord = await components.runService.submit({ ...request, user: userName(ctx) })
-  const created = Date.parse(run.createdAt) >= started - 1
+  const submitted = await components.runService.submit({ ...request, user: userName(ctx) })
+  const { created } = submitted
+  let { run } = submitted
   if (wait != null && wait > 0 && !FINAL_RUN_STATUSES.has(run.status)) run = await waitForRun(ctx, components, run, wait)
   ctx.status = created ? 201 : 200
   ctx.set('Location', `/runs/${run.id}`)
   ctx.body = run
 }
 
-async function waitForRun (ctx: Context, components: Pick<ApiComponents, 'orchestrator' | 'runs'>, run: RunRecord,
-  seconds: number): Promise<RunRecord> {
+async function waitForRun (ctx: Context, components: Pick<ApiComponents, 'orchestrator' | 'runs'>, run: Submitted['run'],
+  seconds: number): Promise<Submitted['run']> {
   const signal = AbortSignal.any([AbortSignal.timeout(seconds * 1000), requestSignal(ctx)])
   try {
     return await components.orchestrator.waitFor(run.id, { signal })

@@ -107,7 +107,7 @@ export async function startRun (deps: WebDeps, ctx: Context, idOrName: string): 
   try {
     const inputs = chosenInputs(resolved.inputs, form.fields, form.files)
     const outputName = (form.fields.get('output_name') ?? '').trim()
-    const run = await deps.components.runService.submit({ recipe: resolved.ref, inputs, user, ...(outputName !== '' ? { outputName } : {}) })
+    const { run } = await deps.components.runService.submit({ recipe: resolved.ref, inputs, user, ...(outputName !== '' ? { outputName } : {}) })
     ctx.status = 303
     ctx.redirect(`/run/${run.id}`)
   } catch (err) {

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CacheId, Cid } from '../../src/dag/ids.js'
-import { LocalResults } from '../../src/exec/index.js'
-import type { StepJobResult } from '../../src/exec/index.js'
 import { startTestNode, type TestNode } from './harness.js'
 import { planYaml } from './plans.js'
 import type { RunRecord, StepRecord } from '../../src/state/types.js'
@@ -41,7 +39,7 @@ describe('results of this node\'s own workers', () => {
   /** a new input rendered through the recipe: its plan and the invert step's record and output */
   async function renderOnce (): Promise<{ plan: ReturnType<typeof planYaml>, inv: StepRecord | undefined, inverted: string }> {
     const plan = planYaml(RECIPE, [await image()], t.node.effects)
-    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const first = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(first.status).toBe('completed')
     const inv = first.steps.find((s) => s.id === 'inv')
     return { plan, inv, inverted: String(inv?.cid) }
@@ -51,7 +49,7 @@ describe('results of this node\'s own workers', () => {
   async function expectRenderedAgain (plan: ReturnType<typeof planYaml>, inv: StepRecord | undefined, inverted: string): Promise<RunRecord> {
     await t.node.state.runs.delete(plan.id)
     const executedBefore = t.node.workers.runner.executed.length
-    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const again = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(again.status, again.error).toBe('completed')
     expect(t.node.workers.runner.executed.slice(executedBefore)).toContain(inv?.cacheId)
     expect(await t.node.store.has(inverted as Cid)).toBe(true)
@@ -61,7 +59,7 @@ describe('results of this node\'s own workers', () => {
   it('should take a result its own worker produced for the job without asking the store again', async () => {
     const plan = planYaml(RECIPE, [await image()], t.node.effects)
     asked.length = 0
-    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const done = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(done.status).toBe('completed')
     const inverted = String(done.steps.find((s) => s.id === 'inv')?.cid)
     expect(done.steps.find((s) => s.id === 'inv')?.status).toBe('completed')
@@ -76,7 +74,7 @@ describe('results of this node\'s own workers', () => {
     await t.node.state.runs.delete(plan.id)
     // all cached: one look per distinct result (identity's output is invert's), before any step starts
     asked.length = 0
-    const cached = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).id)
+    const cached = await t.node.orchestrator.waitFor((await t.node.orchestrator.submit(plan)).run.id)
     expect(cached.steps.map((s) => s.status)).toEqual(['completed', 'cached', 'cached'])
     expect(asked.filter((cid) => cid === inverted)).toEqual([inverted])
     // the index still names the result but its bytes went (the job is gone too): the step renders again
@@ -97,40 +95,3 @@ describe('results of this node\'s own workers', () => {
   })
 })
 
-describe('LocalResults', () => {
-  const result = (cacheId: string, cid = 'bafkreiresult'): StepJobResult => ({
-    cacheId: cacheId as CacheId, cid: cid as Cid, source: 'executed', worker: 'w', startedAt: '', finishedAt: '', durationMs: 0
-  })
-
-  it('should hand a result to everyone waiting on its cache id, and to no one else', async () => {
-    const results = new LocalResults()
-    const a = results.wait('step-a')
-    const a2 = results.wait('step-a')
-    const b = results.wait('step-b')
-    let bDone = false
-    void b.result.then(() => { bDone = true })
-    results.publish('step-a', result('step-a', 'bafkreione'))
-    expect((await a.result).cid).toBe('bafkreione')
-    expect((await a2.result).cid).toBe('bafkreione')
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(bDone).toBe(false)
-    // a result nobody waits for is dropped, not kept for a later waiter (that one may want a newer job)
-    results.publish('step-c', result('step-c'))
-    let cDone = false
-    void results.wait('step-c').result.then(() => { cDone = true })
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(cDone).toBe(false)
-  })
-
-  it('should forget a waiter that cancels, and keep nothing once all are answered or gone', () => {
-    const results = new LocalResults()
-    const a = results.wait('step-a')
-    const b = results.wait('step-b')
-    expect(results.waiting).toBe(2)
-    a.cancel()
-    expect(results.waiting).toBe(1)
-    results.publish('step-b', result('step-b'))
-    b.cancel()
-    expect(results.waiting).toBe(0)
-  })
-})
