@@ -184,6 +184,8 @@ export class StepWorkerPool {
       // kept on the job as it runs (processedBy): who holds the lease
       name: this.init.workerId,
       lockDuration: this.init.lockDurationMs,
+      // renewed three times a lease: a slow Redis answer or a busy event loop does not lose it at once
+      lockRenewTime: Math.max(1, Math.floor(this.init.lockDurationMs / 3)),
       stalledInterval: Math.max(1000, Math.floor(this.init.lockDurationMs / 2)),
       maxStalledCount: 5
     })
@@ -197,6 +199,14 @@ export class StepWorkerPool {
       if (Date.now() < quietUntil) return
       quietUntil = Date.now() + CONNECTION_ERROR_LOG_INTERVAL_MS
       this.log.warn({ err: err.message }, 'Redis is unreachable; the workers reconnect when it is back')
+    })
+    // a lease lost (the lock lapsed, another worker may hold the step now): this render stops, so only one finishes
+    const worker = this.worker
+    worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const id of jobIds) {
+        this.log.warn({ jobId: id }, 'the step\'s lease was lost while it ran; stopping it')
+        worker.cancelJob(id, `the lease of step ${id} was lost while it ran`)
+      }
     })
     this.worker.on('failed', (job, err) => {
       this.log.warn({ jobId: job?.id, err: err.message }, 'step job failed')
@@ -229,6 +239,8 @@ export class StepWorkerPool {
       ])
       return out
     } catch (err) {
+      // the job was taken from this worker (its lease lost): not a failure of the step
+      if (jobSignal?.aborted === true) throw new StepAbandonedError(String(jobSignal.reason))
       if (isDeterministic(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err))
       throw err
     } finally {

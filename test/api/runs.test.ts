@@ -65,7 +65,7 @@ describe('api /runs', () => {
     expectError(await call(`${t.url}/runs?limit=0`), 400, 'invalid-request', 'invalid query: limit: Too small: expected number to be >=1')
     expectError(await call(`${t.url}/runs?limit=abc`), 400, 'invalid-request', 'invalid query: limit: must be a whole number')
     expectError(await call(`${t.url}/runs?status=bogus`), 400, 'invalid-request',
-      'invalid query: status: Invalid option: expected one of "pending"|"planning"|"running"|"completed"|"failed"|"cancelled"')
+      'invalid query: status: Invalid option: expected one of "pending"|"running"|"completed"|"failed"|"cancelled"')
   })
 
   it('should reject bad run requests with named 4xx errors', async () => {

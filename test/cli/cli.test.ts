@@ -38,7 +38,7 @@ describe('artdag CLI against a running node', () => {
     expect(submitted.code).toBe(0)
     const [id, status] = submitted.stdout.trim().split(' ')
     expect(id).toMatch(/^[0-9a-f]{64}$/)
-    expect(['pending', 'planning', 'running', 'completed']).toContain(status)
+    expect(['pending', 'running', 'completed']).toContain(status)
     const watched = await artdag('runs', 'watch', id as string)
     expect(watched.code).toBe(0)
     expect(watched.stdout).toContain(`run ${id}\n  status   completed\n  recipe   invert\n`)

@@ -62,7 +62,7 @@ describe('content library deletion rules (through the API, with L2)', () => {
     const run = await post('/runs', { recipe: 'blur', inputs: ['cat-clip'], params: { radius: 9 } })
     expect(['pending', 'running']).toContain(run.body.status)
     const id = String(run.body.id)
-    expectError(await del(`/runs/${id}`), 409, 'run-active', new RegExp(`^run ${id} is (pending|planning|running); cancel it before discarding it$`))
+    expectError(await del(`/runs/${id}`), 409, 'run-active', new RegExp(`^run ${id} is (pending|running); cancel it before discarding it$`))
     const cancelled = await call(`${t.url}/runs/${id}/cancel`, { method: 'POST', headers: auth })
     expect(cancelled.body.status).toBe('cancelled')
     expect((await del(`/runs/${id}`)).status).toBe(200)

@@ -58,7 +58,7 @@ describe('web pages', () => {
       [`/run/${zeros}`, `There is no run ${zeros} on this node.`],
       ['/run/abc', '&quot;abc&quot; is not a run id (64 hex characters).'],
       ['/recipe/nope', 'There is no recipe or effect &quot;nope&quot; on this node.'],
-      ['/runs?status=bogus', 'There is no run status &quot;bogus&quot;; statuses are pending, planning, running, completed, failed, cancelled.']
+      ['/runs?status=bogus', 'There is no run status &quot;bogus&quot;; statuses are pending, running, completed, failed, cancelled.']
     ]
     for (const [path, message] of cases) {
       const page = await c.get(path)
