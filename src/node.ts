@@ -170,6 +170,7 @@ export class L1Node {
       store: this.store,
       cacheIndex: this.state.cacheIndex,
       channel: this.state.events,
+      redis: this.redis,
       executor: createStepExecutor({ registry: this.effects, timeoutMs: config.stepTimeoutMs, logger }),
       // peers' results are known only through sync: without it there is nothing to look up
       ...(config.syncEnabled ? { remoteIndex: sync } : {}),

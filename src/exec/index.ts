@@ -9,12 +9,12 @@ export * from './errors.js'
 export { RunService, type RunRequest, type RunServiceComponents } from './run-service.js'
 
 import { Orchestrator, type OrchestratorComponents, type OrchestratorInit } from './orchestrator.js'
-import { StepRunner, StepWorkerPool, type StepRunnerComponents, type StepRunnerInit, type StepWorkerInit } from './step-worker.js'
+import { StepRunner, StepWorkerPool, type LeaseRedis, type StepRunnerComponents, type StepRunnerInit, type StepWorkerInit } from './step-worker.js'
 
 export function createOrchestrator (components: OrchestratorComponents, init: OrchestratorInit): Orchestrator {
   return new Orchestrator(components, init)
 }
 
-export function createStepWorkerPool (components: StepRunnerComponents, init: StepRunnerInit & StepWorkerInit): StepWorkerPool {
+export function createStepWorkerPool (components: StepRunnerComponents & { redis: LeaseRedis }, init: StepRunnerInit & StepWorkerInit): StepWorkerPool {
   return new StepWorkerPool(new StepRunner(components, init), components, init, components.logger)
 }

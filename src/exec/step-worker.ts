@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
 import type { CacheId, Cid } from '../dag/ids.js'
 import { clearWorkRoot } from '../effects/index.js'
 import type { MediaFile } from '../effects/types.js'
@@ -31,6 +32,9 @@ export interface StepRunnerComponents {
   /** told about every result this worker produced or fetched, for gossip announcements */
   onResult?(cacheId: CacheId, cid: Cid): void
 }
+
+/** the Redis commands that take a lapsed lease (BullMQ's lock key) again */
+export type LeaseRedis = Pick<Redis, 'set' | 'get'>
 
 export interface StepRunnerInit {
   workerId: string
@@ -167,8 +171,10 @@ export class StepWorkerPool {
   /** aborts the running steps when stop() gives up waiting for them */
   private readonly abandon = new AbortController()
   private readonly running = new Set<Promise<unknown>>()
+  /** job id -> the token of this worker's lock on it (the lease), while it runs */
+  private readonly tokens = new Map<string, string>()
 
-  constructor (readonly runner: StepRunner, private readonly components: Pick<StepRunnerComponents, 'channel' | 'cacheIndex'>,
+  constructor (readonly runner: StepRunner, private readonly components: Pick<StepRunnerComponents, 'channel' | 'cacheIndex'> & { redis: LeaseRedis },
     private readonly init: StepWorkerInit & { workerId: string }, logger: Logger) {
     this.log = logger.child({ component: 'exec:worker' })
   }
@@ -177,7 +183,14 @@ export class StepWorkerPool {
     if (this.worker != null) return
     await this.runner.clearLeftovers()
     if (this.init.concurrency === 0) return
-    this.worker = new Worker<StepJobData, StepJobResult>(STEP_QUEUE, async (job, _token, signal) => await this.process(job, signal), {
+    this.worker = new Worker<StepJobData, StepJobResult>(STEP_QUEUE, async (job, token, signal) => {
+      if (job.id != null && token != null) this.tokens.set(job.id, token)
+      try {
+        return await this.process(job, signal)
+      } finally {
+        if (job.id != null) this.tokens.delete(job.id)
+      }
+    }, {
       connection: this.init.connection,
       prefix: this.init.prefix,
       concurrency: this.init.concurrency,
@@ -200,12 +213,10 @@ export class StepWorkerPool {
       quietUntil = Date.now() + CONNECTION_ERROR_LOG_INTERVAL_MS
       this.log.warn({ err: err.message }, 'Redis is unreachable; the workers reconnect when it is back')
     })
-    // a lease lost (the lock lapsed, another worker may hold the step now): this render stops, so only one finishes
     const worker = this.worker
     worker.on('lockRenewalFailed', (jobIds: string[]) => {
       for (const id of jobIds) {
-        this.log.warn({ jobId: id }, 'the step\'s lease was lost while it ran; stopping it')
-        worker.cancelJob(id, `the lease of step ${id} was lost while it ran`)
+        this.keepLease(worker, id).catch((err: unknown) => { this.log.warn({ err, jobId: id }, 'could not look at a step\'s lease') })
       }
     })
     this.worker.on('failed', (job, err) => {
@@ -217,6 +228,23 @@ export class StepWorkerPool {
       }
     })
     await this.worker.waitUntilReady()
+  }
+
+  /**
+   * A renewal came too late (a busy event loop, a slow Redis) and the lock lapsed: taken again when nobody
+   * else took the step meanwhile; else this render stops, so only one copy of the step finishes.
+   */
+  private async keepLease (worker: Worker<StepJobData, StepJobResult>, jobId: string): Promise<void> {
+    const token = this.tokens.get(jobId)
+    if (token == null) return
+    const key = `${this.init.prefix}:${STEP_QUEUE}:${jobId}:lock`
+    const client = this.components.redis
+    if (await client.set(key, token, 'PX', this.init.lockDurationMs, 'NX') === 'OK' || await client.get(key) === token) {
+      this.log.warn({ jobId }, 'the step\'s lease lapsed while it ran; nobody took it, so it is held again')
+      return
+    }
+    this.log.warn({ jobId }, 'the step\'s lease was taken by another worker while it ran; stopping it')
+    worker.cancelJob(jobId, `the lease of step ${jobId} was lost while it ran`)
   }
 
   private publish (event: StepEvent): void {
