@@ -95,7 +95,7 @@ describe('bulk path between node processes', () => {
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({
       error: 'content-not-found',
-      message: expect.stringMatching(new RegExp(`^content ${absent} is not held here, and none of the 1 peer\\(s\\) asked has it: http http://127\\.0\\.0\\.1:\\d+: CarRemoteError: `))
+      message: expect.stringMatching(new RegExp(`^content ${absent} is not held here, and none of the 1 peer\\(s\\) asked has it: http http://127\\.0\\.0\\.1:\\d+ \\(peer ${nodes.a!.peerId}\\): CarRemoteError: `))
     })
   }, 60_000)
 
@@ -118,7 +118,7 @@ describe('bulk path between node processes', () => {
     expect(failed.status).toBe(502)
     const error = JSON.parse(failed.body) as { error: string, message: string }
     expect(error.error).toBe('peer-broke-off')
-    expect(error.message).toMatch(new RegExp(`^a peer broke off while sending ${cid}: http http://127\\.0\\.0\\.1:\\d+: (CarTransferError|CarTruncatedError): `))
+    expect(error.message).toMatch(new RegExp(`^a peer broke off while sending ${cid}: http http://127\\.0\\.0\\.1:\\d+ \\(peer ${nodes.a!.peerId}\\): (CarTransferError|CarTruncatedError): `))
     // the whole GET had started: its body is cut short, never completed with wrong bytes
     const cut = await whole
     expect(cut.status).toBe(200)

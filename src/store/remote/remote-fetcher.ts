@@ -119,7 +119,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     for (let n = 0; url != null && n < 2; n++) {
       const at: string = url
       const clusterToken = this.c.clusterToken?.(root.toString())
-      const result = await attempt(`http ${at}`, async () => await pullCarHttp(this.c.helia, at, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}), ...pullOptions }))
+      const result = await attempt(`http ${at} (peer ${peer})`, async () => await pullCarHttp(this.c.helia, at, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}), ...pullOptions }))
       if (!isFailure(result)) return { result, url: at }
       if (result.kind === 'absent') return 'absent'
       // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more

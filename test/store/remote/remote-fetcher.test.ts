@@ -89,7 +89,7 @@ describe('remote fetcher (bulk path strategy)', () => {
     const err = await fetcher.fetch(ABSENT).catch((e: Error) => e)
     expect(err).toHaveProperty('name', 'ContentNotFoundError')
     // the peer said "not here" over HTTP, so the libp2p path does not ask it again
-    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url}: CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
+    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url} (peer ${a.peerId}): CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
     const alone = (await createTestMesh(1))
     try {
       const lonely = createRemoteFetcher({ helia: (alone.nodes[0] as MeshNode).helia, peers: hints, logger: silentLogger() })
@@ -113,7 +113,7 @@ describe('remote fetcher (bulk path strategy)', () => {
     expect(await store.hasAll(asCid(cid))).toBe(true)
     const err = await readAll(store.get(asCid(ABSENT))).catch((e: Error) => e)
     expect(err).toHaveProperty('name', 'ContentNotFoundError')
-    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url}: CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
+    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url} (peer ${a.peerId}): CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
   })
 
   it('should abort when passed an aborted signal', async () => {
