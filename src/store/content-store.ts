@@ -71,7 +71,7 @@ export class HeliaContentStore implements ContentStore {
   /** the blockstore below Helia's wrappers: local reads only, deletes without Helia's lock */
   private readonly local: ReturnType<typeof localBlockstore>
   /** content from peers */
-  private readonly remote?: Pick<RemoteFetcher, 'open'>
+  private readonly remote?: Pick<RemoteFetcher, 'open' | 'running'>
   /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
   private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
@@ -197,7 +197,12 @@ export class HeliaContentStore implements ContentStore {
    * the root is local (or there is no remote path), where reads go to the local blockstore.
    */
   private async pullOf (root: CID): Promise<RemotePull | undefined> {
-    if (this.remote == null || await this.helia.blockstore.has(root)) return undefined
+    if (this.remote == null) return undefined
+    // a pull that runs is joined without a look at the disk: its writes keep the file system's
+    // threads busy, and a file check queued behind them held the first byte back by a second
+    const running = this.remote.running(root.toString())
+    if (running != null) return running
+    if (await this.helia.blockstore.has(root)) return undefined
     return this.remote.open(root.toString(), { inflight: this.holds.blocks })
   }
 

@@ -29,7 +29,7 @@ export interface ContentStoreInit {
    */
   onCorrupt?: (event: CorruptContentEvent) => Promise<void> | void
   /** content from peers (src/store/remote): a file whose root is not local is read from its shared pull as the blocks arrive @default bitswap only */
-  remote?: Pick<RemoteFetcher, 'open'>
+  remote?: Pick<RemoteFetcher, 'open' | 'running'>
 }
 
 export interface CorruptContentEvent {

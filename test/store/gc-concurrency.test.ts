@@ -186,6 +186,7 @@ describe('the collector with work in flight', () => {
       const pulling = await startTestNode({
         store: {
           remote: {
+            running: () => undefined,
             open: (root, options) => {
               const blocks = new PullBlocks(CID.parse(root))
               const done = importCar({ blockstore: pulling.helia().blockstore }, (async function * () {

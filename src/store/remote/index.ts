@@ -74,6 +74,8 @@ export interface RemoteFetcher {
    * runs to its end whoever stops reading; nothing is pinned or indexed either way.
    */
   open(cid: string, options?: { peers?: string[], inflight?: InflightBlocks }): RemotePull
+  /** the transfer of `cid` running now, if any */
+  running(cid: string): RemotePull | undefined
   /** `open(cid).done`, given up (not stopped) when `signal` aborts */
   fetch(cid: string, options?: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks }): Promise<BulkFetchResult>
   readonly stats: BulkFetchStats

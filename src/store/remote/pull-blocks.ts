@@ -13,15 +13,17 @@ interface Waiter {
 
 /**
  * The blocks of one pull as they arrive, for readers that stream the content while it is being
- * stored. A reader asks for a block: one verified already is read back from the blockstore once its
- * write is done; one still to come is handed over as a copy the moment it is verified (so a reader
- * that keeps up with the pull never waits for the disk). The root is kept in memory: the pull writes
- * it last, and every reader needs it first. When the pull fails, every waiting and later reader gets
- * its error; once it succeeded, every block is local.
+ * stored. Each verified block is kept as a copy until its write is done (so at most the import's
+ * write window of them), and a reader gets that copy: a reader that keeps up with the pull never
+ * waits for the disk. A block written already is read back from the blockstore. The root is kept in
+ * memory: the pull writes it last, and every reader needs it first. When the pull fails, every
+ * waiting and later reader gets its error; once it succeeded, every block is local.
  */
 export class PullBlocks {
-  /** blocks verified in this pull: true once written */
-  private readonly arrived = new Map<string, boolean>()
+  /** blocks written in this pull */
+  private readonly onDisk = new Set<string>()
+  /** verified blocks whose write is not done yet */
+  private readonly unwritten = new Map<string, Uint8Array>()
   private readonly waiting = new Map<string, Waiter[]>()
   private rootBytes: Uint8Array | undefined
   private outcome: { error?: Error } | undefined
@@ -31,29 +33,26 @@ export class PullBlocks {
   /** the pull verified `cid` (its bytes are valid only during this call) */
   verified (cid: CID, bytes: Uint8Array): void {
     const key = cid.toString()
-    if (cid.equals(this.root)) this.rootBytes = new Uint8Array(bytes)
-    if (this.arrived.get(key) !== true) this.arrived.set(key, false)
+    const copy = new Uint8Array(bytes)
+    if (cid.equals(this.root)) this.rootBytes = copy
+    else if (!this.onDisk.has(key)) this.unwritten.set(key, copy)
     const waiters = this.waiting.get(key)
     if (waiters == null) return
     this.waiting.delete(key)
-    const copy = this.rootBytes != null && cid.equals(this.root) ? this.rootBytes : new Uint8Array(bytes)
     for (const w of waiters) w.resolve(copy)
   }
 
   /** the pull wrote `cid` into the blockstore */
   written (cid: CID): void {
     const key = cid.toString()
-    this.arrived.set(key, true)
-    // readers that asked between the block's verification and its write
-    const waiters = this.waiting.get(key)
-    if (waiters == null) return
-    this.waiting.delete(key)
-    for (const w of waiters) this.settleLocal(w)
+    this.onDisk.add(key)
+    this.unwritten.delete(key)
   }
 
   /** the pull ended: every block is local (no error), or no more will come */
   end (error?: Error): void {
     this.outcome = error != null ? { error } : {}
+    this.unwritten.clear()
     for (const [key, waiters] of this.waiting) {
       this.waiting.delete(key)
       for (const w of waiters) {
@@ -68,9 +67,11 @@ export class PullBlocks {
     signal?.throwIfAborted()
     if (cid.equals(this.root) && this.rootBytes != null) return this.rootBytes
     const key = cid.toString()
-    if (this.arrived.get(key) === true || (this.outcome != null && this.outcome.error == null)) return await read(cid, signal)
+    const held = this.unwritten.get(key)
+    if (held != null) return held
+    if (this.onDisk.has(key) || (this.outcome != null && this.outcome.error == null)) return await read(cid, signal)
     if (this.outcome?.error != null) throw this.outcome.error
-    // verified and being written, or still to come: wait for it
+    // still to come: wait for it
     return await new Promise<Uint8Array>((resolve, reject) => {
       const onAbort = (): void => {
         const list = this.waiting.get(key)

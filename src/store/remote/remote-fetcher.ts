@@ -37,6 +37,10 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     return pull
   }
 
+  running (cid: string): RemotePull | undefined {
+    return this.inflight.get(CID.parse(cid).toString())
+  }
+
   async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks } = {}): Promise<BulkFetchResult> {
     options.signal?.throwIfAborted()
     const shared = this.open(cid, options).done
