@@ -34,6 +34,15 @@ function logLines (node: NodeProcess, msg: string): Array<{ cid: string, path: s
 
 const bulkFetches = (node: NodeProcess): Array<{ cid: string, path: string, peer: string }> => logLines(node, 'bulk fetch complete')
 
+/** the pull of `cid` ends after its readers had their last byte (the root is written last): wait for it */
+async function untilPulled (node: NodeProcess, cid: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (bulkFetches(node).every((f) => f.cid !== cid)) {
+    if (Date.now() > deadline) throw new Error(`the pull of ${cid} never completed`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 describe('bulk path between node processes', () => {
   const dirs: Record<string, string> = {}
   const nodes: Record<string, NodeProcess> = {}
@@ -56,6 +65,7 @@ describe('bulk path between node processes', () => {
     const res = await fetch(`${nodes.b!.url}/cache/${cid}`)
     expect(res.status).toBe(200)
     expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes))
+    await untilPulled(nodes.b!, cid)
     expect(bulkFetches(nodes.b!)).toContainEqual(expect.objectContaining({ cid, path: 'http', peer: nodes.a!.peerId }))
     // now local on B: B serves it as a CAR itself
     expect((await fetch(`${nodes.b!.url}/ipfs/${cid}?format=car`, { method: 'HEAD' })).status).toBe(200)
@@ -70,12 +80,7 @@ describe('bulk path between node processes', () => {
     }))
     expect(bodies).toEqual(Array.from({ length: 5 }, () => ({ status: 200, sha: sha(bytes) })))
     expect(logLines(nodes.b!, 'bulk fetch started').filter((l) => l.cid === cid)).toHaveLength(1)
-    // the pull ends after the last client had its last byte (the root is written last): wait for it
-    const deadline = Date.now() + 30_000
-    while (bulkFetches(nodes.b!).every((f) => f.cid !== cid)) {
-      if (Date.now() > deadline) throw new Error('the pull never completed')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    await untilPulled(nodes.b!, cid)
     expect((await fetch(`${nodes.b!.url}/ipfs/${cid}?format=car`, { method: 'HEAD' })).status).toBe(200)
     // a range of content B now holds
     const tail = await fetch(`${nodes.b!.url}/cache/${cid}`, { headers: { range: 'bytes=-100' } })
@@ -131,6 +136,7 @@ describe('bulk path between node processes', () => {
     const res = await fetch(`${nodes.b!.url}/cache/${cid}`)
     expect(res.status).toBe(200)
     expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes))
+    await untilPulled(nodes.b!, cid)
     expect(bulkFetches(nodes.b!).filter((f) => f.cid === cid)).toEqual([expect.objectContaining({ path: 'http', peer: nodes.a.peerId })])
   }, 120_000)
 })
