@@ -140,5 +140,5 @@ describe('bulk path between node processes', () => {
     expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes))
     await untilPulled(nodes.b!, cid)
     expect(bulkFetches(nodes.b!).filter((f) => f.cid === cid)).toEqual([expect.objectContaining({ path: 'http', peer: nodes.a.peerId })])
-  }, 120_000)
+  }, 240_000)
 })
