@@ -22,7 +22,7 @@ import { encodeDagJson } from './dag-json.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
 import { VerifyingBlocks } from './verify.js'
-import { bulkFirst, type BulkFetchPort } from './remote/index.js'
+import type { RemoteFetcher, RemotePull } from './remote/index.js'
 import { fsBlockstoreOf } from './car/fs-blockstore.js'
 import { localBlockReader } from './car/block-reader.js'
 import type { ContentStoreInit, StoreHelia } from './index.js'
@@ -47,6 +47,20 @@ function checkRange (options: GetOptions): void {
   }
 }
 
+/** waits for `done`, or gives up (without stopping it) when `signal` aborts */
+async function untilDone (done: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+  if (signal == null) {
+    await done
+    return
+  }
+  signal.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => { reject(signal.reason as Error) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    done.then(() => { resolve() }, reject).finally(() => { signal.removeEventListener('abort', onAbort) }).catch(() => {})
+  })
+}
+
 export class HeliaContentStore implements ContentStore {
   private readonly helia: StoreHelia
   private readonly log: Logger
@@ -56,8 +70,8 @@ export class HeliaContentStore implements ContentStore {
   private readonly collector: Collector
   /** the blockstore below Helia's wrappers: local reads only, deletes without Helia's lock */
   private readonly local: ReturnType<typeof localBlockstore>
-  /** the bulk path, holding each block it writes until the pull ends */
-  private readonly remote?: BulkFetchPort
+  /** content from peers */
+  private readonly remote?: Pick<RemoteFetcher, 'open' | 'running'>
   /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
   private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
@@ -74,8 +88,7 @@ export class HeliaContentStore implements ContentStore {
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
     this.local = localBlockstore(this.helia.blockstore)
     this.collector = new Collector(async (signal) => await this.collect(signal))
-    const remote = init.remote
-    if (remote != null) this.remote = { fetch: async (cid, options) => await remote.fetch(cid, { ...options, inflight: this.holds.blocks }) }
+    if (init.remote != null) this.remote = init.remote
   }
 
   hold (): StoreHold {
@@ -162,17 +175,44 @@ export class HeliaContentStore implements ContentStore {
     const start = options.offset ?? 0
     const end = options.length != null ? start + options.length : Infinity
     const getBlock = async (c: CID, signal: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(c, { signal })
-    const bytes = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (signal: AbortSignal) {
+    const local = (): AsyncIterable<Uint8Array> => withDeadline(async function * (signal: AbortSignal) {
       yield * readRange(fileNode(parsed, await getBlock(parsed, signal)), start, end, getBlock, signal)
-    }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
+    }, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
+    const fromPeers = this.fromPeers.bind(this)
     const corrupted = this.corrupted.bind(this)
+    const signal = options.signal ?? new AbortController().signal
     return (async function * () {
       try {
-        yield * bytes
+        const pulled = await fromPeers(parsed)
+        if (pulled == null) yield * local()
+        else yield * readRange(fileNode(parsed, await pulled(parsed, signal)), start, end, pulled, signal)
       } catch (err) {
         await corrupted(cid, err)
       }
     })()
+  }
+
+  /**
+   * The shared pull of a DAG this node does not hold (started here when none runs), or undefined when
+   * the root is local (or there is no remote path), where reads go to the local blockstore.
+   */
+  private async pullOf (root: CID): Promise<RemotePull | undefined> {
+    if (this.remote == null) return undefined
+    // a pull that runs is joined without a look at the disk: its writes keep the file system's
+    // threads busy, and a file check queued behind them held the first byte back by a second
+    const running = this.remote.running(root.toString())
+    if (running != null) return running
+    if (await this.helia.blockstore.has(root)) return undefined
+    return this.remote.open(root.toString(), { inflight: this.holds.blocks })
+  }
+
+  /** the blocks of a file from its pull, each handed over verified as soon as it arrives */
+  private async fromPeers (root: CID): Promise<((cid: CID, signal: AbortSignal) => Promise<Uint8Array>) | undefined> {
+    const pull = await this.pullOf(root)
+    if (pull == null) return undefined
+    // blocks the pull wrote already: read back (and checked) from the disk, never asked of the network
+    const read = async (cid: CID, signal?: AbortSignal): Promise<Uint8Array> => await this.verified.getBlock(cid, { signal, offline: true } as AbortOptions)
+    return async (cid, signal) => await pull.block(cid, read, signal)
   }
 
   async exportToFile (cid: Cid, path: string, options: GetOptions = {}): Promise<void> {
@@ -207,9 +247,11 @@ export class HeliaContentStore implements ContentStore {
 
   private async statOf (cid: Cid, options: GetOptions): Promise<StatResult> {
     const parsed = parseCid(cid)
-    const roots = bulkFirst(this.remote, this.helia.blockstore, parsed, withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
+    const pulled = await this.fromPeers(parsed)
+    if (pulled != null) return { cid, size: fileNode(parsed, await pulled(parsed, options.signal ?? new AbortController().signal)).size, local: false }
+    const roots = withDeadline(async function * (this: HeliaContentStore, signal: AbortSignal) {
       yield fileNode(parsed, await this.verified.getBlock(parsed, { signal }))
-    }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` }), options.signal)
+    }.bind(this), { signal: options.signal, timeoutMs: options.timeoutMs ?? this.fetchTimeoutMs, what: `content ${cid}` })
     let root: FileNode | undefined
     for await (const r of roots) root = r
     if (root == null) throw new NotAFileError(`CID ${cid} has no root block`)
@@ -284,7 +326,10 @@ export class HeliaContentStore implements ContentStore {
     }
     let complete = await whole()
     if (!complete) {
-      if (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE) {
+      const pull = parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE ? await this.pullOf(parsed) : undefined
+      if (pull != null) {
+        await untilDone(pull.done, options.signal)
+      } else if (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE) {
         for await (const chunk of this.get(cid, options)) void chunk
       } else {
         await this.getJson(cid, options)

@@ -1,9 +1,9 @@
-/** Thrown when content is neither local nor delivered by a peer before the fetch deadline */
+/** Thrown when content is not local and no peer asked has it (each said no, or none could be asked) */
 export class ContentNotFoundError extends Error {
   override name = 'ContentNotFoundError'
 }
 
-/** Thrown when a fetch from peers started but the next block did not arrive before the deadline */
+/** Thrown when a peer did not answer, or stopped sending, for longer than the fetch deadline */
 export class FetchTimeoutError extends Error {
   override name = 'FetchTimeoutError'
 }
@@ -92,4 +92,12 @@ export class ImportFileChangedError extends Error {
 /** Thrown by gc() once the store is stopping: a collection running then is aborted between two batches */
 export class StoreStoppedError extends Error {
   override name = 'StoreStoppedError'
+}
+
+/**
+ * Thrown when the peer that was sending content stopped part way (its connection broke, the stream was
+ * cut short, or it sent a block that does not match its CID); the message names the peer and the cause
+ */
+export class PeerBrokeOffError extends Error {
+  override name = 'PeerBrokeOffError'
 }

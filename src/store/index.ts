@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { HeliaContentStore } from './content-store.js'
 import type { ContentStore } from './types.js'
-import type { BulkFetchPort } from './remote/index.js'
+import type { RemoteFetcher } from './remote/index.js'
 import type { Cid } from '../dag/ids.js'
 import type { Logger } from '../util/logger.js'
 import type { Helia } from '@helia/interface'
@@ -28,8 +28,8 @@ export interface ContentStoreInit {
    * forgets what pointed at those bytes, e.g. the cache index entries of the steps that produced them
    */
   onCorrupt?: (event: CorruptContentEvent) => Promise<void> | void
-  /** the bulk path (src/store/remote): content whose root is not local is fetched through it before bitswap @default bitswap only */
-  remote?: BulkFetchPort
+  /** content from peers (src/store/remote): a file whose root is not local is read from its shared pull as the blocks arrive @default bitswap only */
+  remote?: Pick<RemoteFetcher, 'open' | 'running'>
 }
 
 export interface CorruptContentEvent {

@@ -17,6 +17,7 @@ const KNOWN: Record<string, number> = {
   ContentInUseError: 409,
   ContentPublishedError: 409,
   FetchTimeoutError: 504,
+  PeerBrokeOffError: 502,
   StoreFullError: 507
 }
 

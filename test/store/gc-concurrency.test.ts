@@ -3,6 +3,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exportCar, importCar } from '../../src/store/car/index.js'
 import { localBlockstore } from '../../src/store/local-blockstore.js'
+import { PullBlocks } from '../../src/store/remote/pull-blocks.js'
 import { readAll, startTestNode, testBytes, type TestNode } from '../fixtures/helia.js'
 import type { Cid } from '../../src/dag/ids.js'
 
@@ -185,15 +186,28 @@ describe('the collector with work in flight', () => {
       const pulling = await startTestNode({
         store: {
           remote: {
-            fetch: async (root, options) => await importCar({ blockstore: pulling.helia().blockstore }, (async function * () {
-              for (const [i, chunk] of chunks.entries()) {
-                if (i === Math.ceil(chunks.length / 2)) {
-                  half.arrive()
-                  await half.wait
+            running: () => undefined,
+            open: (root, options) => {
+              const blocks = new PullBlocks(CID.parse(root))
+              const done = importCar({ blockstore: pulling.helia().blockstore }, (async function * () {
+                for (const [i, chunk] of chunks.entries()) {
+                  if (i === Math.ceil(chunks.length / 2)) {
+                    half.arrive()
+                    await half.wait
+                  }
+                  yield chunk
                 }
-                yield chunk
+              })(), root, {
+                ...(options?.inflight != null ? { inflight: options.inflight } : {}),
+                onVerified: (c, b) => { blocks.verified(c, b) },
+                onWritten: (c) => { blocks.written(c) }
+              })
+              done.then(() => { blocks.end() }, (err: Error) => { blocks.end(err) })
+              return {
+                done: done.then((r) => ({ path: 'libp2p' as const, peer: 'the test', blocks: r.blocks, bytes: r.bytes, ms: 0 })),
+                block: async (c, read, signal) => await blocks.block(c, read, signal)
               }
-            })(), root, { ...(options?.inflight != null ? { inflight: options.inflight } : {}) })
+            }
           }
         }
       })

@@ -52,9 +52,9 @@ export function openApiSpec (): Json {
         get: {
           summary: 'Download content by CID (byte ranges, ETag, immutable); images, video, audio and plain text inline under a sandboxing CSP, anything else as an application/octet-stream attachment', tags: ['cache'],
           parameters: [cid, { name: 'Range', in: 'header', schema: { type: 'string' }, description: 'bytes=start-end' }, { name: 'If-Range', in: 'header', schema: { type: 'string' }, description: 'the ETag; anything else sends the whole content (200)' }, { name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
-          responses: { 200: { description: 'the bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 206: { description: 'a byte range' }, 304: { description: 'not modified' }, ...errors(400, 404, 416) }
+          responses: { 200: { description: 'the bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 206: { description: 'a byte range' }, 304: { description: 'not modified' }, ...errors(400, 404, 416, 502, 504) }
         },
-        head: { summary: 'Size and type of content', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not found' } } },
+        head: { summary: 'Size and type of content', tags: ['cache'], parameters: [cid], responses: { 200: { description: 'headers only' }, 404: { description: 'not found' }, 502: { description: 'the peer sending it broke off' }, 504: { description: 'the peer sending it went silent' } } },
         delete: { summary: 'Delete content (not if published or used by a run)', tags: ['cache'], security: secured, parameters: [cid], responses: { ...ok('deleted', ref('DeleteResult')), ...errors(400, 401, 404, 409) } }
       },
       '/cache/upload': { post: { summary: 'Upload a file (multipart/form-data with one file, or the raw bytes)', tags: ['cache'], security: secured, parameters: [q('name', { type: 'string' }, 'file name to record')], requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, responses: { ...ok('the same bytes were stored already (their first type and name stay)', ref('StoredContent')), ...ok('stored', ref('StoredContent'), '201'), ...errors(400, 401, 413, 507) } } },
@@ -85,7 +85,7 @@ export function openApiSpec (): Json {
         cookie: { type: 'apiKey', in: 'cookie', name: 'artdag_session', description: 'the browser session (set by /auth); every write with it also needs its CSRF token in the X-CSRF-Token header (or the first form field _csrf) and must come from this node\'s origin' }
       },
       schemas: { ...SCHEMAS, ...AUTH_SCHEMAS },
-      responses: Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 416, 507].map((s) => [`E${s}`, { description: `error ${s}`, content: json(ref('Error')) }]))
+      responses: Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 416, 502, 504, 507].map((s) => [`E${s}`, { description: `error ${s}`, content: json(ref('Error')) }]))
     }
   }
 }

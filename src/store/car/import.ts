@@ -16,6 +16,10 @@ export interface ImportCarOptions {
   maxBlockBytes?: number
   /** each block is held here from before it is written until the import ends, so a collection leaves it alone */
   inflight?: InflightBlocks
+  /** told of each block once it is verified, before it is written; `bytes` are valid only during the call (copy what you keep) */
+  onVerified?: (cid: CID, bytes: Uint8Array) => void
+  /** told of each block once it is in the blockstore (the root last) */
+  onWritten?: (cid: CID) => void
 }
 
 export interface ImportCarResult {
@@ -54,6 +58,7 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   }
   const writes = new WriteWindow(async (cid, bytes) => {
     await helia.blockstore.put(cid, bytes, { signal: options.signal })
+    options.onWritten?.(cid)
     // only after a write that finished: a failed or aborted one may not be done with the bytes
     pool?.give(bytes)
   }, { concurrency: IMPORT_WRITE_CONCURRENCY, maxBytes: IMPORT_WINDOW_BYTES })
@@ -87,6 +92,7 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
       blocks++
       bytes += block.byteLength
       for (const link of linksOf(cid, block)) expected.add(link.toString())
+      options.onVerified?.(cid, block)
       if (cid.equals(root)) {
         // a copy (the section's buffer is reused); written last, after every other block
         rootBytes = new Uint8Array(block)
@@ -104,6 +110,7 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
     options.signal?.throwIfAborted()
     hold(root)
     await helia.blockstore.put(root, rootBytes, { signal: options.signal })
+    options.onWritten?.(root)
     return { root, blocks, bytes }
   } finally {
     // never return while a write of this import is still running; stop the producer (a network stream)

@@ -1,9 +1,8 @@
-import { importCar, type CarBlockSink, type ImportCarResult } from './import.js'
+import { importCar, type CarBlockSink, type ImportCarOptions, type ImportCarResult } from './import.js'
 import { fetchCar, type FetchCarOptions } from './protocol.js'
 import { fetchCarHttp, type FetchCarHttpOptions } from './http-client.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-import type { InflightBlocks } from '../holds.js'
 
 /**
  * The bulk path (DESIGN section 7): a whole DAG as one CARv1 stream (IPIP-402 trustless gateway
@@ -22,17 +21,20 @@ export {
   CarBlockTooLargeError, CarBlockMissingError, CarRemoteError, CarTransferError, CarRequestError, CarPeerUnreachableError, CarTimeoutError
 } from './errors.js'
 
-export interface PullOptions {
-  /** the blocks being written are held here until the pull ends (the store's collector skips them) */
-  inflight?: InflightBlocks
+/** what importCar is told besides the stream: where to hold blocks, and whom to tell of each block */
+export type PullOptions = Pick<ImportCarOptions, 'inflight' | 'onVerified' | 'onWritten'>
+
+function importOptions (options: PullOptions & { signal?: AbortSignal }): ImportCarOptions {
+  const { inflight, onVerified, onWritten, signal } = options
+  return { signal, ...(inflight != null ? { inflight } : {}), ...(onVerified != null ? { onVerified } : {}), ...(onWritten != null ? { onWritten } : {}) }
 }
 
 /** fetchCar piped into importCar: the DAG is local and verified when this resolves */
 export async function pullCar (helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol'> }, peer: PeerId | string, root: CID | string, options: FetchCarOptions & PullOptions = {}): Promise<ImportCarResult> {
-  return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, { signal: options.signal, ...(options.inflight != null ? { inflight: options.inflight } : {}) })
+  return await importCar(helia, fetchCar(helia.libp2p, peer, root, options), root, importOptions(options))
 }
 
 /** fetchCarHttp piped into importCar: the DAG from a peer's HTTP API, local and verified when this resolves */
 export async function pullCarHttp (helia: CarBlockSink, baseUrl: string, root: CID | string, options: FetchCarHttpOptions & PullOptions = {}): Promise<ImportCarResult> {
-  return await importCar(helia, fetchCarHttp(baseUrl, root, options), root, { signal: options.signal, ...(options.inflight != null ? { inflight: options.inflight } : {}) })
+  return await importCar(helia, fetchCarHttp(baseUrl, root, options), root, importOptions(options))
 }

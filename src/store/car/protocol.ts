@@ -2,7 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { varint } from 'multiformats'
 import { CID } from 'multiformats/cid'
 import { CAR_PROTOCOL, DEFAULT_CAR_TIMEOUT_MS, MAX_REQUEST_BYTES, STATUS_ERROR, STATUS_OK } from './constants.js'
-import { CarRemoteError, CarRequestError, CarTransferError } from './errors.js'
+import { CarRemoteError, CarRequestError, CarTimeoutError, CarTransferError } from './errors.js'
 import { exportCar, type CarBlockSource } from './export.js'
 import { concatBytes } from '../../util/bytes.js'
 import type { Logger } from '../../util/logger.js'
@@ -164,6 +164,8 @@ export async function * fetchCar (libp2p: Pick<Libp2p, 'dialProtocol'>, peer: Pe
       }
     } catch (err) {
       options.signal?.throwIfAborted()
+      // the stream's inactivity timeout: the peer went silent
+      if ((err as Error).name === 'TimeoutError') throw new CarTimeoutError(`${peerId.toString()} sent no CAR bytes for ${timeoutMs} ms`)
       throw new CarTransferError(`CAR stream from ${peerId.toString()} broke: ${(err as Error).message}`)
     }
     options.signal?.throwIfAborted()

@@ -2,18 +2,21 @@ import { RemoteFetcherImpl } from './remote-fetcher.js'
 import type { CarBlockSink } from '../car/index.js'
 import type { InflightBlocks } from '../holds.js'
 import type { Logger } from '../../util/logger.js'
+import type { ReadWritten } from './pull-blocks.js'
 import type { Libp2p } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
 
 /**
- * The bulk path of the mesh (DESIGN section 7): makes a DAG this node lacks local in one verified
- * stream, from a peer that has it. Peers are asked one after the other, those known to hold it first,
- * each by what it is: a node with an HTTP URL by HTTP CAR (`GET {peer}/ipfs/{cid}?format=car`, then
- * libp2p if its HTTP server does not answer), a peer without one (a worker) by the libp2p CAR
- * protocol; when all fail the store falls back to bitswap (`bulkFirst`).
+ * Content from peers: makes a DAG this node lacks local in one verified stream, from a peer that has
+ * it, while readers stream its blocks as they arrive. Peers are asked one after the other, those known
+ * to hold it first, each by what it is: a node with an HTTP URL by HTTP CAR
+ * (`GET {peer}/ipfs/{cid}?format=car`, then libp2p if its HTTP server does not deliver), a peer without
+ * one (a worker) by the libp2p CAR protocol. When every peer said no (or there is none to ask) the
+ * lookup ends at once with ContentNotFoundError; a peer that broke off mid-transfer is PeerBrokeOffError,
+ * one that went silent FetchTimeoutError.
  */
-export { NoBulkSourceError, BulkFetchFailedError } from './errors.js'
 export { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
-export { bulkFirst, type BulkFetchPort } from './bulk-first.js'
+export type { ReadWritten } from './pull-blocks.js'
 
 /** Where peers' content may be: from state sync */
 export interface PeerHints {
@@ -53,12 +56,27 @@ export interface BulkFetchStats {
   failed: number
 }
 
+/** One transfer of a DAG from peers, shared by everyone who asks for it while it runs */
+export interface RemotePull {
+  /** resolves once the whole DAG is local and verified; rejects with ContentNotFoundError, PeerBrokeOffError or FetchTimeoutError */
+  readonly done: Promise<BulkFetchResult>
+  /**
+   * a block of the DAG, verified, as soon as the transfer has it (`read` reads one it already wrote
+   * from the local blockstore); rejects with the transfer's error when it fails first
+   */
+  block(cid: CID, read: ReadWritten, signal?: AbortSignal): Promise<Uint8Array>
+}
+
 export interface RemoteFetcher {
   /**
-   * Makes the whole DAG under `cid` local and verified (every block hashed against its CID, only
-   * blocks reachable from the root, the root written last). Concurrent calls for one CID share one
-   * transfer. Throws NoBulkSourceError or BulkFetchFailedError; nothing is pinned or indexed either way.
+   * Starts (or joins) the transfer that makes the whole DAG under `cid` local and verified (every block
+   * hashed against its CID, only blocks reachable from the root, the root written last). A transfer
+   * runs to its end whoever stops reading; nothing is pinned or indexed either way.
    */
+  open(cid: string, options?: { peers?: string[], inflight?: InflightBlocks }): RemotePull
+  /** the transfer of `cid` running now, if any */
+  running(cid: string): RemotePull | undefined
+  /** `open(cid).done`, given up (not stopped) when `signal` aborts */
   fetch(cid: string, options?: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks }): Promise<BulkFetchResult>
   readonly stats: BulkFetchStats
 }

@@ -1,22 +1,18 @@
 import { CID } from 'multiformats/cid'
-import { pullCar, pullCarHttp, type ImportCarResult } from '../car/index.js'
+import { pullCar, pullCarHttp, type ImportCarResult, type PullOptions } from '../car/index.js'
 import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
-import { BulkFetchFailedError, NoBulkSourceError } from './errors.js'
-import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit } from './index.js'
+import { failureOf, kindOf, nobodyToAsk, type AttemptFailure } from './outcome.js'
+import { PullBlocks } from './pull-blocks.js'
+import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit, RemotePull } from './index.js'
 import type { Logger } from '../../util/logger.js'
 import type { InflightBlocks } from '../holds.js'
-
-/** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
-const NOT_THERE = 'CarRemoteError'
-/** the URL did not answer at all */
-const UNREACHABLE = 'CarPeerUnreachableError'
 
 export class RemoteFetcherImpl implements RemoteFetcher {
   readonly stats: BulkFetchStats = { http: 0, libp2p: 0, failed: 0 }
   private readonly log: Logger
   private readonly timeoutMs: number
   private readonly maxCandidates: number
-  private readonly inflight = new Map<string, Promise<BulkFetchResult>>()
+  private readonly inflight = new Map<string, RemotePull>()
 
   constructor (private readonly c: RemoteFetcherComponents, init: RemoteFetcherInit) {
     this.log = c.logger.child({ component: 'store:remote' })
@@ -24,22 +20,36 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     this.maxCandidates = init.maxCandidates ?? DEFAULT_MAX_CANDIDATES
   }
 
-  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks } = {}): Promise<BulkFetchResult> {
-    options.signal?.throwIfAborted()
+  open (cid: string, options: { peers?: string[], inflight?: InflightBlocks } = {}): RemotePull {
     const root = CID.parse(cid)
     const key = root.toString()
-    // one transfer per CID; a caller that gives up does not abort the others' transfer
-    let shared = this.inflight.get(key)
-    if (shared == null) {
-      shared = this.run(root, options.peers ?? [], options.inflight).finally(() => this.inflight.delete(key))
-      this.inflight.set(key, shared)
+    // one transfer per CID, whoever asks; it runs on its own deadlines, never on a caller's signal
+    const shared = this.inflight.get(key)
+    if (shared != null) return shared
+    const blocks = new PullBlocks(root)
+    const done = this.run(root, options.peers ?? [], blocks, options.inflight)
+    const pull: RemotePull = {
+      done,
+      block: async (c, read, signal) => await blocks.block(c, read, signal)
     }
+    this.inflight.set(key, pull)
+    done.then(() => { blocks.end() }, (err: Error) => { blocks.end(err) }).finally(() => this.inflight.delete(key)).catch(() => {})
+    return pull
+  }
+
+  running (cid: string): RemotePull | undefined {
+    return this.inflight.get(CID.parse(cid).toString())
+  }
+
+  async fetch (cid: string, options: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks } = {}): Promise<BulkFetchResult> {
+    options.signal?.throwIfAborted()
+    const shared = this.open(cid, options).done
     if (options.signal == null) return await shared
     const signal = options.signal
     return await new Promise<BulkFetchResult>((resolve, reject) => {
       const onAbort = (): void => { reject(signal.reason as Error) }
       signal.addEventListener('abort', onAbort, { once: true })
-      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {})
     })
   }
 
@@ -57,59 +67,73 @@ export class RemoteFetcherImpl implements RemoteFetcher {
     return found.sort((x, y) => rank(x) - rank(y)).slice(0, this.maxCandidates)
   }
 
-  private async run (root: CID, hinted: string[], held?: InflightBlocks): Promise<BulkFetchResult> {
+  private async run (root: CID, hinted: string[], blocks: PullBlocks, held?: InflightBlocks): Promise<BulkFetchResult> {
+    const cid = root.toString()
     const peers = await this.candidates(root, hinted)
     if (peers.length === 0) {
       this.stats.failed++
-      throw new NoBulkSourceError(`no peer to fetch ${root.toString()} from in bulk: none is connected or known to hold it`)
+      throw nobodyToAsk(cid)
     }
-    const reasons: string[] = []
+    this.log.info({ cid, candidates: peers.length }, 'bulk fetch started')
+    const failures: AttemptFailure[] = []
     const started = performance.now()
+    let arrived = 0
+    const pullOptions: PullOptions = {
+      ...(held != null ? { inflight: held } : {}),
+      onVerified: (c, bytes) => { arrived++; blocks.verified(c, bytes) },
+      onWritten: (c) => { blocks.written(c) }
+    }
+    const attempt = async <T>(what: string, go: () => Promise<T>): Promise<T | AttemptFailure> => {
+      const before = arrived
+      try {
+        return await go()
+      } catch (err) {
+        const e = err as Error
+        const failure = { kind: kindOf(e, arrived - before), text: `${what}: ${e.name}: ${e.message}` }
+        failures.push(failure)
+        this.log.warn({ cid, what, err: e.message, name: e.name, kind: failure.kind }, 'bulk fetch attempt failed')
+        return failure
+      }
+    }
     const done = (path: BulkFetchResult['path'], peer: string, r: ImportCarResult, url?: string): BulkFetchResult => {
       const ms = performance.now() - started
       this.stats[path]++
       const result: BulkFetchResult = { path, peer, blocks: r.blocks, bytes: r.bytes, ms, ...(url != null ? { url } : {}) }
-      this.log.info({ cid: root.toString(), ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
+      this.log.info({ cid, ...result, mbps: Math.round(r.bytes / 1e3 / Math.max(ms, 1)) }, 'bulk fetch complete')
       return result
     }
-    // one pass in candidate order, each peer by its own path: no round of misses first. The shared
-    // transfer has its own deadlines (connect + inactivity per attempt), not a caller's signal
+    // one pass in candidate order, each peer by its own path: a peer that says "not here" is not asked again
     for (const { peer, url } of peers) {
       if (url != null) {
-        const outcome = await this.viaHttp(root, peer, url, reasons, held)
-        if (outcome === 'not-there') continue
+        const outcome = await this.viaHttp(root, peer, url, pullOptions, attempt)
+        if (outcome === 'absent') continue
         if (outcome != null) return done('http', peer, outcome.result, outcome.url)
       }
-      // a worker (no URL), or a node whose HTTP server did not answer: the libp2p connection
-      try {
-        return done('libp2p', peer, await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...(held != null ? { inflight: held } : {}) }))
-      } catch (err) {
-        const e = err as Error
-        reasons.push(`libp2p ${peer}: ${e.name}: ${e.message}`)
-        this.log.debug({ cid: root.toString(), peer, err: e.message, name: e.name }, 'bulk libp2p CAR fetch failed')
-      }
+      // a worker (no URL), or a node whose HTTP server did not deliver: the libp2p connection
+      const result = await attempt(`libp2p ${peer}`, async () => await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...pullOptions }))
+      if (!isFailure(result)) return done('libp2p', peer, result)
     }
     this.stats.failed++
-    throw new BulkFetchFailedError(`could not fetch ${root.toString()} in bulk from ${peers.length} peer(s): ${reasons.join('; ')}`)
+    throw failureOf(cid, peers.length, failures)
   }
 
-  /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'not-there' when the peer answered it lacks the DAG */
-  private async viaHttp (root: CID, peer: string, first: string, reasons: string[], held?: InflightBlocks): Promise<{ result: ImportCarResult, url: string } | 'not-there' | undefined> {
+  /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'absent' when the peer answered it lacks the DAG */
+  private async viaHttp (root: CID, peer: string, first: string, pullOptions: PullOptions, attempt: <T>(what: string, go: () => Promise<T>) => Promise<T | AttemptFailure>): Promise<{ result: ImportCarResult, url: string } | 'absent' | undefined> {
     let url: string | undefined = first
-    for (let attempt = 0; url != null && attempt < 2; attempt++) {
-      try {
-        const clusterToken = this.c.clusterToken?.(root.toString())
-        return { result: await pullCarHttp(this.c.helia, url, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}), ...(held != null ? { inflight: held } : {}) }), url }
-      } catch (err) {
-        const e = err as Error
-        reasons.push(`http ${url}: ${e.name}: ${e.message}`)
-        this.log.warn({ cid: root.toString(), peer, url, err: e.message, name: e.name }, 'bulk HTTP CAR fetch failed')
-        if (e.name === NOT_THERE) return 'not-there'
-        // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
-        const fresh = e.name === UNREACHABLE && attempt === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
-        url = fresh != null && fresh !== url ? fresh : undefined
-      }
+    for (let n = 0; url != null && n < 2; n++) {
+      const at: string = url
+      const clusterToken = this.c.clusterToken?.(root.toString())
+      const result = await attempt(`http ${at} (peer ${peer})`, async () => await pullCarHttp(this.c.helia, at, root, { timeoutMs: this.timeoutMs, ...(clusterToken != null ? { clusterToken } : {}), ...pullOptions }))
+      if (!isFailure(result)) return { result, url: at }
+      if (result.kind === 'absent') return 'absent'
+      // a URL learned earlier may be stale (the peer restarted elsewhere): ask the peer once more
+      const fresh = result.kind === 'unreachable' && n === 0 ? await this.c.peers.peerUrl(peer, { fresh: true }).catch(() => undefined) : undefined
+      url = fresh != null && fresh !== at ? fresh : undefined
     }
     return undefined
   }
+}
+
+function isFailure (value: unknown): value is AttemptFailure {
+  return typeof value === 'object' && value != null && 'kind' in value && 'text' in value
 }

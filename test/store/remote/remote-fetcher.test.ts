@@ -82,36 +82,38 @@ describe('remote fetcher (bulk path strategy)', () => {
     expect(asked).toEqual([false, true])
   })
 
-  it('should fail with every reason listed when no peer has the DAG, and with NoBulkSourceError without peers', async () => {
+  it('should answer not found with every reason listed when no peer has the DAG, and at once without peers', async () => {
     const b = await peerOfA()
     urls.set(a.peerId, http.url)
     const fetcher = createRemoteFetcher({ helia: b.helia, peers: hints, logger: silentLogger() }, { timeoutMs: 2_000 })
     const err = await fetcher.fetch(ABSENT).catch((e: Error) => e)
-    expect(err).toHaveProperty('name', 'BulkFetchFailedError')
+    expect(err).toHaveProperty('name', 'ContentNotFoundError')
     // the peer said "not here" over HTTP, so the libp2p path does not ask it again
-    expect((err as Error).message).toBe(`could not fetch ${ABSENT} in bulk from 1 peer(s): http ${http.url}: CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
+    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url} (peer ${a.peerId}): CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
     const alone = (await createTestMesh(1))
     try {
       const lonely = createRemoteFetcher({ helia: (alone.nodes[0] as MeshNode).helia, peers: hints, logger: silentLogger() })
-      await expect(lonely.fetch(ABSENT)).rejects.toThrow(`no peer to fetch ${ABSENT} from in bulk: none is connected or known to hold it`)
+      await expect(lonely.fetch(ABSENT)).rejects.toMatchObject({ name: 'ContentNotFoundError', message: `content ${ABSENT} is not held here, and no peer is connected or known to hold it` })
       expect(lonely.stats.failed).toBe(1)
     } finally {
       await alone.stop()
     }
   })
 
-  it('should make the content store try the bulk path before bitswap, and name both failures', async () => {
+  it('should make the content store read a file it lacks from the pull, and answer not found as soon as the peer said no', async () => {
     const b = await peerOfA()
     urls.set(a.peerId, http.url)
     const fetcher = createRemoteFetcher({ helia: b.helia, peers: hints, logger: silentLogger() })
-    const store = createContentStore({ helia: b.helia, logger: silentLogger(), remote: fetcher, fetchTimeoutMs: 500 })
+    // a deadline far longer than the test: an absent CID must not wait for it
+    const store = createContentStore({ helia: b.helia, logger: silentLogger(), remote: fetcher, fetchTimeoutMs: 600_000 })
     const { cid, content } = await addToA(2 * 1024 * 1024 + 3)
     expect((await store.stat(asCid(cid))).size).toBe(content.byteLength)
-    expect(fetcher.stats.http).toBe(1)
     expect(Buffer.from(await readAll(store.get(asCid(cid)))).equals(content)).toBe(true)
+    await expect.poll(() => fetcher.stats.http).toBe(1)
+    expect(await store.hasAll(asCid(cid))).toBe(true)
     const err = await readAll(store.get(asCid(ABSENT))).catch((e: Error) => e)
     expect(err).toHaveProperty('name', 'ContentNotFoundError')
-    expect((err as Error).message).toBe(`content ${ABSENT} was not found locally or on any connected peer within 500 ms; bulk fetch failed first: could not fetch ${ABSENT} in bulk from 1 peer(s): http ${http.url}: CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
+    expect((err as Error).message).toBe(`content ${ABSENT} is not held here, and none of the 1 peer(s) asked has it: http ${http.url} (peer ${a.peerId}): CarRemoteError: ${http.url} answered 404 for ${ABSENT}: ${ABSENT} is not in this node's store`)
   })
 
   it('should abort when passed an aborted signal', async () => {
