@@ -28,6 +28,8 @@ export interface ContentStoreInit {
    * forgets what pointed at those bytes, e.g. the cache index entries of the steps that produced them
    */
   onCorrupt?: (event: CorruptContentEvent) => Promise<void> | void
+  /** bytes of small, verified, whole local files kept in memory for fast reads (0: none) @default 64 MiB */
+  hotFilesBytes?: number
   /** the bulk path (src/store/remote): content whose root is not local is fetched through it before bitswap @default bitswap only */
   remote?: BulkFetchPort
 }

@@ -44,6 +44,8 @@ export interface StatResult {
   size: number
   /** true when every block is in the local blockstore */
   local: boolean
+  /** the whole content, verified, when the store keeps this (small, hot) file in memory: no read needed */
+  bytes?: Uint8Array
 }
 
 /** Bytes by CID, over Helia, always streaming */
