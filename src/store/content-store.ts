@@ -210,6 +210,10 @@ export class HeliaContentStore implements ContentStore {
     return await this.withBytes(stat, since, options)
   }
 
+  held (cid: Cid): Uint8Array | undefined {
+    return this.complete.get(cid)?.bytes
+  }
+
   /** a small local file is read whole (verified, as every get) and kept in memory for the next reads */
   private async withBytes (stat: StatResult, since: number, options: GetOptions): Promise<StatResult> {
     if (!this.complete.wouldHold(stat.size)) return stat
