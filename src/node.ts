@@ -118,7 +118,7 @@ export class L1Node {
       clusterToken: (cid) => clusterToken(key, cid)
     }, { timeoutMs: config.fetchTimeoutMs })
     this.store = createContentStore({
-      helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs, remote,
+      helia: this.mesh.helia, dataDir: config.dataDir, logger, fetchTimeoutMs: config.fetchTimeoutMs, remote, hotFilesBytes: config.hotFilesBytes,
       ...(config.storeMaxBytes > 0 ? { maxBytes: config.storeMaxBytes } : {}),
       // damaged content: the steps that produced it are forgotten, so the next run renders them again
       onCorrupt: async (event) => {

@@ -17,7 +17,7 @@ import type { SwarmKey } from '../mesh/index.js'
 export interface ApiComponents {
   config: ApiConfig
   logger: Logger
-  store: Pick<ContentStore, 'get' | 'stat' | 'size' | 'has'>
+  store: Pick<ContentStore, 'get' | 'stat' | 'held' | 'size' | 'has'>
   runs: {
     get(id: PlanId): Promise<RunRecord | undefined>
     list(options: { status?: RunStatus, offset: number, limit: number }): Promise<Page<RunRecord>>

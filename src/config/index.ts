@@ -40,6 +40,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   ARTDAG_IMPORT_DIRS: 'importDirs',
   ARTDAG_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   ARTDAG_STORE_MAX_BYTES: 'storeMaxBytes',
+  ARTDAG_HOT_FILES_BYTES: 'hotFilesBytes',
   ARTDAG_SYNC: 'syncEnabled',
   ARTDAG_SYNC_INTERVAL_MS: 'syncIntervalMs',
   ARTDAG_SWARM_KEY: 'swarmKey',

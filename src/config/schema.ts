@@ -57,6 +57,8 @@ export const configSchema = z.object({
   maxUploadBytes: int(1).default(C.DEFAULT_MAX_UPLOAD_BYTES),
   /** 0 = no limit */
   storeMaxBytes: int(0).default(0),
+  /** bytes of small (<= 1 MiB) hot files the store keeps in memory for downloads; 0 turns it off */
+  hotFilesBytes: int(0).default(64 * 1024 * 1024),
   syncEnabled: bool.default(true),
   syncIntervalMs: int(100).default(C.DEFAULT_SYNC_INTERVAL_MS),
   /**

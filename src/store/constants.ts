@@ -19,6 +19,10 @@ export const IDENTITY_CODE = 0x00
 export const READ_AHEAD_BLOCKS = 4
 /** Files whose size and completeness a store remembers (a few dozen bytes each) */
 export const COMPLETE_FILES_CACHED = 10_000
+/** Bytes of small verified files a store keeps in memory by default (hot downloads skip the block reads) */
+export const DEFAULT_HOT_FILES_BYTES = 64 * 1024 * 1024
+/** The largest file whose bytes are kept in memory: one chunk, so a kept file was at most one block read */
+export const HOT_FILE_MAX_BYTES = CHUNK_SIZE
 /** Blocks a collection deletes at once; reads and writes run between batches, a writer waits for at most one */
 export const GC_BATCH_BLOCKS = 64
 /** DAG blocks whose links a collection remembers between passes (a few hundred bytes each) */

@@ -8,7 +8,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { cidToString, type Cid } from '../dag/ids.js'
 import { addContent } from './add.js'
-import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, IDENTITY_CODE, RAW_CODE } from './constants.js'
+import { DAG_PB_CODE, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_HOT_FILES_BYTES, IDENTITY_CODE, RAW_CODE } from './constants.js'
 import { withDeadline } from './deadline.js'
 import { InvalidCidError, InvalidRangeError, NotAFileError, type CorruptContentError } from './errors.js'
 import { collectGarbage, LinkMemo, type GcResult } from './gc.js'
@@ -21,7 +21,7 @@ import { checkReason, ReasonPins } from './pins.js'
 import { encodeDagJson } from './dag-json.js'
 import { fileNode, readRange, type FileNode } from './reader.js'
 import { blocksSize } from './size.js'
-import { VerifyingBlocks } from './verify.js'
+import { collect, VerifyingBlocks } from './verify.js'
 import type { RemoteFetcher, RemotePull } from './remote/index.js'
 import { fsBlockstoreOf } from './car/fs-blockstore.js'
 import { localBlockReader } from './car/block-reader.js'
@@ -76,7 +76,7 @@ export class HeliaContentStore implements ContentStore {
   private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
   private readonly fetchTimeoutMs: number
-  private readonly complete = new CompleteFiles()
+  private readonly complete: CompleteFiles
 
   constructor (private readonly init: ContentStoreInit & { blocksDir?: string }) {
     this.helia = init.helia
@@ -86,6 +86,7 @@ export class HeliaContentStore implements ContentStore {
     this.verified = new VerifyingBlocks(this.helia.blockstore, async (cid) => { await this.dropBlock(cid) }, readLocal)
     this.pins = new ReasonPins(this.helia)
     this.fetchTimeoutMs = init.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
+    this.complete = new CompleteFiles(undefined, init.hotFilesBytes ?? DEFAULT_HOT_FILES_BYTES)
     this.local = localBlockstore(this.helia.blockstore)
     this.collector = new Collector(async (signal) => await this.collect(signal))
     if (init.remote != null) this.remote = init.remote
@@ -233,16 +234,32 @@ export class HeliaContentStore implements ContentStore {
 
   async stat (cid: Cid, options: GetOptions = {}): Promise<StatResult> {
     options.signal?.throwIfAborted()
-    const known = this.complete.size(cid)
-    if (known != null && await this.helia.blockstore.has(parseCid(cid))) return { cid, size: known, local: true }
+    const known = this.complete.get(cid)
+    // bytes in memory were verified when read, and leave with the blocks (forgetAll): no disk check needed
+    if (known?.bytes != null) return { cid, size: known.size, local: true, bytes: known.bytes }
+    if (known != null && await this.helia.blockstore.has(parseCid(cid))) return await this.withBytes({ cid, size: known.size, local: true }, this.complete.begin(), options)
     const since = this.complete.begin()
+    let stat: StatResult
     try {
-      const stat = await this.statOf(cid, options)
-      if (stat.local) this.complete.remember(cid, stat.size, since)
-      return stat
+      stat = await this.statOf(cid, options)
     } catch (err) {
       return await this.corrupted(cid, err)
     }
+    if (!stat.local) return stat
+    this.complete.remember(cid, stat.size, since)
+    return await this.withBytes(stat, since, options)
+  }
+
+  held (cid: Cid): Uint8Array | undefined {
+    return this.complete.get(cid)?.bytes
+  }
+
+  /** a small local file is read whole (verified, as every get) and kept in memory for the next reads */
+  private async withBytes (stat: StatResult, since: number, options: GetOptions): Promise<StatResult> {
+    if (!this.complete.wouldHold(stat.size)) return stat
+    const bytes = await collect(this.get(stat.cid, { signal: options.signal }))
+    this.complete.remember(stat.cid, stat.size, since, bytes)
+    return { ...stat, bytes }
   }
 
   private async statOf (cid: Cid, options: GetOptions): Promise<StatResult> {

@@ -44,6 +44,8 @@ export interface StatResult {
   size: number
   /** true when every block is in the local blockstore */
   local: boolean
+  /** the whole content, verified, when the store keeps this (small, hot) file in memory: no read needed */
+  bytes?: Uint8Array
 }
 
 /** Bytes by CID, over Helia, always streaming */
@@ -58,6 +60,8 @@ export interface ContentStore {
   /** writes the whole content to a file (for ffmpeg) and verifies it */
   exportToFile(cid: Cid, path: string, options?: GetOptions): Promise<void>
   stat(cid: Cid, options?: GetOptions): Promise<StatResult>
+  /** the whole content when the store keeps this (small, hot, verified) file in memory; never reads anything */
+  held(cid: Cid): Uint8Array | undefined
   /** true when the root block is local (never asks peers) */
   has(cid: Cid): Promise<boolean>
   /** true when every block of the DAG is local (reads local blocks only, never asks peers) */

@@ -74,6 +74,40 @@ describe('api /cache/{cid}: what stored content is served as', () => {
     expect(first.body).toEqual({ cid: first.body.cid, size: bytes.length, mediaType: 'text/plain' })
   })
 
+  it('should answer a small file kept in memory exactly as a file read from its blocks: bytes, ranges, 304 and headers', async () => {
+    // the small file is kept in memory after its first read; a file of more than one chunk is always walked
+    const small = Buffer.concat([png, Buffer.from('small tail')])
+    const large = Buffer.concat([png, Buffer.alloc(1024 * 1024, 7)])
+    const answers = async (bytes: Buffer, name: string): Promise<unknown[]> => {
+      const { body } = await upload(bytes, name, 'image/png')
+      const url = `${t.url}/cache/${String(body.cid)}`
+      const etag = `"${String(body.cid)}"`
+      const out: unknown[] = []
+      for (const headers of [{}, {}, { range: 'bytes=5-104' }, { range: 'bytes=-7' }, { range: 'bytes=100-', 'if-range': etag }, { 'if-none-match': etag }]) {
+        const res = await fetch(url, { headers })
+        const got = Buffer.from(await res.arrayBuffer())
+        const range = /^bytes (\d+)-(\d+)\/\d+$/.exec(res.headers.get('content-range') ?? '')
+        const expected = res.status === 304 ? Buffer.alloc(0) : range != null ? bytes.subarray(Number(range[1]), Number(range[2]) + 1) : bytes
+        out.push({
+          status: res.status,
+          same: got.equals(expected),
+          range: res.headers.get('content-range')?.replace(/\/\d+$/, '') ?? null,
+          length: res.headers.get('content-length') === String(expected.length) || res.status === 304,
+          etag: res.headers.get('etag') === etag,
+          ...Object.fromEntries(['content-type', 'cache-control', 'accept-ranges', 'content-security-policy', 'x-content-type-options', 'content-disposition'].map((h) => [h, res.headers.get(h)]))
+        })
+      }
+      return out
+    }
+    const fromMemory = await answers(small, 'small.png')
+    const walked = await answers(large, 'large.png')
+    expect(fromMemory.map((a) => (a as { status: number }).status)).toEqual([200, 200, 206, 206, 206, 304])
+    expect(fromMemory.every((a) => (a as { same: boolean }).same)).toBe(true)
+    // the suffix and open-ended ranges end at different offsets for files of different sizes
+    const strip = (a: unknown[]): unknown[] => a.map((x, i) => i === 3 || i === 4 ? { ...(x as object), range: null } : x)
+    expect(strip(fromMemory)).toEqual(strip(walked))
+  })
+
   it('should honour If-Range only for the exact strong ETag, else send the whole content with 200', async () => {
     const { body } = await upload(png, 'if-range.png', 'image/png')
     const url = `${t.url}/cache/${String(body.cid)}`

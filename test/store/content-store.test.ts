@@ -6,6 +6,8 @@ import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readAll, startTestNode, testBytes, type TestNode } from '../fixtures/helia.js'
 import type { Cid } from '../../src/dag/ids.js'
+import { createContentStore } from '../../src/store/index.js'
+import { silentLogger } from '../../src/util/logger.js'
 
 const MiB = 1024 * 1024
 const aborted = (): AbortSignal => AbortSignal.abort()
@@ -57,6 +59,58 @@ describe('content store', () => {
   it('should not answer stat from memory once GC removed the file', async () => {
     const { cid } = await t.store.addBytes(testBytes(1.5 * MiB, 11))
     expect(await t.store.stat(cid)).toEqual({ cid, size: 1.5 * MiB, local: true })
+    await t.store.gc()
+    await expect(t.store.stat(cid, { timeoutMs: 300 })).rejects.toMatchObject({ name: 'ContentNotFoundError' })
+  })
+
+  it('should keep a small local file in memory once stat has read it: the same bytes as a walk, and no block read', async () => {
+    const bytes = testBytes(20_000, 21)
+    const { cid } = await t.store.addBytes(bytes)
+    const first = await t.store.stat(cid)
+    expect(first).toMatchObject({ cid, size: bytes.length, local: true })
+    expect(Buffer.compare(Buffer.from(first.bytes ?? []), await readAll(t.store.get(cid)))).toBe(0)
+    const blockstore = t.helia().blockstore
+    const has = blockstore.has.bind(blockstore)
+    let asked = 0
+    blockstore.has = async (...args: Parameters<typeof has>) => { asked++; return await has(...args) }
+    try {
+      expect(Buffer.compare(Buffer.from((await t.store.stat(cid)).bytes ?? []), bytes)).toBe(0)
+      expect(asked).toBe(0)
+    } finally {
+      blockstore.has = has
+    }
+    // a file of more than one chunk is never kept whole
+    const large = await t.store.addBytes(testBytes(MiB + 1, 22))
+    expect((await t.store.stat(large.cid)).bytes).toBeUndefined()
+  })
+
+  it('should keep no more bytes in memory than it is given', async () => {
+    const store = createContentStore({ helia: t.helia(), logger: silentLogger(), hotFilesBytes: 25_000 })
+    const a = await store.addBytes(testBytes(20_000, 24))
+    const b = await store.addBytes(testBytes(20_000, 25))
+    expect((await store.stat(a.cid)).bytes?.byteLength).toBe(20_000)
+    expect((await store.stat(b.cid)).bytes?.byteLength).toBe(20_000)
+    // b is answered from memory (no blockstore check); a gave its bytes up for b's, so it is checked again
+    const blockstore = t.helia().blockstore
+    const has = blockstore.has.bind(blockstore)
+    const asked: string[] = []
+    blockstore.has = async (...args: Parameters<typeof has>) => { asked.push(args[0].toString()); return await has(...args) }
+    try {
+      await store.stat(b.cid)
+      expect(asked).toEqual([])
+      expect((await store.stat(a.cid)).bytes?.byteLength).toBe(20_000)
+      expect(asked).toContain(a.cid)
+    } finally {
+      blockstore.has = has
+    }
+    const off = createContentStore({ helia: t.helia(), logger: silentLogger(), hotFilesBytes: 0 })
+    expect(await off.stat(a.cid)).toEqual({ cid: a.cid, size: 20_000, local: true })
+    await Promise.all([store.stop(), off.stop()])
+  })
+
+  it('should not serve a kept small file from memory once GC removed it', async () => {
+    const { cid } = await t.store.addBytes(testBytes(3000, 23))
+    expect((await t.store.stat(cid)).bytes?.byteLength).toBe(3000)
     await t.store.gc()
     await expect(t.store.stat(cid, { timeoutMs: 300 })).rejects.toMatchObject({ name: 'ContentNotFoundError' })
   })

@@ -66,6 +66,6 @@ export const SCHEMAS: Record<string, unknown> = {
   },
   Health: {
     type: 'object',
-    properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, version: str, peerId: str, checks: { type: 'object' } }
+    properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, version: str, peerId: str, checkedAt: { type: 'string', format: 'date-time' }, checks: { type: 'object' } }
   }
 }

@@ -35,7 +35,7 @@ export function openApiSpec (): Json {
     info: { title: 'artdag-l1', version: VERSION, description: 'L1 render node of the Art DAG system: runs recipes of media effects, stores results by CID.' },
     paths: {
       '/': { get: { summary: 'Server info', tags: ['system'], responses: ok('name, version, peer id, addresses, peers and counts', ref('ServerInfo')) } },
-      '/health': { get: { summary: 'Health of Redis and the content store', tags: ['system'], responses: { ...ok('healthy', ref('Health')), 503: { description: 'a dependency is down', content: json(ref('Health')) } } } },
+      '/health': { get: { summary: 'Health of Redis and the content store (checked at most once a second)', tags: ['system'], parameters: [q('deep', { type: 'string', enum: ['1', 'true', '0', 'false'] }, 'check Redis and the store now instead of answering from the last second')], responses: { ...ok('healthy', ref('Health')), 503: { description: 'a dependency is down', content: json(ref('Health')) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', tags: ['system'], responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/runs': {
         post: { summary: 'Start a run (a stored recipe, or an effect on inputs)', tags: ['runs'], security: secured, parameters: [wait], requestBody: { required: true, content: json(body(runBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404, 413, 415) } },

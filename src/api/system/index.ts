@@ -3,30 +3,11 @@ import { SERVER_NAME } from '../constants.js'
 import type { ApiMetrics } from '../metrics.js'
 import type { ApiComponents } from '../ports.js'
 import { VERSION } from '../../version.js'
-import { asCid } from '../../dag/ids.js'
+import { flatQuery } from '../context.js'
+import { parseWith } from '../validate.js'
+import { HealthChecks, healthQuery } from './health.js'
 
-const HEALTH_TIMEOUT_MS = 2_000
-/**
- * The store check asks the blockstore for one block (the empty file's CID): it proves the store answers
- * at a constant cost. Summing the store's size walked every block file on each probe, which made /health
- * slower the more the node held and starved the file reads of /cache under load.
- */
-const PROBE_CID = asCid('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
-
-async function check (fn: () => Promise<unknown>): Promise<{ ok: boolean, ms: number, error?: string }> {
-  const started = performance.now()
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_resolve, reject) => { setTimeout(() => { reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)) }, HEALTH_TIMEOUT_MS).unref() })
-    ])
-    return { ok: true, ms: Math.round((performance.now() - started) * 10) / 10 }
-  } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message }
-  }
-}
-
-/** GET / (server info), /health (Redis and store), /metrics (Prometheus) */
+/** GET / (server info), /health (Redis and store, checked at most once a second unless `?deep=1`), /metrics (Prometheus) */
 export function systemRouter (components: ApiComponents, metrics: ApiMetrics, router = new Router()): Router {
   const { runs, content, recipes, mesh, redis, store, config, auth } = components
 
@@ -53,12 +34,13 @@ export function systemRouter (components: ApiComponents, metrics: ApiMetrics, ro
     }
   })
 
+  const health = new HealthChecks({ redis, store })
   router.get('/health', async (ctx) => {
-    const [redisCheck, storeCheck] = await Promise.all([check(async () => await redis.ping()), check(async () => await store.has(PROBE_CID))])
-    const ok = redisCheck.ok && storeCheck.ok
+    const { deep } = parseWith(healthQuery, flatQuery(ctx), 'query')
+    const { ok, checkedAt, checks } = deep ? await health.live() : await health.current()
     ctx.status = ok ? 200 : 503
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = { status: ok ? 'ok' : 'unavailable', version: VERSION, peerId: mesh.peerId, checks: { redis: redisCheck, store: storeCheck } }
+    ctx.body = { status: ok ? 'ok' : 'unavailable', version: VERSION, peerId: mesh.peerId, checkedAt, checks }
   })
 
   router.get('/metrics', async (ctx) => {
