@@ -9,7 +9,7 @@ export * from './errors.js'
 export type { PageOptions } from './paging.js'
 
 export { createRunStore, FINAL_RUN_STATUSES, RUN_STATUSES, type RunListOptions, type RunStore, type StateComponents } from './run-store.js'
-export { createCacheIndex, type CacheIndex, type CacheIndexEntries, type RemoteHint } from './cache-index.js'
+export { createCacheIndex, type CacheIndex, type CacheIndexEntries } from './cache-index.js'
 export { createClaims, type Claims, type ClaimsInit, type StepResult } from './claims.js'
 export { createRecipeStore, type RecipeStore } from './recipe-store.js'
 export { createAssetStore, type AssetStore } from './asset-store.js'

@@ -18,6 +18,10 @@ export interface RedisKeys {
   cacheIndex(): string
   /** hash: cache id -> JSON {cid, peer, seq}, hints learned from peers */
   remoteIndex(): string
+  /** sorted set: cache id of each hint scored by when it was last announced or used (ms), the eviction order */
+  remoteIndexUse(): string
+  /** string: bytes the hints take (field + value lengths), kept by the hint store */
+  remoteIndexBytes(): string
   /** string with a lease: the worker that owns a step */
   claim(id: CacheId): string
   /** pub/sub channel: the result (or failure) of a step, for workers that lost the claim */
@@ -70,6 +74,8 @@ export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
     runEvents: (id) => k(`run-events:${id}`),
     cacheIndex: () => k('cache_index'),
     remoteIndex: () => k('remote_index'),
+    remoteIndexUse: () => k('remote_index_use'),
+    remoteIndexBytes: () => k('remote_index_bytes'),
     claim: (id) => k(`claim:${id}`),
     stepResult: (id) => k(`step-result:${id}`),
     stepError: (id) => k(`step-error:${id}`),
