@@ -28,6 +28,7 @@ const BENCHES: Record<string, string> = {
   api: 'runApiBench',
   mesh: 'runMeshBench',
   'catch-up': 'runCatchUpBench',
+  'mesh-scale': 'runMeshScaleBench',
   load: 'runLoadBench'
 }
 
