@@ -51,7 +51,7 @@ export const HAS_FETCH_PREFIX = '/artdag/has/'
 /** max wait for one peer's answer to "who has" */
 export const HAS_TIMEOUT_MS = 2_000
 /** longest a lookup that missed every connected peer searches the LAN DHT for providers */
-export const DHT_LOOKUP_TIMEOUT_MS = 5_000
+export const DHT_LOOKUP_TIMEOUT_MS = 2_000
 /** providers of a cache id asked at most, and provider records written at once */
 export const DHT_PROVIDERS_ASKED = 3
 export const PROVIDE_CONCURRENCY = 4

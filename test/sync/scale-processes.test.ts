@@ -4,6 +4,18 @@ import { ensureBuilt, startPeerProcess, type PeerProcess } from './process-fixtu
 import type { SyncStatus } from '../../src/sync/index.js'
 
 const cacheId = (): string => randomBytes(32).toString('hex')
+
+/** `from` resolves `peer` once; a first try may time out while the new connection's protocols come up on a busy machine */
+async function resolveOnce (from: PeerProcess, peer: PeerProcess): Promise<{ fetches: number, snapshot?: string, seq: number }> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    try {
+      return await from.call('resolve', { peer: peer.peerId })
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+    }
+  }
+}
 interface Link { '/': string }
 interface ManifestJson { seq: number, snapshot: Link | null, tail: Link[] }
 
@@ -58,7 +70,7 @@ describe('sync at scale, across processes', () => {
     for (let i = 0; i < 9; i++) entries.push(await publishOne()) // 12 batches in A's history
     const manifest = await a.call<ManifestJson>('manifest')
     await c.call('dial', { addr: a.addrs[0] })
-    const report = await c.call<{ fetches: number, snapshot?: string, seq: number }>('resolve', { peer: a.peerId })
+    const report = await resolveOnce(c, a)
     expect(report.seq).toBe(manifest.seq)
     expect(report.snapshot).toBe(manifest.snapshot?.['/'])
     // the manifest plus at most the tail (at most 2 batches here), however long A's history
@@ -73,7 +85,7 @@ describe('sync at scale, across processes', () => {
     await b.call('dial', { addr: a.addrs[0] })
     const entries = []
     for (let i = 0; i < 5; i++) entries.push(await publishOne())
-    await b.call('resolve', { peer: a.peerId })
+    await resolveOnce(b, a)
     const size = await b.call<{ entries: number }>('hintSize')
     expect(size.entries).toBeLessThanOrEqual(2)
     expect((await b.call<SyncStatus>('status')).hintsEvicted).toBeGreaterThan(0)
