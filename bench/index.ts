@@ -27,6 +27,7 @@ const BENCHES: Record<string, string> = {
   api: 'runApiBench',
   mesh: 'runMeshBench',
   'catch-up': 'runCatchUpBench',
+  'mesh-scale': 'runMeshScaleBench',
   load: 'runLoadBench'
 }
 

@@ -38,7 +38,7 @@ export interface MeshBenchInit {
 }
 
 const MiB = 1024 * 1024
-const DEV_PEER = fileURLToPath(new URL('../src/sync/dev-peer.js', import.meta.url))
+const DEV_PEER = fileURLToPath(new URL('../test/sync/dev-peer.js', import.meta.url))
 
 interface Peer { peerId: string, addrs: string[], url: string, child: ChildProcess, call: <T>(op: string, args?: Record<string, unknown>) => Promise<T> }
 
@@ -133,7 +133,7 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
     b = await createMeshNode({ dataDir: join(root, 'b'), logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], storeBackend, swarmKey })
     const store = createContentStore({ helia: b.helia, logger: silentLogger() })
     const index = createCacheIndex({ redis, keys })
-    const makeSync = (): StateSync => createStateSync({ helia: (b as MeshNode).helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { intervalMs, clusterKey: swarmKey.syncNamespace() })
+    const makeSync = (): StateSync => createStateSync({ helia: (b as MeshNode).helia, store, localIndex: index, redis, keys, logger: silentLogger() }, { intervalMs, clusterKey: swarmKey.syncNamespace() })
     sync = makeSync()
     await sync.start()
     await b.dial(a.addrs[0] as string)
@@ -219,7 +219,7 @@ export async function runMeshBench (init: MeshBenchInit = {}): Promise<BenchResu
       freeAtStartMiB,
       warmUpHttpMs,
       bytes, repetitions, bitswapMs, bitswapBytes: got, bitswapError, carMs, httpMs, httpBlocks, httpTransferMs: transferMs, httpCarBytes, tcpMs, carBlocks, gossipMs, catchUpMs, intervalMs, lonelyPublishReached: lonely.reached,
-      note: 'A is a separate process (dist/src/sync/dev-peer.js) serving HTTP CAR, libp2p CAR (TCP+noise+yamux), bitswap and raw TCP; B is the bench process; fs blockstores'
+      note: 'A is a separate process (dist/test/sync/dev-peer.js) serving HTTP CAR, libp2p CAR (TCP+noise+yamux), bitswap and raw TCP; B is the bench process; fs blockstores'
     }
     const httpMbps = mbps(bytes, median(httpMs))
     const tcpMbps = mbps(bytes, median(tcpMs))

@@ -151,12 +151,12 @@ export class L1Node {
       helia: this.mesh.helia,
       store: this.store,
       localIndex: this.state.cacheIndex,
-      remoteIndex: this.state.cacheIndex,
       redis: this.redis,
       keys: this.keys,
       logger: this.logger
     }, {
       enabled: config.syncEnabled, intervalMs: config.syncIntervalMs, clusterKey: this.mesh.swarmKey.syncNamespace(), peerStateWaitMs: config.peerStateWaitMs,
+      hintMaxEntries: config.syncHintMaxEntries, hintMaxBytes: config.syncHintMaxBytes, peerForgetMs: config.syncPeerForgetMs,
       role: worker ? 'worker' : 'node', httpUrl: () => worker ? undefined : config.meshUrl ?? config.publicUrl ?? this.apiUrl
     })
     await this.sync.start()

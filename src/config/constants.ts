@@ -11,6 +11,9 @@ export const DEFAULT_STEP_TIMEOUT_MS = 30 * 60_000
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3
 export const DEFAULT_SYNC_INTERVAL_MS = 30_000
+export const DEFAULT_SYNC_HINT_MAX_ENTRIES = 100_000
+export const DEFAULT_SYNC_HINT_MAX_BYTES = 32 * 1024 * 1024
+export const DEFAULT_SYNC_PEER_FORGET_MS = 60 * 60_000
 export const DEFAULT_PEER_STATE_WAIT_MS = 500
 /** Salt of cache ids: bump when encoder settings change so old results are not reused */
 export const ENGINE_SALT = 'artdag-l1/ffmpeg-5/x264-crf18-fast/v1'

@@ -43,6 +43,9 @@ export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {
   ARTDAG_HOT_FILES_BYTES: 'hotFilesBytes',
   ARTDAG_SYNC: 'syncEnabled',
   ARTDAG_SYNC_INTERVAL_MS: 'syncIntervalMs',
+  ARTDAG_SYNC_HINT_MAX_ENTRIES: 'syncHintMaxEntries',
+  ARTDAG_SYNC_HINT_MAX_BYTES: 'syncHintMaxBytes',
+  ARTDAG_SYNC_PEER_FORGET_MS: 'syncPeerForgetMs',
   ARTDAG_SWARM_KEY: 'swarmKey',
   ARTDAG_PEER_STATE_WAIT_MS: 'peerStateWaitMs',
   LOG_LEVEL: 'logLevel'

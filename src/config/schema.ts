@@ -61,6 +61,11 @@ export const configSchema = z.object({
   hotFilesBytes: int(0).default(64 * 1024 * 1024),
   syncEnabled: bool.default(true),
   syncIntervalMs: int(100).default(C.DEFAULT_SYNC_INTERVAL_MS),
+  /** peers' results kept as hints at most (entries, bytes); the least recently announced or used go first */
+  syncHintMaxEntries: int(1).default(C.DEFAULT_SYNC_HINT_MAX_ENTRIES),
+  syncHintMaxBytes: int(1024).default(C.DEFAULT_SYNC_HINT_MAX_BYTES),
+  /** a peer disconnected this long is forgotten by sync (cursor, URL, record subscription) */
+  syncPeerForgetMs: int(1000).default(C.DEFAULT_SYNC_PEER_FORGET_MS),
   /**
    * the cluster's swarm key: a key file's path, or the key (64 hex digits or the file's text). Only
    * holders connect over libp2p, sync and pull content; absent, the node makes its own (a cluster of one)

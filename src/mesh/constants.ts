@@ -22,3 +22,8 @@ export const PNET_HANDSHAKE_TIMEOUT_MS = 5_000
 export const CLUSTER_TOKEN_HEADER = 'x-artdag-cluster-token'
 /** a cluster token is accepted this many seconds either side of its time (clock skew between nodes) */
 export const CLUSTER_TOKEN_MAX_SKEW_S = 300
+/** gossipsub mesh degree (target, low and high water marks) and peers sent IHAVE gossip per heartbeat */
+export const GOSSIP_D = 6
+export const GOSSIP_D_LO = 4
+export const GOSSIP_D_HI = 12
+export const GOSSIP_D_LAZY = 6

@@ -3,22 +3,13 @@ import type { CacheId, Cid } from '../dag/ids.js'
 import type { RedisKeys } from './keys.js'
 import type { StateComponents } from './run-store.js'
 
-/** A result a peer announced: a hint, verified by CID when fetched */
-export interface RemoteHint {
-  cid: Cid
-  /** peer id of the node that computed it */
-  peer: string
-  /** sequence number of the peer's manifest that announced it */
-  seq: number
-}
-
 export interface CacheIndexEntries {
   entries: Array<{ cacheId: CacheId, cid: Cid }>
   /** '0' when the scan is complete */
   cursor: string
 }
 
-/** cache id -> CID of results computed or verified here, plus hints learned from peers */
+/** cache id -> CID of results computed or verified here (peers' results are hints kept by sync) */
 export interface CacheIndex {
   get(cacheId: CacheId): Promise<Cid | undefined>
   set(cacheId: CacheId, cid: Cid): Promise<void>
@@ -27,12 +18,8 @@ export interface CacheIndex {
   /** one batch of entries (HSCAN); start with cursor '0' and stop when it comes back '0' */
   entries(cursor?: string, count?: number): Promise<CacheIndexEntries>
   count(): Promise<number>
-  /** forgets a local result (its bytes are gone); the remote hint stays */
+  /** forgets a local result (its bytes are gone) */
   delete(cacheId: CacheId): Promise<void>
-  /** records a peer's result unless a hint from the same peer with a higher seq is already there */
-  setRemote(cacheId: CacheId, hint: RemoteHint): Promise<void>
-  getRemote(cacheId: CacheId): Promise<RemoteHint | undefined>
-  deleteRemote(cacheId: CacheId): Promise<void>
 }
 
 export function createCacheIndex (components: StateComponents): CacheIndex {
@@ -71,20 +58,5 @@ class RedisCacheIndex implements CacheIndex {
 
   async delete (cacheId: CacheId): Promise<void> {
     await this.redis.hdel(this.keys.cacheIndex(), cacheId)
-  }
-
-  async setRemote (cacheId: CacheId, hint: RemoteHint): Promise<void> {
-    const current = await this.getRemote(cacheId)
-    if (current != null && current.peer === hint.peer && current.seq > hint.seq) return
-    await this.redis.hset(this.keys.remoteIndex(), cacheId, JSON.stringify({ cid: hint.cid, peer: hint.peer, seq: hint.seq }))
-  }
-
-  async getRemote (cacheId: CacheId): Promise<RemoteHint | undefined> {
-    const text = await this.redis.hget(this.keys.remoteIndex(), cacheId)
-    return text == null ? undefined : JSON.parse(text) as RemoteHint
-  }
-
-  async deleteRemote (cacheId: CacheId): Promise<void> {
-    await this.redis.hdel(this.keys.remoteIndex(), cacheId)
   }
 }

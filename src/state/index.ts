@@ -9,7 +9,7 @@ export * from './errors.js'
 export type { PageOptions } from './paging.js'
 
 export { createRunStore, FINAL_RUN_STATUSES, FINAL_STEP_STATUSES, RUN_RECORD_VERSION, type RunListOptions, type RunPatch, type RunStore, type StateComponents } from './run-store.js'
-export { createCacheIndex, type CacheIndex, type CacheIndexEntries, type RemoteHint } from './cache-index.js'
+export { createCacheIndex, type CacheIndex, type CacheIndexEntries } from './cache-index.js'
 export { createRecipeStore, type RecipeStore } from './recipe-store.js'
 export { createAssetStore, type AssetStore } from './asset-store.js'
 export { createContentIndex, type ContentEntry, type ContentIndex, type ContentMeta } from './content-index.js'

@@ -18,6 +18,10 @@ export interface RedisKeys {
   cacheIndex(): string
   /** hash: cache id -> JSON {cid, peer, seq}, hints learned from peers */
   remoteIndex(): string
+  /** sorted set: cache id of each hint scored by when it was last announced or used (ms), the eviction order */
+  remoteIndexUse(): string
+  /** string: bytes the hints take (field + value lengths), kept by the hint store */
+  remoteIndexBytes(): string
   /** string: JSON StoredRecipe */
   recipe(id: RecipeId): string
   /** sorted set: recipe ids by upload time */
@@ -64,6 +68,8 @@ export function createRedisKeys (prefix = 'artdag:'): RedisKeys {
     events: () => k('events'),
     cacheIndex: () => k('cache_index'),
     remoteIndex: () => k('remote_index'),
+    remoteIndexUse: () => k('remote_index_use'),
+    remoteIndexBytes: () => k('remote_index_bytes'),
     recipe: (id) => k(`recipe:${id}`),
     recipes: () => k('recipes'),
     recipeNames: () => k('recipe_names'),

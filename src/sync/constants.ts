@@ -16,8 +16,12 @@ export const IPNS_KEY_NAME = 'self'
 /** IPNS record lifetime and TTL */
 export const IPNS_LIFETIME_MS = 48 * 60 * 60 * 1000
 export const IPNS_TTL_MS = 60_000
-/** newest batches a manifest links to directly, so a peer that catches up fetches them at once, not one by one */
-export const RECENT_BATCHES = 32
+/** batches a manifest's tail holds before the publisher folds them into its snapshot (compaction) */
+export const DEFAULT_COMPACT_AFTER_BATCHES = 16
+/** longest tail a peer's manifest may have (a peer catches up in at most this many batch fetches) */
+export const MAX_TAIL_BATCHES = 64
+/** entries per snapshot leaf (~140 bytes each: ~70 KB blocks; a million entries are 3 levels deep) */
+export const SNAPSHOT_LEAF_MAX = 512
 /** entries per batch block (~140 bytes each, so a batch stays far below bitswap's 1 MiB block size) */
 export const MAX_BATCH_ENTRIES = 2_000
 /** gossip messages larger than this are dropped unread */
@@ -31,7 +35,7 @@ export const DEFAULT_PEER_STATE_WAIT_MS = 500
 /** results of its workers a node fetches at once to list them as its own */
 export const HAND_OVER_CONCURRENCY = 4
 export const MANIFEST_TYPE = 'artdag/state'
-export const MANIFEST_VERSION = 1
+export const MANIFEST_VERSION = 2
 /** hints written to Redis at once while merging a batch */
 export const MERGE_CONCURRENCY = 256
 /** libp2p fetch key a node answers with its HTTP base URL (the bulk CAR path) */
@@ -42,3 +46,17 @@ export const HTTP_URL_LOOKUP_TIMEOUT_MS = 2_000
 export const MAX_PEER_URL_LENGTH = 512
 /** CIDs whose holders are remembered (each with up to 8 peers) */
 export const MAX_PROVIDER_CIDS = 50_000
+/** libp2p fetch key prefix of "who has this cache id?": `/artdag/has/<cache id>`, answered with the CID this node lists */
+export const HAS_FETCH_PREFIX = '/artdag/has/'
+/** max wait for one peer's answer to "who has" */
+export const HAS_TIMEOUT_MS = 2_000
+/** longest a lookup that missed every connected peer searches the LAN DHT for providers */
+export const DHT_LOOKUP_TIMEOUT_MS = 2_000
+/** providers of a cache id asked at most, and provider records written at once */
+export const DHT_PROVIDERS_ASKED = 3
+export const PROVIDE_CONCURRENCY = 4
+/** hints kept at most (entries and bytes); the least recently announced or used go first */
+export const DEFAULT_HINT_MAX_ENTRIES = 100_000
+export const DEFAULT_HINT_MAX_BYTES = 32 * 1024 * 1024
+/** a peer gone this long is forgotten: its cursor, URL and IPNS record subscription */
+export const DEFAULT_PEER_FORGET_MS = 60 * 60_000

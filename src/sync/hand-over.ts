@@ -11,7 +11,7 @@ export interface HandOverDeps {
   /** pinning fetches the bytes from the worker first */
   store: Pick<ContentStore, 'pin'>
   /** true when the node lists the entry already */
-  lists: (cacheId: CacheId, cid: Cid) => boolean
+  lists: (cacheId: CacheId, cid: Cid) => Promise<boolean>
   /** the node holds the result now: it lists and announces it as its own */
   onHeld: (cacheId: CacheId, cid: Cid) => Promise<void>
   signal: () => AbortSignal
@@ -42,7 +42,7 @@ export class WorkerHandOver {
   /** a peer said it holds a result (gossip or its manifest); taken over when the peer is our worker */
   offer (cacheId: CacheId, cid: Cid, peer: string): void {
     const worker = this.workers.get(peer)
-    if (worker === false || this.taking.has(cacheId) || this.deps.lists(cacheId, cid)) return
+    if (worker === false || this.taking.has(cacheId)) return
     if (worker == null) {
       this.ask(peer).then(() => { this.offer(cacheId, cid, peer) }, (err: Error) => { this.deps.log.warn({ peer, err: err.message }, 'could not tell whether a peer is our worker') })
       return
@@ -79,6 +79,7 @@ export class WorkerHandOver {
   private async take ({ cacheId, cid }: Offer): Promise<void> {
     const signal = this.deps.signal()
     signal.throwIfAborted()
+    if (await this.deps.lists(cacheId, cid)) return
     // the worker rendered it for this node's queue, so the node's index names it; anything else is not ours to list
     if (await this.deps.localIndex.get(cacheId) !== cid) return
     await this.deps.store.pin(cid, 'cache', { signal })

@@ -12,15 +12,17 @@ import type { Libp2p } from '@libp2p/interface'
 import type { Redis } from 'ioredis'
 
 /**
- * State sync (DESIGN section 7): this node's cache index published as an IPNS-named manifest
- * (durable catch-up), completed steps gossiped on a cluster topic (fast path), peers' entries
- * merged into the remote index as hints.
+ * State sync: this node's results published as an IPNS-named manifest (a snapshot plus a short tail, for
+ * catch-up in a constant number of fetches), completed steps gossiped on a cluster topic (the fast path),
+ * peers' entries kept as bounded hints; a miss asks the peers, and the LAN DHT names holders beyond them.
  */
 export { InvalidSyncConfigError, InvalidAnnouncementError, InvalidManifestError, SyncNotStartedError, PublishUnreachedError, PeerResolveError } from './errors.js'
 export { DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PEER_STATE_WAIT_MS, DEFAULT_SYNC_INTERVAL_MS, HTTP_URL_FETCH_KEY, MANIFEST_TYPE, MANIFEST_VERSION } from './constants.js'
 export { clusterKeyHash, clusterTopic } from './cluster.js'
 export { decodeAnnouncement, encodeAnnouncement, type Announcement } from './announcement.js'
 export { parseManifest, parseBatch, type StateManifest, type StateBatch } from './manifest.js'
+export { snapshotGet, snapshotInsert, type SnapshotBlocks, type SnapshotNode } from './snapshot.js'
+export { HintIndex, type RemoteHint, type HintLimits } from './hint-index.js'
 export { parsePeerUrl } from './peer-directory.js'
 export type { PublishReport, ResolveReport }
 
@@ -34,14 +36,10 @@ export interface StateSyncComponents {
   store: Pick<ContentStore, 'putJson' | 'getJson' | 'pin' | 'unpin' | 'hold' | 'has'>
   /** this node's results: cache id -> CID */
   localIndex: Pick<CacheIndex, 'entries' | 'get'>
-  /** peers' results, as hints */
-  remoteIndex: Pick<CacheIndex, 'setRemote' | 'getRemote'>
-  /** own seq/manifest and per-peer cursors live in the `keys.sync()` hash */
-  redis: Pick<Redis, 'hget' | 'hset' | 'hsetnx' | 'hexists'>
-  keys: Pick<RedisKeys, 'sync'>
+  /** own seq/manifest and per-peer cursors live in the `keys.sync()` hash, peers' results in the hint keys */
+  redis: Pick<Redis, 'hget' | 'hset' | 'hsetnx' | 'hexists' | 'hdel' | 'eval' | 'zadd' | 'hlen' | 'zcard' | 'get' | 'del'>
+  keys: Pick<RedisKeys, 'sync' | 'remoteIndex' | 'remoteIndexUse' | 'remoteIndexBytes'>
   logger: Logger
-  /** CIDs this node published to L2, listed in the manifest @default none */
-  publishedItems?: () => Promise<Cid[]>
 }
 
 export interface StateSyncInit {
@@ -73,6 +71,13 @@ export interface StateSyncInit {
    * manifest, in announcements and on libp2p fetch; read on each use @default none advertised
    */
   httpUrl?: () => string | undefined
+  /** most hints kept (peers' results), and most bytes they take; the least recently announced or used go first @default 100_000, 32 MiB */
+  hintMaxEntries?: number
+  hintMaxBytes?: number
+  /** a peer disconnected this long is forgotten (cursor, URL, record subscription) @default 1 h */
+  peerForgetMs?: number
+  /** tail batches a manifest holds before the next publish folds them into the snapshot @default 16 */
+  compactAfterBatches?: number
 }
 
 export interface SyncStatus {
@@ -83,6 +88,11 @@ export interface SyncStatus {
   seq: number
   count: number
   manifest?: Cid
+  /** own snapshot root, and the batches published since */
+  snapshot?: string
+  tail: number
+  /** snapshots written (tail folded) since start */
+  compactions: number
   /** entries waiting for the next manifest */
   pending: number
   lastPublish?: PublishReport
@@ -96,6 +106,13 @@ export interface SyncStatus {
   resolveFailed: number
   /** entries merged from peers' manifests */
   merged: number
+  /** hints evicted by the bounds since start */
+  hintsEvicted: number
+  /** lookups that missed the hints and asked peers, and those a peer answered */
+  asked: number
+  askedFound: number
+  /** provider records written on the LAN DHT */
+  provided: number
 }
 
 export interface StateSync {
@@ -111,7 +128,7 @@ export interface StateSync {
    * peer's state is still being resolved (it just connected) waits for it, `peerStateWaitMs` at most.
    */
   lookup(cacheId: CacheId, options?: { signal?: AbortSignal }): Promise<{ cid: Cid, peer?: string } | undefined>
-  /** scans the local index, writes new batches + manifest, publishes the IPNS record */
+  /** scans the local index (unless `scan: false`), writes a new batch or snapshot + manifest, publishes the IPNS record */
   publishNow(options?: { signal?: AbortSignal, scan?: boolean }): Promise<PublishReport>
   /** resolves one peer's manifest and merges what is new */
   resolvePeer(peer: string, options?: { signal?: AbortSignal }): Promise<ResolveReport>
@@ -122,6 +139,8 @@ export interface StateSync {
   peerUrl(peer: string, options?: { signal?: AbortSignal, fresh?: boolean }): Promise<string | undefined>
   /** peers whose announcements or manifests said they hold this CID, most recent first (hints) */
   providersOf(cid: string): string[]
+  /** hints stored now */
+  hintSize(): Promise<{ entries: number, bytes: number }>
 }
 
 export function createStateSync (components: StateSyncComponents, init: StateSyncInit = {}): StateSync {

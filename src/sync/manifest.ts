@@ -1,14 +1,15 @@
 import { CID } from 'multiformats/cid'
 import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
-import { MANIFEST_TYPE, MANIFEST_VERSION, RECENT_BATCHES } from './constants.js'
+import { MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES, MAX_TAIL_BATCHES } from './constants.js'
 import { InvalidManifestError } from './errors.js'
 import { parsePeerUrl } from './peer-directory.js'
 
 /**
- * The state a node publishes under its IPNS name (DAG-JSON in Helia). Entries live in an
- * append-only chain of batches, newest first, so a peer that merged up to seq N fetches only the
- * batches with a higher seq. Output CIDs in entries are strings, not links: pinning the manifest
- * pins the chain, never the outputs.
+ * The state a node publishes under its IPNS name (DAG-JSON in Helia): a snapshot (a prefix tree of
+ * every entry up to `snapshotSeq`, see snapshot.ts) plus a short tail of the batches published since,
+ * newest first. A peer that catches up fetches the manifest and the tail batches it has not seen, all at
+ * once; entries of the snapshot are looked up one by one when needed. Output CIDs in entries are
+ * strings, not links: pinning the manifest pins the snapshot and the tail, never the outputs.
  */
 export interface StateManifest {
   type: typeof MANIFEST_TYPE
@@ -17,23 +18,22 @@ export interface StateManifest {
   peer: string
   /** cluster the manifest belongs to: peers with another key ignore it */
   clusterKeyHash: string
-  /** seq of the newest batch (0 = no batch yet) */
+  /** seq of the newest batch (0 = none yet) */
   seq: number
-  /** newest batch, or null */
-  batches: CID | null
-  /** entries in all batches */
+  /** root of the snapshot, or null before the first compaction */
+  snapshot: CID | null
+  /** seq of the newest batch folded into the snapshot */
+  snapshotSeq: number
+  /** batches after the snapshot, newest first */
+  tail: CID[]
+  /** entries in snapshot and tail */
   count: number
-  /** CIDs this node published to L2 */
-  published: Cid[]
   updatedAt: string
-  /** HTTP base URL of the publisher's API (the bulk CAR path); absent in older manifests */
+  /** HTTP base URL of the publisher's API (the bulk CAR path) */
   url?: string
-  /** the newest batches, newest first (`batches` first), at most RECENT_BATCHES; absent in older manifests */
-  recent?: CID[]
 }
 
 export interface StateBatch {
-  prev: CID | null
   seq: number
   entries: Array<[CacheId, Cid]>
 }
@@ -54,27 +54,26 @@ export function parseManifest (value: unknown, where: string): StateManifest {
   if (v.version !== MANIFEST_VERSION) fail(`manifest version ${JSON.stringify(v.version)} is not supported`, where)
   if (typeof v.peer !== 'string' || v.peer === '') fail('manifest peer is missing', where)
   if (typeof v.clusterKeyHash !== 'string' || !isHexId(v.clusterKeyHash)) fail('manifest clusterKeyHash is not 64 hex characters', where)
-  if (!isSeq(v.seq)) fail('manifest seq is not a non-negative integer', where)
-  const batches = v.batches === null ? null : (CID.asCID(v.batches) ?? undefined)
-  if (batches === undefined || (batches === null && v.seq !== 0)) fail('manifest batches is not a CID link', where)
+  if (!isSeq(v.seq) || !isSeq(v.snapshotSeq) || v.snapshotSeq > v.seq) fail('manifest seq or snapshotSeq is not a non-negative integer (snapshotSeq <= seq)', where)
+  const snapshot = v.snapshot === null ? null : (CID.asCID(v.snapshot) ?? undefined)
+  if (snapshot === undefined) fail('manifest snapshot is not a CID link or null', where)
+  const tail = Array.isArray(v.tail) ? v.tail.map((c) => CID.asCID(c)) : [null]
+  if (tail.length > MAX_TAIL_BATCHES || tail.some((c) => c == null)) fail(`manifest tail is not a list of at most ${MAX_TAIL_BATCHES} CID links`, where)
   if (!isSeq(v.count)) fail('manifest count is not a non-negative integer', where)
-  if (!Array.isArray(v.published) || v.published.some((p) => typeof p !== 'string')) fail('manifest published is not a list of CIDs', where)
   const url = v.url === undefined ? undefined : parsePeerUrl(v.url)
   if (v.url !== undefined && url == null) fail('manifest url is not an http(s) URL', where)
-  const recent = v.recent === undefined ? undefined : (Array.isArray(v.recent) ? v.recent.map((c) => CID.asCID(c)) : [null])
-  if (recent != null && (recent.length > RECENT_BATCHES || recent.some((c) => c == null))) fail(`manifest recent is not a list of at most ${RECENT_BATCHES} CID links`, where)
   return {
     type: MANIFEST_TYPE,
     version: MANIFEST_VERSION,
     peer: v.peer,
     clusterKeyHash: v.clusterKeyHash,
     seq: v.seq,
-    batches,
+    snapshot,
+    snapshotSeq: v.snapshotSeq,
+    tail: tail as CID[],
     count: v.count,
-    published: v.published as Cid[],
     updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : '',
-    ...(url != null ? { url } : {}),
-    ...(recent != null ? { recent: recent as CID[] } : {})
+    ...(url != null ? { url } : {})
   }
 }
 
@@ -83,9 +82,7 @@ export function parseBatch (value: unknown, where: string): StateBatch {
   if (value == null || typeof value !== 'object' || Array.isArray(value)) fail('batch is not an object', where)
   const v = value as Record<string, unknown>
   if (!isSeq(v.seq) || v.seq === 0) fail('batch seq is not a positive integer', where)
-  const prev = v.prev === null ? null : (CID.asCID(v.prev) ?? undefined)
-  if (prev === undefined) fail('batch prev is not a CID link or null', where)
-  if (!Array.isArray(v.entries)) fail('batch entries is not a list', where)
+  if (!Array.isArray(v.entries) || v.entries.length > MAX_BATCH_ENTRIES) fail(`batch entries is not a list of at most ${MAX_BATCH_ENTRIES}`, where)
   const entries: Array<[CacheId, Cid]> = []
   const seen = new Set<string>()
   for (const [i, e] of (v.entries as unknown[]).entries()) {
@@ -102,5 +99,5 @@ export function parseBatch (value: unknown, where: string): StateBatch {
     seen.add(e[0] as string)
     entries.push([e[0] as CacheId, cid])
   }
-  return { prev, seq: v.seq, entries }
+  return { seq: v.seq, entries }
 }

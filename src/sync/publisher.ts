@@ -1,11 +1,12 @@
 import { CID } from 'multiformats/cid'
 import { asCid, type CacheId, type Cid } from '../dag/ids.js'
-import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES, RECENT_BATCHES } from './constants.js'
+import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES } from './constants.js'
 import { InvalidManifestError, PublishUnreachedError } from './errors.js'
 import { parseBatch, parseManifest, type StateBatch, type StateManifest } from './manifest.js'
+import { snapshotGet, snapshotInsert, type SnapshotBlocks } from './snapshot.js'
 import type { SyncStateStore } from './sync-state.js'
 import type { CacheIndex } from '../state/index.js'
-import type { ContentStore } from '../store/index.js'
+import type { ContentStore, StoreHold } from '../store/index.js'
 import type { Logger } from '../util/logger.js'
 import type { IPNS } from '@helia/ipns'
 
@@ -15,9 +16,11 @@ export interface PublishReport {
   manifest?: Cid
   /** entries added by this publish */
   added: number
+  /** true when this publish folded the tail into a new snapshot */
+  compacted: boolean
   /** connected peers when the record went out */
   peers: number
-  /** false when the record reached no peer (DESIGN: not a success) */
+  /** false when the record reached no peer (not a success) */
   reached: boolean
   error?: string
   durationMs: number
@@ -32,89 +35,106 @@ export interface PublisherDeps {
   ipns: () => IPNS
   peerId: string
   connectedPeers: () => number
-  publishedItems: () => Promise<Cid[]>
   /** this node's HTTP base URL, written into the manifest */
   url: () => string | undefined
   clusterKeyHash: string
   publishTimeoutMs: number
+  /** tail batches kept before they are folded into the snapshot */
+  compactAfterBatches: number
+  /** entries a manifest just listed for the first time */
+  onListed: (entries: Array<[CacheId, Cid]>) => void
   log: Logger
 }
 
-/** Keeps this node's manifest and batch chain, and points its IPNS name at the newest manifest */
+interface TailBatch { cid: CID, batch: StateBatch }
+
+/**
+ * Keeps this node's manifest (snapshot + tail) and points its IPNS name at the newest one. Only the tail
+ * is held in memory; the snapshot is read one path at a time. When the tail grows past
+ * `compactAfterBatches`, the next publish folds it into a new snapshot: the old batches are no longer
+ * linked from the (pinned) manifest, so the collector removes them.
+ */
 export class ManifestPublisher {
-  /** cache id -> CID already in the chain */
-  private readonly inChain = new Map<string, string>()
-  private readonly pending = new Map<string, string>()
+  private readonly pending = new Map<CacheId, Cid>()
+  private tail: TailBatch[] = []
+  /** cache id -> CID listed in the tail (the newest batch wins) */
+  private tailIndex = new Map<CacheId, Cid>()
+  private snapshot: CID | null = null
+  private snapshotSeq = 0
+  private snapshotCount = 0
   private seq = 0
-  private count = 0
   private manifest?: Cid
   /** the URL the current manifest carries */
   private url?: string
-
   constructor (private readonly deps: PublisherDeps) {}
 
   get currentSeq (): number { return this.seq }
-  get currentCount (): number { return this.count }
+  get currentCount (): number { return this.snapshotCount + this.tail.reduce((n, t) => n + t.batch.entries.length, 0) }
   get currentManifest (): Cid | undefined { return this.manifest }
+  get currentSnapshot (): string | undefined { return this.snapshot?.toString() }
+  get tailLength (): number { return this.tail.length }
+  get pendingCount (): number { return this.pending.size }
 
-  /** rebuilds the in-memory view of the chain from the manifest recorded in Redis */
+  /** reads the manifest recorded in Redis and its tail: a constant number of local reads */
   async load (signal?: AbortSignal): Promise<void> {
     const own = await this.deps.state.getOwn()
     this.seq = own.seq
-    this.count = own.count
-    this.manifest = own.manifest
     if (own.manifest == null) return
     try {
       const manifest = parseManifest(await this.deps.store.getJson(own.manifest, { signal, timeoutMs: 2_000 }), own.manifest)
-      // older workers wrote their own manifest into the node's record: that chain is not this node's
+      // older workers wrote their own manifest into the node's record: that state is not this node's
       if (manifest.peer !== this.deps.peerId) throw new InvalidManifestError(`own manifest ${own.manifest} was published by ${manifest.peer}`)
+      const tail = await Promise.all(manifest.tail.map(async (cid) => ({ cid, batch: parseBatch(await this.deps.store.getJson(asCid(cid.toString()), { signal, timeoutMs: 2_000 }), cid.toString()) })))
+      this.setTail(tail)
+      this.snapshot = manifest.snapshot
+      this.snapshotSeq = manifest.snapshotSeq
+      this.snapshotCount = manifest.count - this.currentCount
       this.url = manifest.url
-      let next = manifest.batches
-      while (next != null) {
-        const batch: StateBatch = parseBatch(await this.deps.store.getJson(asCid(next.toString()), { signal, timeoutMs: 2_000 }), next.toString())
-        for (const [cacheId, cid] of batch.entries) if (!this.inChain.has(cacheId)) this.inChain.set(cacheId, cid)
-        next = batch.prev
-      }
+      this.manifest = own.manifest
     } catch (err) {
-      // the chain is gone (data dir wiped or GC'd): start a new chain, seq keeps growing so peers' cursors stay valid
-      this.deps.log.warn({ err: (err as Error).message, manifest: own.manifest }, 'own manifest chain unreadable or not ours; starting a new chain')
-      this.manifest = undefined
-      this.count = 0
+      // the state is gone (data dir wiped or collected): start anew; seq keeps growing so peers' cursors stay valid
+      this.deps.log.warn({ err: (err as Error).message, manifest: own.manifest }, 'own manifest unreadable or not ours; starting a new state')
     }
   }
 
   addPending (cacheId: CacheId, cid: Cid): void {
-    if (this.inChain.get(cacheId) !== cid) this.pending.set(cacheId, cid)
+    if (this.tailIndex.get(cacheId) !== cid) this.pending.set(cacheId, cid)
   }
 
-  /** true when the entry is in the chain or waits for the next manifest */
-  lists (cacheId: CacheId, cid: Cid): boolean {
-    return this.inChain.get(cacheId) === cid || this.pending.get(cacheId) === cid
+  /** the CID this node lists (or is about to list) for a cache id */
+  async listed (cacheId: CacheId, signal?: AbortSignal): Promise<Cid | undefined> {
+    const quick = this.pending.get(cacheId) ?? this.tailIndex.get(cacheId)
+    if (quick != null) return quick
+    return await snapshotGet(this.blockAccess(signal), this.snapshot, cacheId)
   }
 
-  get pendingCount (): number { return this.pending.size }
+  async lists (cacheId: CacheId, cid: Cid): Promise<boolean> {
+    return await this.listed(cacheId) === cid
+  }
 
   /**
-   * queues every local index entry not yet in the chain (or whose CID changed) whose bytes this node
-   * holds; a worker's result whose bytes are still only on the worker waits until the node has them
+   * queues every local index entry not listed yet (or whose CID changed) whose bytes this node holds;
+   * done at start (what happened while sync was down), afterwards announcements feed the queue
    */
   async scanLocal (signal?: AbortSignal): Promise<void> {
     let cursor = '0'
     do {
       signal?.throwIfAborted()
       const page = await this.deps.localIndex.entries(cursor)
-      const fresh = page.entries.filter(({ cacheId, cid }) => !this.lists(cacheId, cid))
+      const listed = await Promise.all(page.entries.map(async ({ cacheId }) => await this.listed(cacheId, signal)))
+      const fresh = page.entries.filter(({ cid }, i) => listed[i] !== cid)
       const held = await Promise.all(fresh.map(async ({ cid }) => await this.deps.holds(cid)))
       fresh.forEach(({ cacheId, cid }, i) => { if (held[i] === true) this.addPending(cacheId, cid) })
       cursor = page.cursor
     } while (cursor !== '0')
   }
 
-  /** writes pending entries as new batches + a new manifest (if any), then publishes the IPNS record */
+  /** writes pending entries as a new batch (or a new snapshot) and manifest, then publishes the IPNS record */
   async publish (signal?: AbortSignal): Promise<PublishReport> {
     const started = Date.now()
-    const added = this.pending.size
-    if (added > 0 || this.manifest == null || this.deps.url() !== this.url) await this.writeManifest(signal)
+    let added = 0
+    let compacted = false
+    if (this.pending.size > 0 || this.manifest == null || this.deps.url() !== this.url) ({ added, compacted } = await this.writeManifest(signal))
     const manifest = this.manifest as Cid
     const peers = this.deps.connectedPeers()
     let recipients = 0
@@ -137,57 +157,85 @@ export class ManifestPublisher {
     // with no peer the local store takes the record and publish() still resolves: that is not a success
     const reached = recipients > 0 || (peers > 0 && error == null)
     if (!reached && error == null) error = new PublishUnreachedError(`manifest ${manifest} (seq ${this.seq}) reached no peer: ${peers} connected`).message
-    return { seq: this.seq, manifest, added, peers, reached, error, durationMs: Date.now() - started }
+    return { seq: this.seq, manifest, added, compacted, peers, reached, error, durationMs: Date.now() - started }
   }
 
-  private async writeManifest (signal?: AbortSignal): Promise<void> {
-    const entries = [...this.pending.entries()] as Array<[CacheId, Cid]>
+  private async writeManifest (signal?: AbortSignal): Promise<{ added: number, compacted: boolean }> {
+    const queued = [...this.pending.entries()]
+    // an entry the snapshot lists already (a restart's scan, a repeated announce) is not written again
+    const inSnapshot = await Promise.all(queued.map(async ([id]) => this.tailIndex.has(id) ? undefined : await snapshotGet(this.blockAccess(signal), this.snapshot, id)))
+    const entries = queued.filter(([, cid], i) => inSnapshot[i] !== cid)
     const url = this.deps.url()
-    let prev: CID | null = null
-    let recent: CID[] = []
-    if (this.manifest != null) {
-      const current = parseManifest(await this.deps.store.getJson(this.manifest, { signal }), this.manifest)
-      prev = current.batches
-      recent = current.recent ?? []
-    }
+    const batchCount = Math.ceil(entries.length / MAX_BATCH_ENTRIES)
+    const compact = this.tail.length + batchCount > this.deps.compactAfterBatches
     let seq = this.seq
-    // the batches are pinned only through the manifest that links them: held until it is pinned
+    let tail = this.tail
+    let snapshot = this.snapshot
+    let snapshotSeq = this.snapshotSeq
+    let snapshotCount = this.snapshotCount
+    // new blocks are pinned only through the manifest that links them: held until it is pinned
     const hold = this.deps.store.hold()
-    let manifest: StateManifest
     let cid: Cid
     try {
-      for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
-        const batch: StateBatch = { prev, seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
-        prev = CID.parse(await this.deps.store.putJson(batch, { signal, hold }))
-        recent = [prev, ...recent].slice(0, RECENT_BATCHES)
+      if (compact) {
+        // oldest first, so the newest CID of a cache id wins
+        const folded = [...tail].reverse().flatMap((t) => t.batch.entries).concat(entries)
+        const result = await snapshotInsert(this.blockAccess(signal, hold), snapshot, folded)
+        snapshot = result.root
+        snapshotCount += result.added
+        snapshotSeq = ++seq
+        tail = []
+      } else {
+        const fresh: TailBatch[] = []
+        for (let i = 0; i < entries.length; i += MAX_BATCH_ENTRIES) {
+          const batch: StateBatch = { seq: ++seq, entries: entries.slice(i, i + MAX_BATCH_ENTRIES) }
+          fresh.unshift({ cid: CID.parse(await this.deps.store.putJson(batch, { signal, hold })), batch })
+        }
+        tail = [...fresh, ...tail]
       }
-      manifest = {
+      const manifest: StateManifest = {
         type: MANIFEST_TYPE,
         version: MANIFEST_VERSION,
         peer: this.deps.peerId,
         clusterKeyHash: this.deps.clusterKeyHash,
         seq,
-        batches: prev,
-        count: this.count + entries.length,
-        published: await this.deps.publishedItems(),
+        snapshot,
+        snapshotSeq,
+        tail: tail.map((t) => t.cid),
+        count: snapshotCount + tail.reduce((n, t) => n + t.batch.entries.length, 0),
         updatedAt: new Date().toISOString(),
-        ...(url != null ? { url } : {}),
-        recent
+        ...(url != null ? { url } : {})
       }
       cid = await this.deps.store.putJson(manifest, { signal, pin: 'manifest' })
+      await this.deps.state.setOwn({ seq, count: manifest.count, manifest: cid })
     } finally {
       hold.release()
     }
     const old = this.manifest
-    await this.deps.state.setOwn({ seq, count: manifest.count, manifest: cid })
+    // the old manifest's batches and replaced snapshot blocks are now unpinned: the collector takes them
     if (old != null && old !== cid) await this.deps.store.unpin(old, 'manifest').catch((err: Error) => this.deps.log.warn({ err: err.message }, 'unpin of old manifest failed'))
-    for (const [cacheId, c] of entries) {
-      this.inChain.set(cacheId, c)
-      if (this.pending.get(cacheId) === c) this.pending.delete(cacheId)
-    }
+    this.setTail(tail)
+    for (const [cacheId, c] of queued) if (this.pending.get(cacheId) === c) this.pending.delete(cacheId)
     this.seq = seq
-    this.count = manifest.count
+    this.snapshot = snapshot
+    this.snapshotSeq = snapshotSeq
+    this.snapshotCount = snapshotCount
     this.manifest = cid
     this.url = url
+    if (entries.length > 0) this.deps.onListed(entries)
+    return { added: entries.length, compacted: compact }
+  }
+
+  private setTail (tail: TailBatch[]): void {
+    this.tail = tail
+    this.tailIndex = new Map()
+    for (const t of [...tail].reverse()) for (const [id, cid] of t.batch.entries) this.tailIndex.set(id, cid)
+  }
+
+  private blockAccess (signal?: AbortSignal, hold?: StoreHold): SnapshotBlocks {
+    return {
+      put: async (node) => CID.parse(await this.deps.store.putJson(node, { signal, hold })),
+      get: async (cid) => await this.deps.store.getJson(asCid(cid.toString()), { signal, timeoutMs: 2_000 })
+    }
   }
 }

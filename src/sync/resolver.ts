@@ -3,9 +3,9 @@ import { CID } from 'multiformats/cid'
 import { asCid, type Cid } from '../dag/ids.js'
 import { MERGE_CONCURRENCY } from './constants.js'
 import { InvalidManifestError, PeerResolveError } from './errors.js'
-import { parseBatch, parseManifest, type StateBatch } from './manifest.js'
+import { parseBatch, parseManifest } from './manifest.js'
+import type { HintIndex } from './hint-index.js'
 import type { SyncStateStore } from './sync-state.js'
-import type { CacheIndex } from '../state/index.js'
 import type { ContentStore } from '../store/index.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -14,8 +14,12 @@ export interface ResolveReport {
   manifest?: Cid
   /** the peer's newest batch seq */
   seq: number
-  /** entries merged by this resolve */
+  /** entries merged by this resolve (tail entries; the snapshot's are looked up when needed) */
   merged: number
+  /** blocks fetched: the manifest and the tail batches not seen before (never more than 1 + MAX_TAIL_BATCHES) */
+  fetches: number
+  /** root of the peer's snapshot */
+  snapshot?: string
   /** the HTTP base URL the peer advertises (bulk CAR path), when it does */
   url?: string
   /** why nothing was fetched */
@@ -27,7 +31,7 @@ export interface ResolveReport {
 
 export interface ResolverDeps {
   store: Pick<ContentStore, 'getJson'>
-  remoteIndex: Pick<CacheIndex, 'setRemote'>
+  hints: Pick<HintIndex, 'set'>
   state: SyncStateStore
   /** the value of the peer's IPNS record (its manifest path), asked of the peer; undefined when it has none */
   nameOf: (peer: PeerId, signal: AbortSignal) => Promise<string | undefined>
@@ -36,8 +40,10 @@ export interface ResolverDeps {
 }
 
 /**
- * Resolves a peer's IPNS name (its PeerId) by asking the peer, fetches the batches newer than the
- * cursor kept for that peer, and merges their entries as hints (oldest batch first).
+ * Resolves a peer's IPNS name (its PeerId) by asking the peer, fetches its manifest and, all at once,
+ * the tail batches newer than the cursor kept for that peer, and merges their entries as hints. What the
+ * peer folded into its snapshot is not fetched: a lookup asks the peer for one cache id when it needs it.
+ * However long the peer's history, this is at most 1 + MAX_TAIL_BATCHES fetches.
  */
 export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: AbortSignal): Promise<ResolveReport> {
   signal?.throwIfAborted()
@@ -56,43 +62,33 @@ export async function resolvePeer (deps: ResolverDeps, peer: string, signal?: Ab
   const nameMs = Date.now() - started
   const ms = (): { nameMs: number, durationMs: number } => ({ nameMs, durationMs: Date.now() - started })
   const cursor = await deps.state.getPeer(peer)
-  if (cursor.manifest === manifestCid) return { peer, manifest: manifestCid, seq: cursor.seq, merged: 0, skipped: 'unchanged', ...(cursor.url != null ? { url: cursor.url } : {}), ...ms() }
+  const known = { ...(cursor.url != null ? { url: cursor.url } : {}), ...(cursor.snapshot != null ? { snapshot: cursor.snapshot } : {}) }
+  if (cursor.manifest === manifestCid) return { peer, manifest: manifestCid, seq: cursor.seq, merged: 0, fetches: 0, skipped: 'unchanged', ...known, ...ms() }
 
   const manifest = parseManifest(await deps.store.getJson(manifestCid, { signal: timeout(), timeoutMs: deps.timeoutMs }), manifestCid)
-  if (manifest.clusterKeyHash !== deps.clusterKeyHash) return { peer, manifest: manifestCid, seq: manifest.seq, merged: 0, skipped: 'foreign', ...ms() }
+  if (manifest.clusterKeyHash !== deps.clusterKeyHash) return { peer, manifest: manifestCid, seq: manifest.seq, merged: 0, fetches: 1, skipped: 'foreign', ...ms() }
   if (manifest.peer !== peer) throw new InvalidManifestError(`manifest peer ${manifest.peer} is not the IPNS name owner ${peer} of ${manifestCid}`)
 
-  // a peer whose seq went backwards lost its state: merge its new chain from the start
+  // a peer whose seq went backwards lost its state: everything in its tail is new
   const since = manifest.seq < cursor.seq ? 0 : cursor.seq
-  // the newest batches are linked from the manifest: ask for the ones needed all at once, then walk the chain
-  const fetchBatch = async (where: string): Promise<unknown> => await deps.store.getJson(asCid(where), { signal: timeout(), timeoutMs: deps.timeoutMs })
-  const prefetched = new Map((manifest.recent ?? []).slice(0, manifest.seq - since).map((cid) => {
-    const fetching = fetchBatch(cid.toString())
-    fetching.catch(() => {}) // a batch the walk does not reach is not waited for
-    return [cid.toString(), fetching] as const
-  }))
-  const batches: StateBatch[] = []
-  let next = manifest.batches
-  while (next != null) {
-    const where = next.toString()
-    const batch = parseBatch(await (prefetched.get(where) ?? fetchBatch(where)), where)
-    if (batch.seq <= since) break
-    batches.push(batch)
-    next = batch.prev
-  }
+  // tail batches carry consecutive seqs, newest first: the first (manifest.seq - since) are the new ones
+  const wanted = manifest.tail.slice(0, Math.max(0, manifest.seq - since))
+  const batches = await Promise.all(wanted.map(async (cid) => parseBatch(await deps.store.getJson(asCid(cid.toString()), { signal: timeout(), timeoutMs: deps.timeoutMs }), cid.toString())))
   let merged = 0
   for (const batch of batches.reverse()) {
+    if (batch.seq <= since) continue
     // concurrent calls let ioredis pipeline them; a batch never names a cache id twice
     for (let i = 0; i < batch.entries.length; i += MERGE_CONCURRENCY) {
       signal?.throwIfAborted()
       const slice = batch.entries.slice(i, i + MERGE_CONCURRENCY)
-      await Promise.all(slice.map(async ([cacheId, cid]) => { await deps.remoteIndex.setRemote(cacheId, { cid, peer, seq: batch.seq }) }))
+      await Promise.all(slice.map(async ([cacheId, cid]) => { await deps.hints.set(cacheId, { cid, peer, seq: batch.seq }) }))
       merged += slice.length
     }
   }
   const url = manifest.url != null ? { url: manifest.url } : {}
-  await deps.state.setPeer(peer, { seq: manifest.seq, manifest: manifestCid, ...url })
-  return { peer, manifest: manifestCid, seq: manifest.seq, merged, ...url, ...ms() }
+  const snapshot = manifest.snapshot != null ? { snapshot: manifest.snapshot.toString() } : {}
+  await deps.state.setPeer(peer, { seq: manifest.seq, manifest: manifestCid, ...url, ...snapshot })
+  return { peer, manifest: manifestCid, seq: manifest.seq, merged, fetches: 1 + wanted.length, ...snapshot, ...url, ...ms() }
 }
 
 function parseIpfsPath (value: string | undefined, peer: string): Cid {

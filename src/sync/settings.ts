@@ -1,7 +1,8 @@
 import { clusterKeyHash, clusterTopic } from './cluster.js'
 import {
   DEFAULT_ANNOUNCE_TOPIC, DEFAULT_CLUSTER_KEY, DEFAULT_PEER_STATE_WAIT_MS, DEFAULT_PUBLISH_DEBOUNCE_MS, DEFAULT_PUBLISH_TIMEOUT_MS,
-  DEFAULT_RESOLVE_TIMEOUT_MS, DEFAULT_SYNC_INTERVAL_MS
+  DEFAULT_RESOLVE_TIMEOUT_MS, DEFAULT_SYNC_INTERVAL_MS, DEFAULT_HINT_MAX_ENTRIES, DEFAULT_HINT_MAX_BYTES, DEFAULT_PEER_FORGET_MS,
+  DEFAULT_COMPACT_AFTER_BATCHES, MAX_TAIL_BATCHES
 } from './constants.js'
 import { InvalidSyncConfigError } from './errors.js'
 import type { StateSyncInit } from './index.js'
@@ -10,6 +11,7 @@ import type { StateSyncInit } from './index.js'
 export interface Settings {
   intervalMs: number, debounceMs: number, resolveTimeoutMs: number, publishTimeoutMs: number, peerStateWaitMs: number
   enabled: boolean, topic: string, keyHash: string, role: 'node' | 'worker'
+  hintMaxEntries: number, hintMaxBytes: number, peerForgetMs: number, compactAfterBatches: number
 }
 
 /** throws InvalidSyncConfigError naming the first bad option */
@@ -28,12 +30,22 @@ export function settings (init: StateSyncInit): Settings {
   const base = init.announceTopic ?? DEFAULT_ANNOUNCE_TOPIC
   if (base.trim() === '') throw new InvalidSyncConfigError('sync announceTopic must be a non-empty string')
   const keyHash = clusterKeyHash(clusterKey)
+  const count = (name: string, v: number | undefined, d: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = v ?? d
+    if (!Number.isSafeInteger(value) || value < 1 || value > max) throw new InvalidSyncConfigError(`sync ${name} must be an integer from 1 to ${max}, got ${String(v)}`)
+    return value
+  }
   return {
     intervalMs: positive('intervalMs', init.intervalMs, DEFAULT_SYNC_INTERVAL_MS),
     debounceMs: positive('publishDebounceMs', init.publishDebounceMs, DEFAULT_PUBLISH_DEBOUNCE_MS),
     resolveTimeoutMs: positive('resolveTimeoutMs', init.resolveTimeoutMs, DEFAULT_RESOLVE_TIMEOUT_MS),
     publishTimeoutMs: positive('publishTimeoutMs', init.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
     peerStateWaitMs,
+    hintMaxEntries: count('hintMaxEntries', init.hintMaxEntries, DEFAULT_HINT_MAX_ENTRIES),
+    hintMaxBytes: count('hintMaxBytes', init.hintMaxBytes, DEFAULT_HINT_MAX_BYTES),
+    peerForgetMs: positive('peerForgetMs', init.peerForgetMs, DEFAULT_PEER_FORGET_MS),
+    // a peer fetches at most MAX_TAIL_BATCHES: the tail never grows past it
+    compactAfterBatches: count('compactAfterBatches', init.compactAfterBatches, DEFAULT_COMPACT_AFTER_BATCHES, MAX_TAIL_BATCHES - 1),
     enabled: init.enabled ?? true,
     role,
     topic: clusterTopic(base, keyHash),

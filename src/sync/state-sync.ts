@@ -1,20 +1,23 @@
 import { ipns, pubSubIPNSRouting, type IPNS } from '@helia/ipns'
 import { asCacheId, asCid, type CacheId, type Cid } from '../dag/ids.js'
 import { decodeAnnouncement, encodeAnnouncement } from './announcement.js'
-import { PeerCatchUp } from './catch-up.js'
+import { PeerCatchUp, ipnsTopicOf } from './catch-up.js'
 import { FOREIGN_PEER_SKIP_MS, HTTP_URL_FETCH_KEY, RESOLVE_CONCURRENCY } from './constants.js'
 import { InvalidAnnouncementError, SyncNotStartedError } from './errors.js'
 import { WorkerHandOver } from './hand-over.js'
+import { HintIndex, type RemoteHint } from './hint-index.js'
 import { PeerDirectory } from './peer-directory.js'
 import { fetchPeerName } from './peer-name.js'
 import { ManifestPublisher, type PublishReport } from './publisher.js'
 import { resolvePeer, type ResolveReport } from './resolver.js'
 import { settings, type Settings } from './settings.js'
 import { SyncStateStore } from './sync-state.js'
+import { WhoHas, whoHasPrefix, whoHasResponder } from './who-has.js'
 import type { StateSync, StateSyncComponents, StateSyncInit, SyncStatus } from './index.js'
 import type { Logger } from '../util/logger.js'
 import type { Message } from '@libp2p/gossipsub'
 import { NotFoundError, type PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Routing } from '@helia/interface'
 
 /**
@@ -45,28 +48,27 @@ export class StateSyncImpl implements StateSync {
   private readonly catchUp?: PeerCatchUp
   private readonly handOver?: WorkerHandOver
   private readonly foreign = new Map<string, number>()
-  private readonly counters = { announced: 0, gossipReceived: 0, gossipRejected: 0, published: 0, publishUnreached: 0, resolved: 0, resolveFailed: 0, merged: 0 }
+  private readonly counters = {
+    announced: 0, gossipReceived: 0, gossipRejected: 0, published: 0, publishUnreached: 0, resolved: 0, resolveFailed: 0, merged: 0, compactions: 0, asked: 0, askedFound: 0
+  }
   private lastPublish?: PublishReport
   private readonly directory: PeerDirectory
   private readonly httpUrl: () => string | undefined
-  /** the remote index, noting which peer holds which CID on the way */
-  private readonly remoteIndex: StateSyncComponents['remoteIndex']
+  /** peers' results, bounded */
+  private readonly hints: HintIndex
+  private readonly whoHas: WhoHas
+  /** peer -> when it disconnected (peers connected now are not here) */
+  private readonly gone = new Map<string, number>()
+  /** answers peers asking whether this node lists a cache id */
+  private readonly answerWhoHas: (key: Uint8Array) => Promise<Uint8Array | undefined>
 
   constructor (private readonly c: StateSyncComponents, init: StateSyncInit = {}) {
     this.s = settings(init)
     this.httpUrl = init.httpUrl ?? (() => undefined)
     this.directory = new PeerDirectory(() => c.helia.libp2p.services.fetch, this.httpUrl)
-    this.remoteIndex = {
-      getRemote: async (cacheId) => await c.remoteIndex.getRemote(cacheId),
-      setRemote: async (cacheId, hint) => {
-        if (hint.peer != null) {
-          this.directory.addProvider(hint.cid, hint.peer)
-          this.handOver?.offer(cacheId, hint.cid, hint.peer)
-        }
-        await c.remoteIndex.setRemote(cacheId, hint)
-      }
-    }
+    this.hints = new HintIndex(c.redis, c.keys, { maxEntries: this.s.hintMaxEntries, maxBytes: this.s.hintMaxBytes })
     this.topic = this.s.topic
+    this.answerWhoHas = whoHasResponder(this.s.keyHash, async (cacheId) => await this.publisher.listed(cacheId, this.shutdown.signal))
     this.log = c.logger.child({ component: this.s.role === 'worker' ? 'sync:worker' : 'sync' })
     // a worker keeps its own record under its PeerId: the node's record and cursors are the node's alone
     this.state = new SyncStateStore(c.redis, c.keys, this.s.role === 'worker' ? this.peerId : undefined)
@@ -78,10 +80,18 @@ export class StateSyncImpl implements StateSync {
       ipns: () => this.ipns(),
       peerId: this.peerId,
       connectedPeers: () => c.helia.libp2p.getPeers().length,
-      publishedItems: c.publishedItems ?? (async () => []),
       url: this.httpUrl,
       clusterKeyHash: this.s.keyHash,
       publishTimeoutMs: this.s.publishTimeoutMs,
+      compactAfterBatches: this.s.compactAfterBatches,
+      onListed: (entries) => { this.whoHas.provide(entries.map(([id]) => id)) },
+      log: this.log
+    })
+    this.whoHas = new WhoHas({
+      keyHash: this.s.keyHash,
+      fetch: () => c.helia.libp2p.services.fetch,
+      routing: () => c.helia.libp2p.contentRouting,
+      self: () => c.helia.libp2p.peerId,
       log: this.log
     })
     if (this.s.role === 'node') {
@@ -95,7 +105,7 @@ export class StateSyncImpl implements StateSync {
         state: this.state,
         localIndex: c.localIndex,
         store: c.store,
-        lists: (cacheId, cid) => this.publisher.lists(cacheId, cid),
+        lists: async (cacheId, cid) => await this.publisher.lists(cacheId, cid),
         onHeld: async (cacheId, cid) => { await this.announce(cacheId, cid) },
         signal: () => this.shutdown.signal,
         log: this.log
@@ -116,12 +126,16 @@ export class StateSyncImpl implements StateSync {
     this.name = ipns({ datastore: helia.datastore, logger: helia.logger, keychain: helia.keychain, events: helia.events, routing: NO_DHT_IPNS }, { routers: [router] })
     // a worker is known to its node as one of its own before it announces anything
     if (this.s.role === 'worker') await this.state.register()
+    await this.hints.open()
     await this.publisher.load(this.shutdown.signal)
+    this.whoHas.start()
     const pubsub = helia.libp2p.services.pubsub
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(this.topic)
     helia.libp2p.services.fetch.registerLookupFunction(HTTP_URL_FETCH_KEY, this.directory.lookup)
+    helia.libp2p.services.fetch.registerLookupFunction(whoHasPrefix(this.s.keyHash), this.answerWhoHas)
     helia.libp2p.addEventListener('peer:connect', this.onPeerConnect)
+    helia.libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
     this.running = true
     this.catchUp?.start()
     // resolving our own name subscribes us to its pubsub topic, so peers get pushes and can fetch it
@@ -140,11 +154,14 @@ export class StateSyncImpl implements StateSync {
     this.shutdown.abort(new SyncNotStartedError('state sync stopped'))
     const helia = this.c.helia
     helia.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
+    helia.libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
     this.catchUp?.stop()
+    this.whoHas.stop()
     try {
       helia.libp2p.services.pubsub.removeEventListener('message', this.onMessage)
       helia.libp2p.services.pubsub.unsubscribe(this.topic)
       helia.libp2p.services.fetch.unregisterLookupFunction(HTTP_URL_FETCH_KEY, this.directory.lookup)
+      helia.libp2p.services.fetch.unregisterLookupFunction(whoHasPrefix(this.s.keyHash), this.answerWhoHas)
     } catch {} // libp2p may already be stopped
     await Promise.allSettled([this.publishing, ...this.resolving.values()])
     this.router?.stop?.()
@@ -171,15 +188,43 @@ export class StateSyncImpl implements StateSync {
     return { recipients: result.recipients.length }
   }
 
+  /**
+   * The hints first; a peer that just (re)connected has its state resolved first (a bounded wait). A miss
+   * then asks every connected peer at once, and when none holds it, the few providers the LAN DHT names:
+   * an evicted or never-seen hint costs round trips, never a render of what the cluster has.
+   */
   async lookup (cacheId: CacheId, options: { signal?: AbortSignal } = {}): Promise<{ cid: Cid, peer?: string } | undefined> {
     options.signal?.throwIfAborted()
-    let hint = await this.remoteIndex.getRemote(cacheId)
-    // a peer that just (re)connected may hold it: its state is being resolved, wait a moment for it
+    let hint = await this.hints.get(cacheId)
     if (hint == null && this.running && this.catchUp != null && this.catchUp.pendingPeers().length > 0) {
       await this.catchUp.waitForPending(this.s.peerStateWaitMs, options.signal)
-      hint = await this.remoteIndex.getRemote(cacheId)
+      hint = await this.hints.get(cacheId)
     }
+    if (hint == null && this.running) hint = await this.askPeers(cacheId, options.signal)
     return hint == null ? undefined : { cid: hint.cid, peer: hint.peer }
+  }
+
+  private async askPeers (cacheId: CacheId, signal?: AbortSignal): Promise<RemoteHint | undefined> {
+    this.counters.asked++
+    const connected = this.c.helia.libp2p.getPeers().map(String)
+    let found = await this.whoHas.ask(connected, cacheId, signal)
+    if (found == null) found = await this.whoHas.ask(await this.whoHas.providers(cacheId, new Set(connected), signal), cacheId, signal)
+    if (found == null) return undefined
+    this.counters.askedFound++
+    const hint = { cid: found.cid, peer: found.peer, seq: 0 }
+    await this.setHint(cacheId, hint)
+    return hint
+  }
+
+  private async setHint (cacheId: CacheId, hint: RemoteHint): Promise<void> {
+    this.directory.addProvider(hint.cid, hint.peer)
+    this.handOver?.offer(cacheId, hint.cid, hint.peer)
+    await this.hints.set(cacheId, hint)
+  }
+
+  /** hints stored now (entries and bytes) */
+  async hintSize (): Promise<{ entries: number, bytes: number }> {
+    return await this.hints.size()
   }
 
   async publishNow (options: { signal?: AbortSignal, scan?: boolean } = {}): Promise<PublishReport> {
@@ -191,6 +236,7 @@ export class StateSyncImpl implements StateSync {
       if (options.scan !== false && this.s.role === 'node') await this.publisher.scanLocal(signal)
       const report = await this.publisher.publish(signal)
       this.lastPublish = report
+      if (report.compacted) this.counters.compactions++
       if (report.reached) {
         this.counters.published++
         this.log.debug({ ...report }, 'manifest published')
@@ -213,7 +259,7 @@ export class StateSyncImpl implements StateSync {
     const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal != null ? [options.signal] : [])])
     const { fetch } = this.c.helia.libp2p.services
     const deps = {
-      store: this.c.store, remoteIndex: this.remoteIndex, state: this.state, clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs,
+      store: this.c.store, hints: { set: async (cacheId: CacheId, hint: RemoteHint) => { await this.setHint(cacheId, hint) } }, state: this.state, clusterKeyHash: this.s.keyHash, timeoutMs: this.s.resolveTimeoutMs,
       nameOf: async (p: PeerId, s: AbortSignal) => await fetchPeerName(fetch, this.c.helia.keychain, p, s)
     }
     try {
@@ -251,7 +297,11 @@ export class StateSyncImpl implements StateSync {
       seq: this.publisher.currentSeq,
       count: this.publisher.currentCount,
       manifest: this.publisher.currentManifest,
+      snapshot: this.publisher.currentSnapshot,
+      tail: this.publisher.tailLength,
       pending: this.publisher.pendingCount,
+      hintsEvicted: this.hints.evicted,
+      provided: this.whoHas.provided,
       lastPublish: this.lastPublish,
       ...this.counters
     }
@@ -279,7 +329,9 @@ export class StateSyncImpl implements StateSync {
 
   private tick (): void {
     if (!this.running) return
-    this.publishNow().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'manifest publish failed') })
+    this.forgetGone()
+    // announcements feed the next manifest; the local index is scanned at start only
+    this.publishNow({ scan: false }).catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'manifest publish failed') })
     // a worker's node merges its peers' states into the index they share
     if (this.s.role === 'worker') return
     this.resolveAll().catch((err: Error) => { if (this.running) this.log.error({ err: err.message }, 'peer resolve failed') })
@@ -311,13 +363,34 @@ export class StateSyncImpl implements StateSync {
     }
     this.counters.gossipReceived++
     this.directory.setUrl(from, announcement.url)
-    this.remoteIndex.setRemote(announcement.cacheId, { cid: announcement.cid, peer: from, seq: announcement.seq })
+    this.setHint(announcement.cacheId, { cid: announcement.cid, peer: from, seq: announcement.seq })
       .catch((err: Error) => this.log.error({ err: err.message }, 'could not store announced hint'))
   }
 
   /** a peer that (re)connects may have restarted elsewhere, or be a worker that was not one before */
+  private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.gone.set(evt.detail.toString(), Date.now())
+  }
+
+  /** peers gone longer than `peerForgetMs`: their cursor, URL and IPNS record topic (if subscribed) go */
+  private forgetGone (): void {
+    const before = Date.now() - this.s.peerForgetMs
+    const pubsub = this.c.helia.libp2p.services.pubsub
+    const topics = new Set(pubsub.getTopics())
+    for (const [peer, since] of this.gone) {
+      if (since > before) continue
+      this.gone.delete(peer)
+      this.directory.forgetUrl(peer)
+      this.foreign.delete(peer)
+      const topic = ipnsTopicOf(peerIdFromString(peer))
+      if (topics.has(topic)) pubsub.unsubscribe(topic)
+      this.state.forgetPeer(peer).catch((err: Error) => this.log.warn({ peer, err: err.message }, 'could not forget a peer'))
+    }
+  }
+
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
+    this.gone.delete(peer)
     this.directory.forgetUrl(peer)
     this.handOver?.forget(peer)
   }

@@ -16,6 +16,8 @@ export interface PeerCursor {
   manifest?: string
   /** the HTTP base URL the peer's manifest advertised */
   url?: string
+  /** root of the peer's snapshot in that manifest */
+  snapshot?: string
 }
 
 /** the node's own record */
@@ -33,7 +35,7 @@ export class SyncStateStore {
   private readonly ownField: string
 
   /** `worker`: the PeerId of the worker process this store belongs to; absent for the node itself */
-  constructor (private readonly redis: Pick<Redis, 'hget' | 'hset' | 'hsetnx' | 'hexists'>, private readonly keys: Pick<RedisKeys, 'sync'>, worker?: string) {
+  constructor (private readonly redis: Pick<Redis, 'hget' | 'hset' | 'hsetnx' | 'hexists' | 'hdel'>, private readonly keys: Pick<RedisKeys, 'sync'>, worker?: string) {
     this.ownField = worker == null ? OWN : WORKER + worker
   }
 
@@ -63,5 +65,10 @@ export class SyncStateStore {
 
   async setPeer (peer: string, cursor: PeerCursor): Promise<void> {
     await this.redis.hset(this.keys.sync(), PEER + peer, JSON.stringify(cursor))
+  }
+
+  /** a peer gone long enough is forgotten; if it comes back it is caught up from its manifest again */
+  async forgetPeer (peer: string): Promise<void> {
+    await this.redis.hdel(this.keys.sync(), PEER + peer)
   }
 }

@@ -20,7 +20,7 @@ export class SyncProbe {
     return text == null ? undefined : JSON.parse(text) as T
   }
 
-  /** the peer a node's remote index names for a cache id */
+  /** the peer a node's hints name for a cache id */
   async hint (prefix: string, cacheId: CacheId): Promise<{ cid: Cid, peer: string } | undefined> {
     const text = await this.redis.hget(this.keys(prefix).remoteIndex(), cacheId)
     return text == null ? undefined : JSON.parse(text) as { cid: Cid, peer: string }
@@ -34,21 +34,28 @@ export async function blockOf<T> (node: NodeProcess, cid: string): Promise<T> {
   return dagJson.decode<T>(new Uint8Array(await res.arrayBuffer()))
 }
 
-interface Manifest { peer: string, seq: number, count: number, batches: { toString: () => string } | null }
-interface Batch { prev: { toString: () => string } | null, entries: Array<[string, string]> }
+interface Link { toString: () => string }
+interface Manifest { peer: string, seq: number, count: number, snapshot: Link | null, tail: Link[] }
+type TreeNode = { leaf: Array<[string, string]> } | { branch: Array<Link | null> }
 
-/** a node's manifest and its whole batch chain, read from the node itself */
+/** a node's manifest, read from the node itself, with every block it links (snapshot tree and tail batches) and every entry */
 export async function chainOf (node: NodeProcess, manifestCid: string): Promise<{ manifest: Manifest, batches: string[], entries: Map<string, string> }> {
   const manifest = await blockOf<Manifest>(node, manifestCid)
   const batches: string[] = []
   const entries = new Map<string, string>()
-  let next = manifest.batches
-  while (next != null) {
-    const where = next.toString()
-    const batch = await blockOf<Batch>(node, where)
-    batches.push(where)
-    for (const [cacheId, cid] of batch.entries) if (!entries.has(cacheId)) entries.set(cacheId, cid)
-    next = batch.prev
+  const walk = async (at: Link | null): Promise<void> => {
+    if (at == null) return
+    batches.push(at.toString())
+    const tree = await blockOf<TreeNode>(node, at.toString())
+    if ('leaf' in tree) for (const [cacheId, cid] of tree.leaf) entries.set(cacheId, cid)
+    else for (const child of tree.branch) await walk(child)
+  }
+  await walk(manifest.snapshot)
+  // the tail is newest first: older batches are applied first so the newest CID of a cache id wins
+  for (const at of [...manifest.tail].reverse()) {
+    const batch = await blockOf<{ entries: Array<[string, string]> }>(node, at.toString())
+    batches.push(at.toString())
+    for (const [cacheId, cid] of batch.entries) entries.set(cacheId, cid)
   }
   return { manifest, batches, entries }
 }

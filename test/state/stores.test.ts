@@ -35,19 +35,6 @@ describe('state stores', () => {
       await index.delete(ids[0] as CacheId)
       expect(await index.get(ids[0] as CacheId)).toBeUndefined()
     })
-
-    it('should keep remote hints apart and never go back to an older sequence of the same peer', async () => {
-      const index = createCacheIndex(state)
-      const id = cacheId()
-      await index.setRemote(id, { cid: CID_A, peer: 'p1', seq: 5 })
-      await index.setRemote(id, { cid: CID_B, peer: 'p1', seq: 4 })
-      expect(await index.getRemote(id)).toEqual({ cid: CID_A, peer: 'p1', seq: 5 })
-      expect(await index.get(id)).toBeUndefined()
-      await index.setRemote(id, { cid: CID_B, peer: 'p2', seq: 1 })
-      expect(await index.getRemote(id)).toEqual({ cid: CID_B, peer: 'p2', seq: 1 })
-      await index.deleteRemote(id)
-      expect(await index.getRemote(id)).toBeUndefined()
-    })
   })
 
   describe('recipe store', () => {

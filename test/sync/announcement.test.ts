@@ -40,27 +40,28 @@ describe('announcement', () => {
 
 describe('manifest', () => {
   const link = CID.parse('baguqeeraevl2i6enqaiyznppto2wqc3ztj7fg5a3qxwyjipzin7t6gsec6ma')
-  const manifest = { type: 'artdag/state', version: 1, peer: PEER, clusterKeyHash: 'b'.repeat(64), seq: 2, batches: link, count: 3, published: [], updatedAt: 'now' }
+  const manifest = { type: 'artdag/state', version: 2, peer: PEER, clusterKeyHash: 'b'.repeat(64), seq: 2, snapshot: link, snapshotSeq: 1, tail: [link], count: 3, updatedAt: 'now' }
 
   it('should accept a valid manifest and batch', () => {
     expect(parseManifest(manifest, 'm')).toMatchObject({ seq: 2, count: 3, peer: PEER })
-    expect(parseBatch({ prev: null, seq: 1, entries: [[CACHE_ID, CID_TEXT]] }, 'b').entries).toEqual([[CACHE_ID, CID_TEXT]])
+    expect(parseBatch({ seq: 1, entries: [[CACHE_ID, CID_TEXT]] }, 'b').entries).toEqual([[CACHE_ID, CID_TEXT]])
   })
 
   it('should reject invalid manifests and batches with exact messages', () => {
     const cases: Array<[() => unknown, string]> = [
       [() => parseManifest(null, 'm1'), 'manifest is not an object of m1'],
       [() => parseManifest({ ...manifest, type: 'x' }, 'm1'), 'manifest type is "x", not "artdag/state" of m1'],
-      [() => parseManifest({ ...manifest, version: 2 }, 'm1'), 'manifest version 2 is not supported of m1'],
+      [() => parseManifest({ ...manifest, version: 1 }, 'm1'), 'manifest version 1 is not supported of m1'],
       [() => parseManifest({ ...manifest, clusterKeyHash: 'k' }, 'm1'), 'manifest clusterKeyHash is not 64 hex characters of m1'],
-      [() => parseManifest({ ...manifest, seq: -1 }, 'm1'), 'manifest seq is not a non-negative integer of m1'],
-      [() => parseManifest({ ...manifest, batches: 'x' }, 'm1'), 'manifest batches is not a CID link of m1'],
-      [() => parseManifest({ ...manifest, published: [1] }, 'm1'), 'manifest published is not a list of CIDs of m1'],
-      [() => parseBatch({ prev: null, seq: 0, entries: [] }, 'b1'), 'batch seq is not a positive integer of b1'],
-      [() => parseBatch({ prev: 'x', seq: 1, entries: [] }, 'b1'), 'batch prev is not a CID link or null of b1'],
-      [() => parseBatch({ prev: null, seq: 1, entries: [['x', CID_TEXT]] }, 'b1'), 'batch entry 0 is not [cacheId, cid] of b1'],
-      [() => parseBatch({ prev: null, seq: 1, entries: [[CACHE_ID, 'nope']] }, 'b1'), 'batch entry 0 has an invalid CID of b1'],
-      [() => parseBatch({ prev: null, seq: 1, entries: [[CACHE_ID, CID_TEXT], [CACHE_ID, CID_TEXT]] }, 'b1'), `batch entry 1 repeats cache id ${CACHE_ID} of b1`]
+      [() => parseManifest({ ...manifest, seq: -1 }, 'm1'), 'manifest seq or snapshotSeq is not a non-negative integer (snapshotSeq <= seq) of m1'],
+      [() => parseManifest({ ...manifest, snapshotSeq: 3 }, 'm1'), 'manifest seq or snapshotSeq is not a non-negative integer (snapshotSeq <= seq) of m1'],
+      [() => parseManifest({ ...manifest, snapshot: 'x' }, 'm1'), 'manifest snapshot is not a CID link or null of m1'],
+      [() => parseManifest({ ...manifest, tail: ['x'] }, 'm1'), 'manifest tail is not a list of at most 64 CID links of m1'],
+      [() => parseManifest({ ...manifest, tail: Array.from({ length: 65 }, () => link) }, 'm1'), 'manifest tail is not a list of at most 64 CID links of m1'],
+      [() => parseBatch({ seq: 0, entries: [] }, 'b1'), 'batch seq is not a positive integer of b1'],
+      [() => parseBatch({ seq: 1, entries: [['x', CID_TEXT]] }, 'b1'), 'batch entry 0 is not [cacheId, cid] of b1'],
+      [() => parseBatch({ seq: 1, entries: [[CACHE_ID, 'nope']] }, 'b1'), 'batch entry 0 has an invalid CID of b1'],
+      [() => parseBatch({ seq: 1, entries: [[CACHE_ID, CID_TEXT], [CACHE_ID, CID_TEXT]] }, 'b1'), `batch entry 1 repeats cache id ${CACHE_ID} of b1`]
     ]
     for (const [fn, message] of cases) {
       expect(fn).toThrow(message)
@@ -79,8 +80,8 @@ describe('advertised HTTP URL', () => {
     }
   })
 
-  it('should read a manifest url, accept older manifests without one, and reject a bad one', () => {
-    const base = { type: 'artdag/state', version: 1, peer: PEER, clusterKeyHash: 'b'.repeat(64), seq: 0, batches: null, count: 0, published: [], updatedAt: '' }
+  it('should read a manifest url, accept a manifest without one, and reject a bad one', () => {
+    const base = { type: 'artdag/state', version: 2, peer: PEER, clusterKeyHash: 'b'.repeat(64), seq: 0, snapshot: null, snapshotSeq: 0, tail: [], count: 0, updatedAt: '' }
     expect(parseManifest(base, 'm').url).toBeUndefined()
     expect(parseManifest({ ...base, url: 'https://node.example/' }, 'm').url).toBe('https://node.example')
     expect(() => parseManifest({ ...base, url: 'file:///etc' }, 'm')).toThrow('manifest url is not an http(s) URL of m')

@@ -8,7 +8,7 @@ import { testPrefix, testRedisUrl } from '../fixtures/redis.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const SCRIPT = join(ROOT, 'dist/src/sync/dev-peer.js')
+const SCRIPT = join(ROOT, 'dist/test/sync/dev-peer.js')
 
 function newestMtime (dir: string): number {
   let newest = 0
@@ -20,7 +20,7 @@ function newestMtime (dir: string): number {
 
 /** `npm run build` (tsc) unless dist/ already holds a dev-peer newer than the sources it runs */
 export function ensureBuilt (): void {
-  const sources = ['src/sync', 'src/store', 'src/mesh', 'src/state'].map((d) => newestMtime(join(ROOT, d)))
+  const sources = ['src/sync', 'src/store', 'src/mesh', 'src/state', 'test/sync'].map((d) => newestMtime(join(ROOT, d)))
   if (existsSync(SCRIPT) && statSync(SCRIPT).mtimeMs >= Math.max(...sources)) return
   try {
     execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' })
@@ -39,8 +39,8 @@ export interface PeerProcess {
   stop(): Promise<void>
 }
 
-/** starts dist/src/sync/dev-peer.js with its own data dir and Redis prefix */
-export async function startPeerProcess (init: { swarmKey?: string, intervalMs?: number } = {}): Promise<PeerProcess> {
+/** starts dist/test/sync/dev-peer.js with its own data dir and Redis prefix */
+export async function startPeerProcess (init: { swarmKey?: string, intervalMs?: number, hintMaxEntries?: number, compactAfterBatches?: number } = {}): Promise<PeerProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'artdag-peer-'))
   // the suite's cluster unless a test passes another key (or undefined: a stranger with a key of its own)
   const config = { dataDir, redisUrl: testRedisUrl(), prefix: testPrefix(), swarmKey: TEST_SWARM_KEY_HEX, ...init }

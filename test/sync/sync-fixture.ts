@@ -22,7 +22,7 @@ export interface SyncNode {
 export async function startSync (mesh: MeshNode, redis: Redis, init: StateSyncInit = {}, keys = createRedisKeys(testPrefix())): Promise<SyncNode> {
   const index = createCacheIndex({ redis, keys })
   const store = createContentStore({ helia: mesh.helia, logger: silentLogger() })
-  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger: silentLogger() }, { clusterKey: mesh.swarmKey.syncNamespace(), ...init })
+  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, redis, keys, logger: silentLogger() }, { clusterKey: mesh.swarmKey.syncNamespace(), ...init })
   await sync.start()
   return { mesh, sync, index, store, keys }
 }

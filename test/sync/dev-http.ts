@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import Router from '@koa/router'
 import Koa from 'koa'
-import { describeError } from '../api/index.js'
-import { ipfsRouter } from '../api/ipfs/index.js'
-import type { CarBlockSource } from '../store/car/index.js'
+import { describeError } from '../../src/api/index.js'
+import { ipfsRouter } from '../../src/api/ipfs/index.js'
+import type { CarBlockSource } from '../../src/store/car/index.js'
 
 export interface DevHttp {
   url: string

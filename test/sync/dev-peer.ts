@@ -6,21 +6,24 @@
  * Config comes as JSON in ARTDAG_DEV_PEER: {dataDir, redisUrl, prefix, swarmKey?, intervalMs?, storeBackend?}.
  * `swarmKey` (64 hex digits) makes it a member of that cluster; without one it has a key of its own,
  * so it is a stranger to every node (the client that membership tests expect to be refused).
- * Run: node dist/src/sync/dev-peer.js
+ * Run: node dist/test/sync/dev-peer.js (built by the test fixture)
  */
 import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { Redis } from 'ioredis'
-import { asCacheId, asCid } from '../dag/ids.js'
-import { clusterToken, createMeshNode, SwarmKey } from '../mesh/index.js'
-import { createCacheIndex, createRedisKeys } from '../state/index.js'
-import { createCarServer, pullCar, pullCarHttp } from '../store/car/index.js'
-import { createContentStore } from '../store/index.js'
-import { createLogger } from '../util/logger.js'
+import { asCacheId, asCid } from '../../src/dag/ids.js'
+import { clusterToken, createMeshNode, SwarmKey } from '../../src/mesh/index.js'
+import { createCacheIndex, createRedisKeys } from '../../src/state/index.js'
+import { createCarServer, pullCar, pullCarHttp } from '../../src/store/car/index.js'
+import { createContentStore } from '../../src/store/index.js'
+import { createLogger } from '../../src/util/logger.js'
 import { startDevHttp } from './dev-http.js'
-import { createStateSync } from './index.js'
+import { createStateSync } from '../../src/sync/index.js'
 
-interface DevPeerConfig { dataDir: string, redisUrl: string, prefix: string, swarmKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level' }
+interface DevPeerConfig {
+  dataDir: string, redisUrl: string, prefix: string, swarmKey?: string, intervalMs?: number, logLevel?: string, storeBackend?: 'fs' | 'level'
+  hintMaxEntries?: number, compactAfterBatches?: number
+}
 
 function send (value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n')
@@ -36,8 +39,9 @@ async function main (): Promise<void> {
   const store = createContentStore({ helia: mesh.helia, logger })
   const index = createCacheIndex({ redis, keys })
   const http = await startDevHttp(mesh.helia)
-  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, remoteIndex: index, redis, keys, logger }, {
-    clusterKey: mesh.swarmKey.syncNamespace(), intervalMs: config.intervalMs, publishDebounceMs: 50, httpUrl: () => http.url
+  const sync = createStateSync({ helia: mesh.helia, store, localIndex: index, redis, keys, logger }, {
+    clusterKey: mesh.swarmKey.syncNamespace(), intervalMs: config.intervalMs, publishDebounceMs: 50, httpUrl: () => http.url,
+    hintMaxEntries: config.hintMaxEntries, compactAfterBatches: config.compactAfterBatches
   })
   const car = createCarServer({ helia: mesh.helia, libp2p: mesh.libp2p, logger })
   await sync.start()
@@ -57,6 +61,13 @@ async function main (): Promise<void> {
     publish: async () => await sync.publishNow(),
     lookup: async (a) => await sync.lookup(asCacheId(String(a.cacheId))) ?? null,
     status: async () => sync.status(),
+    resolve: async (a) => await sync.resolvePeer(String(a.peer)),
+    hintSize: async () => await sync.hintSize(),
+    hasBlock: async (a) => await store.has(asCid(String(a.cid))),
+    manifest: async () => {
+      const cid = sync.status().manifest
+      return cid == null ? null : JSON.parse(JSON.stringify(await store.getJson(cid))) as unknown
+    },
     addRandom: async (a) => (await store.addBytes(randomBytes(Number(a.bytes)))).cid,
     gc: async () => await store.gc(),
     pullCar: async (a) => {
