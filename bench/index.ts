@@ -28,7 +28,8 @@ const BENCHES: Record<string, string> = {
   api: 'runApiBench',
   mesh: 'runMeshBench',
   'catch-up': 'runCatchUpBench',
-  load: 'runLoadBench'
+  load: 'runLoadBench',
+  reads: 'runReadsBench'
 }
 
 async function load (name: string): Promise<Bench> {
