@@ -19,4 +19,6 @@ if ! /usr/bin/python3 -c 'import celery, redis' >/dev/null 2>&1; then
 fi
 
 mkdir -p bench-results
-exec ./node_modules/.bin/node dist/bench/index.js "$@"
+node_bin=node
+[ -x node_modules/.bin/node ] && node_bin=./node_modules/.bin/node
+exec "$node_bin" dist/bench/index.js "$@"
