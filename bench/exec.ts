@@ -31,25 +31,24 @@ function chainRecipe (name: string, steps: number): string {
 }
 
 /** BullMQ jobs added one after the other, each awaited: the floor under any queued step */
-async function rawBullmq (socket: string, jobs: number, rounds: number): Promise<number[]> {
+async function rawBullmq (socket: string): Promise<{ chain: (jobs: number) => Promise<number>, close: () => Promise<void> }> {
   const opts = { connection: { path: socket, maxRetriesPerRequest: null }, prefix: 'rawbench' }
   const queue = new Queue('raw', opts)
   const events = new QueueEvents('raw', opts)
   const worker = new Worker('raw', async () => ({ ok: true }), { ...opts, concurrency: 1 })
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()])
-  const perJob: number[] = []
-  try {
-    for (let r = 0; r < rounds; r++) {
+  return {
+    chain: async (jobs) => {
       const started = performance.now()
       for (let i = 0; i < jobs; i++) await (await queue.add('j', { i }, { removeOnComplete: { count: 1000 } })).waitUntilFinished(events)
-      perJob.push((performance.now() - started) / jobs)
+      return performance.now() - started
+    },
+    close: async () => {
+      await worker.close()
+      await events.close()
+      await queue.close()
     }
-  } finally {
-    await worker.close()
-    await events.close()
-    await queue.close()
   }
-  return perJob
 }
 
 export async function runExecBench (init: ExecBenchInit = {}): Promise<BenchResult> {
@@ -59,6 +58,7 @@ export async function runExecBench (init: ExecBenchInit = {}): Promise<BenchResu
   const celery = await startCeleryPeer(`redis+socket://${redis.socket}`).catch(async (err: unknown) => { await redis.stop(); throw err })
   const node = await startNodeProcess(join(dir, 'node')).catch(async (err: unknown) => { await celery.stop(); await redis.stop(); throw err })
   const agent = keptAlive()
+  const raw = await rawBullmq(redis.socket).catch(async (err: unknown) => { await node.stop(); await celery.stop(); await redis.stop(); throw err })
   try {
     for (const steps of [1, LONG]) {
       await callJson(agent, `${node.url}/configs/upload`, 'POST', chainRecipe(`chain-${steps}`, steps), 'text/yaml')
@@ -76,15 +76,18 @@ export async function runExecBench (init: ExecBenchInit = {}): Promise<BenchResu
     // JIT, connections and lazily started services: the first runs after a start are 2-3x slower
     for (let i = 0; i < WARM_UP_ROUNDS; i++) {
       for (const steps of [LONG, 1]) { await artdag(steps); await celery.chain(steps) }
+      await raw.chain(LONG)
     }
     const samples = { artdag: { long: [] as number[], one: [] as number[] }, celery: { long: [] as number[], one: [] as number[] } }
+    const rawJobMs: number[] = []
     for (let r = 0; r < rounds; r++) {
+      rawJobMs.push(await raw.chain(LONG) / LONG)
       samples.artdag.long.push(await artdag(LONG))
       samples.celery.long.push(await celery.chain(LONG))
       samples.artdag.one.push(await artdag(1))
       samples.celery.one.push(await celery.chain(1))
     }
-    const rawJob = median(await rawBullmq(redis.socket, LONG, rounds))
+    const rawJob = median(rawJobMs)
     const perStep = (s: { long: number[], one: number[] }): number => (median(s.long) - median(s.one)) / (LONG - 1)
     const ours = perStep(samples.artdag)
     const theirs = perStep(samples.celery)
@@ -99,15 +102,16 @@ export async function runExecBench (init: ExecBenchInit = {}): Promise<BenchResu
       ],
       raw: {
         rounds,
-        note: 'the node is `artdag serve` in its own process (its managed Redis, unix socket); Celery is a worker (--pool=solo) and a Python caller over their own redis-server (unix socket, same AOF settings); raw BullMQ uses that redis-server from the bench process',
+        note: 'the node is `artdag serve` in its own process (its managed Redis, unix socket); Celery is a worker (--pool=solo) and a Python caller over their own redis-server (unix socket, same AOF settings); raw BullMQ (10 jobs one after another per round, interleaved with the rest) uses that redis-server from the bench process',
         artdagMs: samples.artdag,
         celeryMs: samples.celery,
         perStepMs: { artdag: ours, celery: theirs },
         oneStepMs: { artdag: oneOurs, celery: oneTheirs },
-        rawBullmqJobMs: rawJob
+        rawBullmqJobMs: rawJobMs
       }
     }
   } finally {
+    await raw.close()
     agent.destroy()
     await node.stop()
     await celery.stop()

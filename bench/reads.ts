@@ -57,7 +57,7 @@ async function startBare (config: Record<string, unknown>): Promise<Bare> {
 /** a PNG of about 20 KB (noise compresses poorly, so its size is the picture's size) */
 async function smallPng (dir: string): Promise<Buffer> {
   const file = join(dir, 'small.png')
-  await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'nullsrc=size=96x72,geq=random(1)*255:128:128', '-frames:v', '1', file])
+  await runFfmpeg(['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:size=96x80,format=rgb24,noise=alls=100:allf=u', '-frames:v', '1', '-pix_fmt', 'rgb24', file])
   return await readFile(file)
 }
 
