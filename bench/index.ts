@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { cpus, totalmem, release } from 'node:os'
+import { cpus, loadavg, totalmem, release } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 
@@ -18,6 +18,8 @@ export interface BenchResult {
   raw: Record<string, unknown>
   /** when it was measured (set by the runner) */
   date?: string
+  /** the machine's 1/5/15-minute load averages when the benchmark started and ended (set by the runner) */
+  loadavg?: { before: number[], after: number[] }
 }
 
 type Bench = () => Promise<BenchResult>
@@ -89,8 +91,10 @@ async function main (): Promise<void> {
   for (const name of names) {
     settle()
     process.stderr.write(`bench: ${name}...\n`)
+    // what else the machine was doing: on a shared VM it moves every number
+    const loadBefore = loadavg()
     try {
-      results[name] = { ...await (await load(name))(), date: new Date().toISOString() }
+      results[name] = { ...await (await load(name))(), date: new Date().toISOString(), loadavg: { before: loadBefore, after: loadavg() } }
     } catch (err) {
       errors[name] = err instanceof Error ? err.stack ?? err.message : String(err)
       process.stderr.write(`bench: ${name} failed: ${errors[name]}\n`)
