@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, totalmem, release } from 'node:os'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, totalmem, release } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 
@@ -16,6 +16,10 @@ export interface GoalRow {
 export interface BenchResult {
   rows: GoalRow[]
   raw: Record<string, unknown>
+  /** when it was measured (set by the runner) */
+  date?: string
+  /** the machine's 1/5/15-minute load averages when the benchmark started and ended (set by the runner) */
+  loadavg?: { before: number[], after: number[] }
 }
 
 type Bench = () => Promise<BenchResult>
@@ -28,7 +32,8 @@ const BENCHES: Record<string, string> = {
   mesh: 'runMeshBench',
   'catch-up': 'runCatchUpBench',
   'mesh-scale': 'runMeshScaleBench',
-  load: 'runLoadBench'
+  load: 'runLoadBench',
+  reads: 'runReadsBench'
 }
 
 async function load (name: string): Promise<Bench> {
@@ -54,6 +59,19 @@ function settle (): void {
   try { execFileSync('sync') } catch {}
 }
 
+/**
+ * The results of benchmarks this run did not repeat, from the previous all.json, each with its own date:
+ * a subset run (`npm run bench -- exec`) replaces its own results and keeps the others
+ */
+async function earlierResults (file: string): Promise<Record<string, BenchResult>> {
+  try {
+    const previous = JSON.parse(await readFile(file, 'utf8')) as { date?: string, results?: Record<string, BenchResult> }
+    return Object.fromEntries(Object.entries(previous.results ?? {}).map(([name, r]) => [name, { ...r, date: r.date ?? previous.date }]))
+  } catch {
+    return {}
+  }
+}
+
 function table (results: Record<string, BenchResult>): string {
   const lines = ['| benchmark | measured | goal | met |', '|---|---|---|---|']
   for (const [bench, result] of Object.entries(results)) {
@@ -73,16 +91,21 @@ async function main (): Promise<void> {
   for (const name of names) {
     settle()
     process.stderr.write(`bench: ${name}...\n`)
+    // what else the machine was doing: on a shared VM it moves every number
+    const loadBefore = loadavg()
     try {
-      results[name] = await (await load(name))()
+      results[name] = { ...await (await load(name))(), date: new Date().toISOString(), loadavg: { before: loadBefore, after: loadavg() } }
     } catch (err) {
       errors[name] = err instanceof Error ? err.stack ?? err.message : String(err)
       process.stderr.write(`bench: ${name} failed: ${errors[name]}\n`)
     }
   }
-  const out = { date: new Date().toISOString(), machine: machine(), results, errors }
+  const file = join('bench-results', 'all.json')
+  const kept = Object.fromEntries(Object.entries(await earlierResults(file)).filter(([name]) => !(name in results)))
+  const out = { date: new Date().toISOString(), machine: machine(), ran: names, results: { ...kept, ...results }, errors }
   await mkdir('bench-results', { recursive: true })
-  await writeFile(join('bench-results', 'all.json'), JSON.stringify(out, null, 2) + '\n')
+  await writeFile(file, JSON.stringify(out, null, 2) + '\n')
+  // the table shows this run's rows; all.json keeps the rest with their dates
   const md = table(results)
   await writeFile(join('bench-results', 'table.md'), md)
   process.stdout.write(md)

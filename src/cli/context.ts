@@ -10,7 +10,16 @@ export interface CliSettings {
   token?: string
 }
 
-const DEFAULT_SERVER = 'http://127.0.0.1:8100'
+/** the node a downloaded client came from (set by client-main.ts), else a node on this machine */
+let defaultServer = 'http://127.0.0.1:8100'
+
+export function setDefaultServer (url: string): void {
+  defaultServer = url
+}
+
+export function getDefaultServer (): string {
+  return defaultServer
+}
 
 export function settingsPath (): string {
   return process.env.ARTDAG_CLI_CONFIG ?? join(homedir(), '.artdag', 'cli.json')
@@ -45,7 +54,8 @@ export function globals (cmd: Command): GlobalOptions {
 export function clientFor (cmd: Command, override: { token?: string } = {}): ApiClient {
   const opts = globals(cmd)
   const saved = readSettings()
-  const server = opts.server ?? process.env.ARTDAG_SERVER ?? saved.server ?? DEFAULT_SERVER
+  // an empty ARTDAG_SERVER counts as unset
+  const server = opts.server ?? (process.env.ARTDAG_SERVER === '' ? undefined : process.env.ARTDAG_SERVER) ?? saved.server ?? defaultServer
   try {
     const url = new URL(server)
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol')

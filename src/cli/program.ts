@@ -6,6 +6,7 @@ import { registerLoginCommand } from './commands/login.js'
 import { registerRecipesCommand } from './commands/recipes.js'
 import { registerRenderCommand } from './commands/render.js'
 import { registerRunsCommand } from './commands/runs.js'
+import { getDefaultServer } from './context.js'
 import { terminalText } from './terminal-text.js'
 
 /**
@@ -16,7 +17,7 @@ export function clientProgram (): Command {
   const program = new Command('artdag')
     .description('Art DAG L1 render node and client')
     .version(VERSION)
-    .option('--server <url>', 'the node to talk to (ARTDAG_SERVER, default http://127.0.0.1:8100)')
+    .option('--server <url>', `the node to talk to (ARTDAG_SERVER, default ${getDefaultServer()})`)
     .option('--token <token>', 'API token (ARTDAG_TOKEN, or saved by `artdag login`)')
     .option('--json', 'print JSON for scripts')
     .exitOverride()

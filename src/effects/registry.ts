@@ -1,7 +1,7 @@
 import { hashCanonical } from '../dag/ids.js'
 import { defaultAssetsDir, loadAsset } from './assets.js'
 import { BUILTIN_EFFECTS } from './builtins/index.js'
-import { InvalidEffectParamError, UnknownEffectError } from './errors.js'
+import { InvalidEffectParamError, MissingAssetError, UnknownEffectError } from './errors.js'
 import { resolveParams } from './params.js'
 import type { EffectSpec, ResolvedParams } from './spec.js'
 import type { EffectCatalog, EffectDefinition } from './types.js'
@@ -26,6 +26,17 @@ export interface EffectRegistryInit {
   assetsDir?: string
   /** the effects to register @default BUILTIN_EFFECTS */
   effects?: readonly EffectSpec[]
+  /**
+   * SHA3-256 of each asset file by name, where the files are not at hand: the downloaded client checks and
+   * plans recipes (the hashes go into the effect hashes) but renders nothing. Assets are read from assetsDir otherwise.
+   */
+  assetHashes?: Readonly<Record<string, string>>
+}
+
+function knownAsset (hashes: Readonly<Record<string, string>>, file: string): { path: string, sha3: string } {
+  const sha3 = hashes[file]
+  if (sha3 == null) throw new MissingAssetError(`asset "${file}" has no known hash`)
+  return { path: '', sha3 }
 }
 
 class BuiltinEffectRegistry implements EffectRegistry {
@@ -34,13 +45,13 @@ class BuiltinEffectRegistry implements EffectRegistry {
   constructor (init: EffectRegistryInit) {
     const specs = init.effects ?? BUILTIN_EFFECTS
     const needsAssets = specs.some((spec) => (spec.assets?.length ?? 0) > 0)
-    const assetsDir = needsAssets ? init.assetsDir ?? defaultAssetsDir() : ''
+    const assetsDir = needsAssets && init.assetHashes == null ? init.assetsDir ?? defaultAssetsDir() : ''
     for (const spec of specs) {
       if (this.effects.has(spec.name)) throw new Error(`effect "${spec.name}" is registered twice`)
       const assetHashes: Record<string, string> = {}
       const assetPaths: Record<string, string> = {}
       for (const file of spec.assets ?? []) {
-        const asset = loadAsset(assetsDir, file)
+        const asset = init.assetHashes == null ? loadAsset(assetsDir, file) : knownAsset(init.assetHashes, file)
         assetHashes[file] = asset.sha3
         assetPaths[file] = asset.path
       }

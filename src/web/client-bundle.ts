@@ -1,57 +1,38 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { projectRoot } from '../util/paths.js'
-import { VERSION } from '../version.js'
-import { CLIENT_NODE_TARGET } from './constants.js'
 import { ClientBundleError } from './errors.js'
 
 export interface ClientBundle {
   code: Buffer
   etag: string
-  /** milliseconds the bundling took */
-  buildMs: number
 }
 
-/** The entry of the downloadable client: the TypeScript source when present, else its compiled form */
-export function clientEntry (root = projectRoot()): string | undefined {
-  return [join(root, 'src', 'cli', 'client-main.ts'), join(root, 'dist', 'src', 'cli', 'client-main.js')].find((p) => existsSync(p))
+/** Where `npm run build` writes the downloadable client (scripts/build-client.mjs) */
+export function clientFile (root = projectRoot()): string {
+  return join(root, 'dist', 'client', 'artdag.cjs')
+}
+
+/** The client as built, read once; a node without it answers 503 naming the build step */
+export async function readClientBundle (file = clientFile()): Promise<Buffer> {
+  try {
+    return await readFile(file)
+  } catch (err) {
+    throw new ClientBundleError(`The CLI client is not built on this node (${(err as NodeJS.ErrnoException).code ?? (err as Error).message} ${file}): run \`npm run build\`.`)
+  }
 }
 
 /**
- * Bundles the CLI client (src/cli/client-main.ts and what it imports: commander, cli-progress) into
- * one CommonJS file that runs on plain Node >= 20. esbuild runs at most once per process, on the
- * first download. The version module is replaced by a constant: the bundle has no package.json.
+ * The client as one downloader gets it: the built file with the node it came from as its default server
+ * (a line after the banner that client-main.ts reads), so `node artdag.cjs runs ls` talks to that node
  */
-export async function buildClientBundle (entry: string | null = clientEntry() ?? null): Promise<ClientBundle> {
-  if (entry == null) throw new ClientBundleError('The CLI client cannot be built: its sources (src/cli/client-main.ts) are missing on this node.')
-  const started = performance.now()
-  let output: Uint8Array | undefined
-  try {
-    const { build } = await import('esbuild')
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      target: CLIENT_NODE_TARGET,
-      format: 'cjs',
-      write: false,
-      minify: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-      banner: { js: `#!/usr/bin/env node\n// artdag ${VERSION}: the Art DAG L1 command line client. Run: node artdag.cjs --help` },
-      plugins: [{
-        name: 'artdag-version',
-        setup (b) {
-          b.onLoad({ filter: /[\\/]src[\\/]version\.(ts|js)$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(VERSION)}`, loader: 'js' }))
-        }
-      }]
-    })
-    output = result.outputFiles[0]?.contents
-  } catch (err) {
-    throw new ClientBundleError(`The CLI client cannot be built: ${(err as Error).message}`)
+export function clientFor (built: Buffer, server: string | undefined): ClientBundle {
+  let code = built
+  if (server != null) {
+    const lines = built.toString('utf8').split('\n')
+    // the shebang and the banner comment stay first
+    code = Buffer.from([...lines.slice(0, 2), `globalThis.ARTDAG_DOWNLOADED_FROM = ${JSON.stringify(server)};`, ...lines.slice(2)].join('\n'))
   }
-  if (output == null) throw new ClientBundleError('The CLI client cannot be built: esbuild produced no output')
-  const code = Buffer.from(output)
-  return { code, etag: `"${createHash('sha256').update(code).digest('hex').slice(0, 20)}"`, buildMs: Math.round(performance.now() - started) }
+  return { code, etag: `"${createHash('sha256').update(code).digest('hex').slice(0, 20)}"` }
 }

@@ -9,7 +9,5 @@ export const MAX_FORM_BYTES = 256 * 1024
 export const MAX_FORM_FIELDS = 64
 /** file name of the downloadable client */
 export const CLIENT_FILE_NAME = 'artdag.cjs'
-/** the Node version the downloadable client is built for */
-export const CLIENT_NODE_TARGET = 'node20'
 /** content listed as choices in input pickers */
 export const PICKER_CONTENT = 50

@@ -1,6 +1,6 @@
 import type Router from '@koa/router'
 import type { Context } from 'koa'
-import { buildClientBundle, clientEntry, type ClientBundle } from './client-bundle.js'
+import { clientFor, readClientBundle, type ClientBundle } from './client-bundle.js'
 import { homePage } from './pages/home.js'
 import { sendError, type WebDeps } from './pages/context.js'
 import type { WebUiComponents } from './ports.js'
@@ -10,7 +10,7 @@ import { StaticFiles, staticDir } from './static.js'
 export * from './errors.js'
 export type { WebUiComponents, WebUiConfig, WebContentEntry } from './ports.js'
 export type { ClientBundle } from './client-bundle.js'
-export { buildClientBundle, clientEntry } from './client-bundle.js'
+export { clientFile, clientFor, readClientBundle } from './client-bundle.js'
 export { html, raw, escapeHtml, SafeHtml } from './html.js'
 export { dagSvg, levels, type DagNode } from './dag-svg.js'
 export { wantsHtml } from './router.js'
@@ -18,8 +18,8 @@ export { wantsHtml } from './router.js'
 export interface WebUiInit {
   /** where app.css and app.js are @default src/web/static (or dist/src/web/static) of the project */
   staticDir?: string
-  /** the CLI client's entry file @default src/cli/client-main.ts (or its compiled form) */
-  clientEntry?: string
+  /** the built CLI client @default dist/client/artdag.cjs of the project (`npm run build` writes it) */
+  clientFile?: string
 }
 
 /**
@@ -33,8 +33,8 @@ export interface WebUi {
   router(): Router
   /** the HTML home page, for the API's `GET /` when the client asks for text/html */
   renderHome(ctx: Context): Promise<void>
-  /** the downloadable CLI client, bundled on first use and cached */
-  clientBundle(): Promise<ClientBundle>
+  /** the downloadable CLI client with `server` (the node's URL) as its default server */
+  clientBundle(server: string | undefined): Promise<ClientBundle>
   /** whether a request wants the HTML rendition of a URL the API also answers */
   wantsHtml(ctx: Context): boolean
 }
@@ -45,15 +45,20 @@ export function createWebUi (components: WebUiComponents, init: WebUiInit = {}):
     log: components.logger.child({ component: 'web' })
   }
   const statics = new StaticFiles(init.staticDir ?? staticDir())
-  let bundle: Promise<ClientBundle> | undefined
-  const clientBundle = async (): Promise<ClientBundle> => {
-    bundle ??= buildClientBundle(init.clientEntry ?? clientEntry() ?? null)
+  let built: Promise<Buffer> | undefined
+  // nodes are downloaded from under one name (the public URL, or the host the browser used): keep the last
+  let last: { server: string | undefined, bundle: ClientBundle } | undefined
+  const clientBundle = async (server: string | undefined): Promise<ClientBundle> => {
+    built ??= readClientBundle(init.clientFile)
+    let code: Buffer
     try {
-      return await bundle
+      code = await built
     } catch (err) {
-      bundle = undefined
+      built = undefined
       throw err
     }
+    if (last == null || last.server !== server) last = { server, bundle: clientFor(code, server) }
+    return last.bundle
   }
   return {
     router: () => webRouter(deps, statics, clientBundle),

@@ -30,11 +30,23 @@ export function wantsHtml (ctx: Context): boolean {
   return /\btext\/html\b/i.test(ctx.get('accept')) && ctx.accepts('html', 'json') === 'html'
 }
 
+/**
+ * The node's URL as the downloader reached it (scheme and Host; Koa 3's ctx.origin is the Origin header),
+ * or undefined when the Host header is not a host (the client then keeps its own default)
+ */
+function nodeOrigin (ctx: Context): string | undefined {
+  try {
+    return new URL(`${ctx.protocol}://${ctx.host}`).origin
+  } catch {
+    return undefined
+  }
+}
+
 function param (ctx: Context, name: string): string {
   return (ctx.params as Record<string, string | undefined>)[name] ?? ''
 }
 
-export function webRouter (deps: WebDeps, statics: StaticFiles, bundle: () => Promise<ClientBundle>): Router {
+export function webRouter (deps: WebDeps, statics: StaticFiles, bundle: (server: string | undefined) => Promise<ClientBundle>): Router {
   const router = new Router()
   router.get('/', async (ctx: Context, next: Next) => {
     if (!wantsHtml(ctx)) {
@@ -64,7 +76,7 @@ export function webRouter (deps: WebDeps, statics: StaticFiles, bundle: () => Pr
   router.post('/media/:cid/delete', page(deps, async (ctx) => { await deleteMedia(deps, ctx, param(ctx, 'cid')) }))
 
   router.get('/download/client', page(deps, async (ctx) => {
-    const client = await bundle()
+    const client = await bundle(deps.components.config.publicUrl ?? nodeOrigin(ctx))
     ctx.set({
       'Content-Disposition': `attachment; filename="${CLIENT_FILE_NAME}"`,
       ETag: client.etag,

@@ -27,10 +27,18 @@ function newest (dir: string): number {
   return max
 }
 
-/** Compiles the project (`npm run build`) when dist/ is missing or older than the CLI's sources */
+/** the downloadable client as `npm run build` bundles it */
+export const BUILT_CLIENT = join(ROOT, 'dist', 'client', 'artdag.cjs')
+
+/** Builds the project (`npm run build`: tsc, then the client bundle) when dist/ is missing or older than the CLI's sources */
 export async function ensureBuilt (): Promise<void> {
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest(join(ROOT, 'src', 'cli'))) return
-  await run(NODE24, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {}, 240_000)
+  const sources = newest(join(ROOT, 'src', 'cli'))
+  const fresh = (file: string): boolean => existsSync(file) && statSync(file).mtimeMs >= sources
+  if (!fresh(CLI)) await run(NODE24, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {}, 240_000)
+  if (!fresh(BUILT_CLIENT)) {
+    const built = await run(NODE24, [join(ROOT, 'scripts', 'build-client.mjs')], {}, 120_000)
+    if (built.code !== 0) throw new Error(`scripts/build-client.mjs failed: ${built.stderr}`)
+  }
 }
 
 /** Runs a command to completion; never rejects on a non-zero exit */

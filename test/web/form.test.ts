@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { Context } from 'koa'
 import { describe, expect, it } from 'vitest'
-import { buildClientBundle } from '../../src/web/client-bundle.js'
+import { clientFor, readClientBundle } from '../../src/web/client-bundle.js'
 import { ClientBundleError } from '../../src/web/errors.js'
 import { describeFailure } from '../../src/web/failures.js'
 import { readForm } from '../../src/web/form.js'
@@ -47,20 +47,20 @@ describe('describeFailure', () => {
   })
 })
 
-describe('buildClientBundle', () => {
-  it('should name the missing sources', async () => {
-    const err = await buildClientBundle(null).catch((e: unknown) => e)
+describe('the downloadable client', () => {
+  it('should name the build step when the client was not built', async () => {
+    const err = await readClientBundle('/nonexistent/artdag.cjs').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ClientBundleError)
-    expect((err as Error).message).toBe('The CLI client cannot be built: its sources (src/cli/client-main.ts) are missing on this node.')
+    expect((err as Error).message).toBe('The CLI client is not built on this node (ENOENT /nonexistent/artdag.cjs): run `npm run build`.')
   })
 
-  it('should bundle the client into one CommonJS file with the version inlined', async () => {
-    const bundle = await buildClientBundle()
-    const text = bundle.code.toString('utf8')
-    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true)
-    // CommonJS has no import.meta: esbuild would stand in an empty `import_meta` object for it
-    expect(text).not.toContain('import_meta')
-    expect(text).toContain('var VERSION = "')
-    expect(text).not.toMatch(/require\("(commander|cli-progress)"\)/)
+  it('should name the node it is served by as the default server, after the banner', () => {
+    const built = Buffer.from('#!/usr/bin/env node\n// artdag 1.0.0\n"use strict";\nmain();\n')
+    const a = clientFor(built, 'http://node-a:8100')
+    const b = clientFor(built, 'http://node-b:8100')
+    expect(a.code.toString()).toBe('#!/usr/bin/env node\n// artdag 1.0.0\nglobalThis.ARTDAG_DOWNLOADED_FROM = "http://node-a:8100";\n"use strict";\nmain();\n')
+    // a host name cannot break out of the string
+    expect(clientFor(built, 'http://x";process.exit(9);"').code.toString()).toContain('globalThis.ARTDAG_DOWNLOADED_FROM = "http://x\\";process.exit(9);\\"";')
+    expect(a.etag).not.toBe(b.etag)
   })
 })
