@@ -258,11 +258,16 @@ export class Orchestrator {
 
   private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
     const { store, contentRefs, runs } = this.components
-    const patch = await prepareCompletion({ store, contentRefs, run: async () => await runs.get(plan.id), software: this.init.software }, plan, outputs)
-    if (patch == null) return
-    // listed before the run says completed: whoever sees it completed finds its output in GET /cache
+    // every step's record is written by now: one read serves the provenance record and the listing
     const run = await runs.get(plan.id)
-    if (run != null) await this.components.outputs.recordOutput({ ...run, ...patch })
+    const outputCid = outputs.get(plan.outputStep)
+    if (run == null || outputCid == null) return
+    const [patch] = await Promise.all([
+      prepareCompletion({ store, contentRefs, run: async () => run, software: this.init.software }, plan, outputs),
+      // listed before the run says completed: whoever sees it completed finds its output in GET /cache
+      this.components.outputs.recordOutput({ ...run, outputCid })
+    ])
+    if (patch == null) return
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
     await this.finish(plan.id, 'completed', patch)
   }

@@ -57,7 +57,7 @@ export async function claimKeys (redis: Redis, prefix: string): Promise<string[]
   const keys: string[] = []
   let cursor = '0'
   do {
-    const [next, page] = await redis.scan(cursor, 'MATCH', `${prefix}claim:*`, 'COUNT', 1000)
+    const [next, page] = await redis.scan(cursor, 'MATCH', `${prefix}bull:steps:*:lock`, 'COUNT', 1000)
     keys.push(...page)
     cursor = next
   } while (cursor !== '0')
