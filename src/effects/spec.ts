@@ -1,4 +1,4 @@
-import type { ParamSpec } from './types.js'
+import type { EffectGroup, ParamSpec } from './types.js'
 
 /** Resolved (validated, defaulted) effect params */
 export type ResolvedParams = Readonly<Record<string, number | boolean | string>>
@@ -34,6 +34,7 @@ export interface EffectSpec {
   name: string
   version: string
   description: string
+  group: EffectGroup
   params: Readonly<Record<string, ParamSpec>>
   /** looks at more than one frame or changes over time: on a still image it renders a short clip */
   temporal: boolean

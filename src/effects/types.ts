@@ -6,17 +6,27 @@ export interface ParamSpec {
   /** inclusive range for number/integer */
   min?: number
   max?: number
+  /** a sensible increment for a slider (number); integers step by 1 */
+  step?: number
   /** allowed values for enum */
   values?: readonly string[]
   default: number | boolean | string
-  description?: string
+  /** unit shown beside the value: 'px', '°', 'Hz'... */
+  unit?: string
+  /** one line in our own words: what the parameter does and what its ends mean */
+  description: string
 }
+
+/** Catalogue groups of the built-in effects */
+export const EFFECT_GROUPS = ['composite', 'color', 'blur', 'geometry', 'texture', 'temporal'] as const
+export type EffectGroup = typeof EFFECT_GROUPS[number]
 
 /** The declaration of a named effect: what it is, not how it runs */
 export interface EffectDefinition {
   name: string
   version: string
   description: string
+  group: EffectGroup
   params: Readonly<Record<string, ParamSpec>>
   /** true when the effect looks at more than one frame (echo, trails...) */
   temporal: boolean
