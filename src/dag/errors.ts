@@ -36,3 +36,13 @@ export class InputBindingError extends Error {
     this.problems = problems
   }
 }
+
+/** Thrown by planRun when a run's output choice is malformed or cannot hold what the run makes (png for a clip) */
+export class OutputChoiceError extends Error {
+  override name = 'OutputChoiceError'
+  readonly problems: Problem[]
+  constructor (problems: Problem[]) {
+    super(summarise('invalid output choice', problems))
+    this.problems = problems
+  }
+}

@@ -51,6 +51,7 @@ class BuiltinEffectRegistry implements EffectRegistry {
         group: spec.group,
         params: spec.params,
         temporal: spec.temporal,
+        ...(spec.needsMotion === true ? { needsMotion: true } : {}),
         // the template, lookups and asset bytes are hashed too: a change in how it renders is a new effect
         hash: hashCanonical(hashInputOf(spec, assetHashes))
       }

@@ -38,6 +38,8 @@ export interface EffectSpec {
   params: Readonly<Record<string, ParamSpec>>
   /** looks at more than one frame or changes over time: on a still image it renders a short clip */
   temporal: boolean
+  /** shows only in motion: refused on a still picture (every frame of its clip would be the same) */
+  needsMotion?: boolean
   template: string
   lookups?: Readonly<Record<string, LookupTable>>
   /** bundled asset files the template refers to as `[asset:<file>]` */

@@ -30,6 +30,8 @@ export interface EffectDefinition {
   params: Readonly<Record<string, ParamSpec>>
   /** true when the effect looks at more than one frame (echo, trails...) */
   temporal: boolean
+  /** shows only in motion (echo, trails): refused on a still picture, where it would change nothing */
+  needsMotion?: boolean
   /**
    * SHA3-256 hex of the canonical JSON of the definition *and* how it runs (the ffmpeg filter
    * template), so changing an effect invalidates its cached results

@@ -1,8 +1,9 @@
 import type { EffectSpec } from '../spec.js'
 
 /**
- * Effects over time. On a still image they render a short clip (STILL_DURATION_S at STILL_FPS),
- * since one frame cannot show them.
+ * Effects over time. On a still image color_cycle and strobe render a short clip (STILL_DURATION_S at
+ * STILL_FPS), since one frame cannot show them; echo and trails work on movement between frames, which a
+ * still does not have, so they are refused on one before the run.
  */
 
 export const temporalEffects: EffectSpec[] = [
@@ -35,6 +36,7 @@ export const temporalEffects: EffectSpec[] = [
     description: 'Each frame averaged with the previous ones (ghosting)',
     params: { frames: { type: 'integer', min: 2, max: 10, default: 4, unit: 'frames', description: 'how many frames are averaged' } },
     temporal: true,
+    needsMotion: true,
     template: 'tmix=frames={frames}'
   },
   {
@@ -44,6 +46,7 @@ export const temporalEffects: EffectSpec[] = [
     description: 'Bright parts leave slowly fading trails',
     params: { decay: { type: 'number', min: 0.5, max: 0.99, step: 0.01, default: 0.9, description: 'how much of a trail is left after each frame; higher = longer trails' } },
     temporal: true,
+    needsMotion: true,
     template: 'lagfun=decay={decay}'
   }
 ]

@@ -1,4 +1,4 @@
-import type { FfmpegCommand, ProbedInput } from '../encode.js'
+import type { Encoding, FfmpegCommand, ProbedInput } from '../encode.js'
 import { InvalidStepConfigError } from '../errors.js'
 import type { EffectRegistry } from '../registry.js'
 import type { StepSpec } from '../types.js'
@@ -11,6 +11,8 @@ export interface StepContext {
   /** 31-bit seed from the step's cache id */
   seed: number
   registry: EffectRegistry
+  /** how the result is written: the run's output choice on its output step, else the default */
+  encoding: Encoding
 }
 
 /** A builder either returns a command to run or names the input that is the output (no bytes written) */
