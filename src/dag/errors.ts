@@ -10,6 +10,9 @@ export interface Problem {
   message: string
   /** stable machine code: 'unknown-type', 'cycle', 'bad-config'... */
   code: string
+  /** where in the recipe's YAML text (1-based), for a recipe read from YAML */
+  line?: number
+  column?: number
 }
 
 function summarise (what: string, problems: readonly Problem[]): string {

@@ -52,6 +52,7 @@ class BuiltinEffectRegistry implements EffectRegistry {
         params: spec.params,
         temporal: spec.temporal,
         ...(spec.needsMotion === true ? { needsMotion: true } : {}),
+        ...(spec.check === undefined ? {} : { check: spec.check }),
         // the template, lookups and asset bytes are hashed too: a change in how it renders is a new effect
         hash: hashCanonical(hashInputOf(spec, assetHashes))
       }

@@ -46,7 +46,7 @@ export interface EffectSpec {
   assets?: readonly string[]
   derive?(params: ResolvedParams, ctx: FilterContext): Record<string, number | string>
   /** cross-param checks; returns a problem or undefined */
-  check?(params: ResolvedParams): string | undefined
+  check?(params: Readonly<Record<string, unknown>>): string | undefined
   /** output = input bytes (identity): nothing runs */
   passthrough?: boolean
 }

@@ -32,6 +32,8 @@ export interface EffectDefinition {
   temporal: boolean
   /** shows only in motion (echo, trails): refused on a still picture, where it would change nothing */
   needsMotion?: boolean
+  /** rules between params (edge_detect: low <= high); a problem in our words naming the params, or undefined */
+  check?(params: Readonly<Record<string, unknown>>): string | undefined
   /**
    * SHA3-256 hex of the canonical JSON of the definition *and* how it runs (the ffmpeg filter
    * template), so changing an effect invalidates its cached results

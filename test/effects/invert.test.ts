@@ -26,13 +26,15 @@ async function invert (intensity: number): Promise<Buffer> {
 }
 
 describe('invert intensity', () => {
-  it('should keep the picture at 0, negate it at 1, and invert only the bright half at 0.5 (not a flat grey)', async () => {
+  it('should keep the picture at 0, negate it at 1, and fold the tones around mid grey at 0.5 (not a flat grey)', async () => {
     const source = await rgb(m.image)
     const [none, half, full] = await Promise.all([invert(0), invert(0.5), invert(1)])
     expect(none.equals(source)).toBe(true)
     expect(full.every((v, i) => v === 255 - source[i]!)).toBe(true)
-    // solarised: every value below the cut stays, every value at or above it is inverted, so nothing is above 127
-    expect(half.every((v, i) => source[i]! < 128 ? v === source[i] : v === 255 - source[i]!)).toBe(true)
+    // solarised: |v - 127.5| * 2, so black and white both come out bright and mid grey dark
+    expect(half.every((v, i) => Math.abs(v - Math.min(255, Math.abs(source[i]! - 127.5) * 2)) <= 1)).toBe(true)
     expect(new Set(half).size).toBeGreaterThan(32)
+    // a small intensity already changes the picture (each intensity is its own result)
+    expect((await invert(1 / 16)).equals(source)).toBe(false)
   }, SLOW_TEST_TIMEOUT_MS)
 })

@@ -45,7 +45,7 @@ export const blurEffects: EffectSpec[] = [
     temporal: false,
     template: 'edgedetect=low={low}:high={high}',
     check: (params) => Number(params.low) > Number(params.high)
-      ? `param "low" (${String(params.low)}) must not exceed param "high" (${String(params.high)})`
+      ? `parameter "low" (${String(params.low)}) must not be above parameter "high" (${String(params.high)})`
       : undefined
   },
   {

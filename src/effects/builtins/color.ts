@@ -10,7 +10,7 @@ export const colorEffects: EffectSpec[] = [
     name: 'invert',
     version: '2.0.0',
     group: 'color',
-    description: 'Negative image; a partial intensity inverts only the brightest tones (solarisation)',
+    description: 'Negative image; in between, tones fold around a level moving from black to white (solarisation)',
     params: {
       intensity: {
         type: 'number',
@@ -18,13 +18,17 @@ export const colorEffects: EffectSpec[] = [
         max: 1,
         step: 0.01,
         default: 1,
-        description: 'share of the tones inverted, from the brightest down: 0 = unchanged, 0.5 = bright half (solarised), 1 = full negative'
+        description: '0 = unchanged, 0.5 = solarised (black and white bright, mid grey dark), 1 = full negative'
       }
     },
     temporal: false,
-    // a channel value at or above the cut is inverted; alpha is left alone
+    // each channel folds around k*255 and is stretched back to 0..255, so every intensity gives its own
+    // picture (a linear mix with the negative was a flat grey at 0.5); alpha is left alone
     template: "lutrgb=r='{lut}':g='{lut}':b='{lut}'",
-    derive: (params) => ({ lut: `if(gte(val,${formatNumber(256 * (1 - Number(params.intensity)))}),negval,val)` })
+    derive: (params) => {
+      const k = Number(params.intensity)
+      return { lut: `abs(val-${formatNumber(255 * k)})*${formatNumber(1 / Math.max(k, 1 - k))}` }
+    }
   },
   {
     name: 'grayscale',
