@@ -20,6 +20,9 @@ export const MAX_SIDE = 7680
 export const RESIZE_MODES = ['fit', 'fill', 'stretch', 'pad'] as const
 export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const
 export const TARGET_SIZES = ['first', 'last', 'largest', 'explicit'] as const
+/** How BLEND brings its second input to the first's size */
+export const BLEND_FITS = ['stretch', 'fit', 'fill'] as const
+
 export const BLEND_MODES = [
   'multiply', 'screen', 'overlay', 'add', 'subtract', 'average', 'difference', 'lighten', 'darken'
 ] as const

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import {
-  BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
+  BLEND_FITS, BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
 } from './constants.js'
 import { COLOR_WORDS, isColor } from './colors.js'
 import { zodProblems } from './problems.js'
@@ -22,7 +22,9 @@ const transformEffects = z.strictObject(Object.fromEntries(
 const layerSpec = z.strictObject({
   position: z.tuple([z.number().int().min(-MAX_SIDE).max(MAX_SIDE), z.number().int().min(-MAX_SIDE).max(MAX_SIDE)]).default([0, 0]),
   opacity: z.number().min(0).max(1).default(1),
-  scale: z.number().gt(0).max(DEFAULTS.layerScaleMax).default(1)
+  scale: z.number().gt(0).max(DEFAULTS.layerScaleMax).default(1),
+  // sized to the base first (then scaled and placed); no default, so older LAYER steps keep their cache ids
+  fit: z.enum(BLEND_FITS).optional()
 })
 
 const SCHEMAS = {
@@ -60,7 +62,9 @@ const SCHEMAS = {
   }),
   BLEND: z.strictObject({
     mode: z.enum(BLEND_MODES).default(DEFAULTS.blendMode),
-    opacity: z.number().min(0).max(1).default(DEFAULTS.blendOpacity)
+    opacity: z.number().min(0).max(1).default(DEFAULTS.blendOpacity),
+    // no default written into the config: BLENDs planned before the option keep their cache ids
+    fit: z.enum(BLEND_FITS).optional()
   }),
   AUDIO_MIX: z.strictObject({
     gains: z.array(z.number().min(0).max(DEFAULTS.gainMax)).optional(),

@@ -99,4 +99,34 @@ describe('output choice of a step', () => {
     // the default MP4 has no alpha channel at all: that is what the choice is for
     expect((await ffprobe(mp4!)).pixFmt).toBe('yuv420p')
   }, SLOW_TEST_TIMEOUT_MS)
+
+  it('should fit, fill or stretch the second input of a BLEND to the first, keeping alpha where an input has it', async () => {
+    const dog = await probeMedia(DOG)
+    const blend = async (fit: string, format: string): Promise<string> =>
+      pathOf(await executor.execute(stepOf('BLEND', { mode: 'screen', opacity: 1, fit, output: { format } }), media(DOG, m.clip), { workDir: await workDir(m.dir, `blend-${fit}-${format}`) }))
+    const [fitted, filled, stretched] = await Promise.all([blend('fit', 'mov'), blend('fill', 'mov'), blend('stretch', 'mp4')])
+    for (const path of [fitted, filled, stretched]) {
+      const got = await ffprobe(path)
+      expect({ width: got.width, height: got.height }).toEqual({ width: dog.width, height: dog.height })
+    }
+    const [transparent, opaque] = await alphaCounts(fitted)
+    // outside the dog and outside the fitted clip nothing is drawn: the transparent margins stay transparent
+    expect(transparent).toBeGreaterThan(100)
+    expect(opaque).toBeGreaterThan(1000)
+    // fill covers the whole frame with the clip: nothing stays transparent
+    expect((await alphaCounts(filled))[0]).toBe(0)
+  }, SLOW_TEST_TIMEOUT_MS)
+
+  it('should size a LAYER to the base with fit or fill before scaling and placing it', async () => {
+    const layer = async (fit: string): Promise<string> =>
+      pathOf(await executor.execute(stepOf('LAYER', { inputs: [{}, { fit }], output: { format: 'mov' } }), media(DOG, m.clip), { workDir: await workDir(m.dir, `layer-fit-${fit}`) }))
+    const [fitted, filled] = await Promise.all([layer('fit'), layer('fill')])
+    // fill covers the whole base: nothing of the dog's transparent background is left
+    expect((await alphaCounts(filled))[0]).toBe(0)
+    // fit keeps the clip's aspect inside the base: the margins show the base (partly transparent)
+    const [transparent] = await alphaCounts(fitted)
+    expect(transparent).toBeGreaterThan(0)
+    await expect(executor.execute(stepOf('LAYER', { inputs: [{}, { fit: 'squash' }] }), media(DOG, m.clip), { workDir: await workDir(m.dir, 'layer-bad-fit') }))
+      .rejects.toThrow('LAYER config.inputs[1].fit must be one of stretch, fit, fill, got "squash"')
+  }, SLOW_TEST_TIMEOUT_MS)
 })
