@@ -4,6 +4,7 @@ import type { RunRecord, StoredRecipe } from '../state/types.js'
 import type { ApiClient } from './client.js'
 import { CliError, EXIT } from './client.js'
 import { downloadTo, STDOUT } from './commands/cache.js'
+import { withOutputFile } from './commands/output-file.js'
 import { globals, print } from './context.js'
 import { terminalText as t } from './terminal-text.js'
 import { watchRun } from './watch.js'
@@ -31,7 +32,7 @@ export function describeRun (run: RunRecord): string {
 /** What `render` and `recipes run` share after the request body: submit, then follow and download if asked */
 export async function submitAndFollow (cmd: Command, client: ApiClient, path: string, body: Record<string, unknown>, opts: { sync?: boolean, output?: string }): Promise<void> {
   const showProgress = globals(cmd).json !== true
-  let run = await client.json<RunRecord>('POST', path, body)
+  let run = await withOutputFile(opts.output, async () => await client.json<RunRecord>('POST', path, body))
   if (opts.sync !== true && opts.output == null) {
     print(cmd, `${t(run.id)} ${t(run.status)}`, run)
     return

@@ -20,6 +20,9 @@ export const MAX_SIDE = 7680
 export const RESIZE_MODES = ['fit', 'fill', 'stretch', 'pad'] as const
 export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const
 export const TARGET_SIZES = ['first', 'last', 'largest', 'explicit'] as const
+/** How BLEND brings its second input to the first's size */
+export const BLEND_FITS = ['stretch', 'fit', 'fill'] as const
+
 export const BLEND_MODES = [
   'multiply', 'screen', 'overlay', 'add', 'subtract', 'average', 'difference', 'lighten', 'darken'
 ] as const
@@ -52,12 +55,6 @@ export const DEFAULTS = {
 
 /** Name of the variable input of a short-form effect recipe (`effectRecipe`) */
 export const EFFECT_RECIPE_INPUT = 'input'
-
-/**
- * Colours as the executor accepts them (src/effects params): #rrggbb[aa], 0xrrggbb[aa], rrggbb[aa] or
- * an ffmpeg colour name (letters only, so nothing else can reach a filtergraph)
- */
-export const COLOR = /^(#|0x)?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^[a-zA-Z]{3,20}$/
 
 /** Free string params go into filtergraphs: letters, digits, space, dot, dash, underscore only */
 export const SAFE_STRING = /^[\w .-]{0,200}$/

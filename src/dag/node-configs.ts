@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import {
-  BLEND_MODES, COLOR, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
+  BLEND_FITS, BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
 } from './constants.js'
+import { COLOR_WORDS, isColor } from './colors.js'
 import { zodProblems } from './problems.js'
 import { sourceConfig } from './source-config.js'
 import type { Problem } from './errors.js'
@@ -9,7 +10,7 @@ import type { NodeType } from './types.js'
 
 export type ConfigResult = { ok: true, config: Record<string, unknown> } | { ok: false, problems: Problem[] }
 
-const color = z.string().regex(COLOR, { message: 'must be a colour: a name (black) or #rrggbb[aa]' })
+const color = z.string().refine(isColor, { message: `must be ${COLOR_WORDS}` })
 const side = z.number().int().min(2).max(MAX_SIDE).refine(v => v % 2 === 0, {
   message: 'must be an even number of pixels (video encoders need even sizes)'
 })
@@ -21,7 +22,9 @@ const transformEffects = z.strictObject(Object.fromEntries(
 const layerSpec = z.strictObject({
   position: z.tuple([z.number().int().min(-MAX_SIDE).max(MAX_SIDE), z.number().int().min(-MAX_SIDE).max(MAX_SIDE)]).default([0, 0]),
   opacity: z.number().min(0).max(1).default(1),
-  scale: z.number().gt(0).max(DEFAULTS.layerScaleMax).default(1)
+  scale: z.number().gt(0).max(DEFAULTS.layerScaleMax).default(1),
+  // sized to the base first (then scaled and placed); no default, so older LAYER steps keep their cache ids
+  fit: z.enum(BLEND_FITS).optional()
 })
 
 const SCHEMAS = {
@@ -59,7 +62,9 @@ const SCHEMAS = {
   }),
   BLEND: z.strictObject({
     mode: z.enum(BLEND_MODES).default(DEFAULTS.blendMode),
-    opacity: z.number().min(0).max(1).default(DEFAULTS.blendOpacity)
+    opacity: z.number().min(0).max(1).default(DEFAULTS.blendOpacity),
+    // no default written into the config: BLENDs planned before the option keep their cache ids
+    fit: z.enum(BLEND_FITS).optional()
   }),
   AUDIO_MIX: z.strictObject({
     gains: z.array(z.number().min(0).max(DEFAULTS.gainMax)).optional(),

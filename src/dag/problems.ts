@@ -78,16 +78,25 @@ export function zodProblems (
         break
       case 'too_small': {
         const op = issue.inclusive === false ? '>' : '>='
-        const what = issue.origin === 'array' ? `must have ${op} ${String(issue.minimum)} items` : `must be ${op} ${String(issue.minimum)}`
+        const what = issue.origin === 'array'
+          ? `must have ${op} ${String(issue.minimum)} items`
+          : issue.origin === 'string'
+            ? Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${String(issue.minimum)} characters long`
+            : `must be ${op} ${String(issue.minimum)}`
         problems.push({ path, code, message: `${what}, got ${show(value)}` })
         break
       }
       case 'too_big': {
         const op = issue.inclusive === false ? '<' : '<='
-        const what = issue.origin === 'array' ? `must have ${op} ${String(issue.maximum)} items` : `must be ${op} ${String(issue.maximum)}`
+        const what = issue.origin === 'array'
+          ? `must have ${op} ${String(issue.maximum)} items`
+          : issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters long` : `must be ${op} ${String(issue.maximum)}`
         problems.push({ path, code, message: `${what}, got ${show(value)}` })
         break
       }
+      case 'invalid_union':
+        problems.push({ path, code, message: `has the wrong form, got ${show(value)}` })
+        break
       default:
         problems.push({ path, code, message: issue.message })
     }

@@ -119,7 +119,7 @@ describe('api /cache', () => {
     expectError(await call(q(join(importDir, 'escape.txt')), { method: 'POST' }), 403, 'outside-import-dirs')
     expectError(await call(q(join(importDir, 'missing.txt')), { method: 'POST' }), 404, 'import-file-not-found')
     expectError(await call(q(join(importDir, 'sub')), { method: 'POST' }), 400, 'import-not-a-file')
-    expectError(await call(`${t.url}/cache/import`, { method: 'POST' }), 400, 'invalid-request', 'invalid query: path: Invalid input: expected string, received undefined')
+    expectError(await call(`${t.url}/cache/import`, { method: 'POST' }), 400, 'invalid-request', 'invalid query: path: required: a string')
   })
 
   it('should delete content under the rules and drop its cache entries', async () => {

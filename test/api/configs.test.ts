@@ -71,7 +71,7 @@ dag:
     expectError(await upload('name: [unclosed', 'text/yaml'), 400, 'recipe-validation', /yaml|line/i)
     expectError(await upload('', 'text/yaml'), 400, 'recipe-validation', 'invalid recipe (1 problem): the recipe is empty')
     expectError(await call(`${t.url}/configs/upload`, { method: 'POST', json: { yml: 'x' } }), 400, 'invalid-request',
-      'invalid config upload: yaml: Invalid input: expected string, received undefined; Unrecognized key: "yml"')
+      'invalid config upload: yaml: required: a string; yml: unknown field "yml"')
     expectError(await upload('x', 'image/png'), 415, 'unsupported-media-type')
     expectError(await upload('a'.repeat(1024 * 1024 + 10), 'text/yaml'), 413, 'payload-too-large')
   })

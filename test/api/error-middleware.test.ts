@@ -53,8 +53,8 @@ describe('errorMiddleware', () => {
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({
       error: 'invalid-request',
-      message: 'invalid body: n: Invalid input: expected number, received string; Unrecognized key: "extra"',
-      details: [{ path: 'n', message: 'Invalid input: expected number, received string' }, { path: '', message: 'Unrecognized key: "extra"' }]
+      message: 'invalid body: n: must be a number, got "x"; extra: unknown field "extra"',
+      details: [{ path: 'n', message: 'must be a number, got "x"' }, { path: 'extra', message: 'unknown field "extra"' }]
     })
   })
 

@@ -65,8 +65,8 @@ describe('bad input: import paths', () => {
       post(p(`${dir}/ok.txt\0.png`), { status: 400, error: 'invalid-request', message: 'invalid query: path: must not contain a NUL byte' }),
       post(p(`${dir}\\..\\..\\etc\\passwd`), outside(`${dir}\\..\\..\\etc\\passwd`)),
       post(p('~/.ssh/id_rsa'), outside('~/.ssh/id_rsa')),
-      post('', { status: 400, error: 'invalid-request', message: 'invalid query: path: Invalid input: expected string, received undefined' }),
-      post('path=', { status: 400, error: 'invalid-request', message: 'invalid query: path: is required' }),
+      post('', { status: 400, error: 'invalid-request', message: 'invalid query: path: required: a string' }),
+      post('path=', { status: 400, error: 'invalid-request', message: 'invalid query: path: must not be empty, got ""' }),
       post(p('a'.repeat(5000)), { status: 400, error: 'invalid-request' }),
       // a repeated key counts once, the last one
       post('path=a&path=b', outside('b'))

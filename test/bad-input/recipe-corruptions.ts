@@ -46,7 +46,7 @@ export const corruptions: Corruption[] = [
   },
   {
     name: 'unknown effect',
-    apply: (recipe, name) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: `no-such-${name}` } }), code: 'unknown-effect', message: exact(`unknown effect "no-such-${name}"`) })
+    apply: (recipe, name) => ({ recipe: append(recipe, { id: 'fx', type: 'EFFECT', config: { effect: `no-such-${name}` } }), code: 'unknown-effect', message: new RegExp(`^unknown effect "no-such-${escapeRe(name)}" \\(known: blur, brightness, .*, zoom\\)$`) })
   },
   {
     name: 'param of the wrong type',

@@ -133,7 +133,7 @@ describe('bad input: recipes', () => {
         '    - {id: a, type: EFFECT, config: {effect: invert}, inputs: [b]}\n    - {id: b, type: EFFECT, config: {effect: "no-such"}, inputs: [a]}\n  output: b\n')
       const result = await run(NODE24, [CLI, 'validate', file])
       expect(result.code).toBe(1)
-      expect(result.stdout).toContain('dag.nodes[2].config.effect: unknown effect "no-such"\n')
+      expect(result.stdout).toContain('dag.nodes[2].config.effect: unknown effect "no-such" (known: blur, brightness,')
       expect(result.stdout).toMatch(/dag\.nodes\[\d\]\.inputs\[0\]: cycle: (a -> b -> a|b -> a -> b)\n/)
       expect(result.stderr).toBe(`artdag: ${file}: 2 problems\n`)
     } finally {

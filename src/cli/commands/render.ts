@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs'
+import { extname } from 'node:path'
 import type { Command } from 'commander'
 import type { ApiClient } from '../client.js'
 import { clientFor, collectPairs, globals } from '../context.js'
 import { progressBar } from '../progress.js'
 import { submitAndFollow, uploadRecipeFile } from '../submit.js'
 import { checkOutputTarget } from './cache.js'
+import { outputFormatOf } from './output-file.js'
 
 /** A recipe argument that names a YAML file is uploaded first and run by its id */
 async function recipeName (client: ApiClient, recipe: string): Promise<string> {
@@ -35,6 +37,8 @@ export function registerRenderCommand (program: Command): void {
     .option('--name <outputName>', 'a name for the output')
     .action(async (recipe: string, inputs: string[], opts: { sync?: boolean, param: Record<string, unknown>, output?: string, name?: string }, cmd: Command) => {
       const client = clientFor(cmd)
+      // the format comes from -o's extension; an extension that names none is refused before anything is sent
+      const format = opts.output == null ? undefined : outputFormatOf(opts.output, extname(opts.output))
       const showProgress = globals(cmd).json !== true
       if (opts.output != null) await checkOutputTarget(opts.output)
       const named = inputs.length > 0 && inputs.every((i) => /^[A-Za-z_][\w-]*=/.test(i))
@@ -53,6 +57,7 @@ export function registerRenderCommand (program: Command): void {
       }
       if (Object.keys(opts.param).length > 0) body.params = opts.param
       if (opts.name != null) body.output_name = opts.name
+      if (format !== undefined) body.output = { format }
       await submitAndFollow(cmd, client, '/runs', body, opts)
     })
 }
