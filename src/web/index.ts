@@ -10,7 +10,6 @@ import { StaticFiles, staticDir } from './static.js'
 export * from './errors.js'
 export type { WebUiComponents, WebUiConfig, WebContentEntry } from './ports.js'
 export type { ClientBundle } from './client-bundle.js'
-export { clientFile, clientFor, readClientBundle } from './client-bundle.js'
 export { html, raw, escapeHtml, SafeHtml } from './html.js'
 export { dagSvg, levels, type DagNode } from './dag-svg.js'
 export { wantsHtml } from './router.js'
@@ -46,7 +45,7 @@ export function createWebUi (components: WebUiComponents, init: WebUiInit = {}):
   }
   const statics = new StaticFiles(init.staticDir ?? staticDir())
   let built: Promise<Buffer> | undefined
-  // nodes are downloaded from under one name (the public URL, or the host the browser used): keep the last
+  // a node is reached under one name (its public URL, or the host browsers use): the last one is kept
   let last: { server: string | undefined, bundle: ClientBundle } | undefined
   const clientBundle = async (server: string | undefined): Promise<ClientBundle> => {
     built ??= readClientBundle(init.clientFile)
