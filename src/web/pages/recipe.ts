@@ -3,7 +3,7 @@ import { effectRecipe, parseRecipe, RecipeValidationError, variableInputs } from
 import type { Recipe, VariableInput } from '../../dag/types.js'
 import type { StoredRecipe } from '../../state/types.js'
 import { PICKER_CONTENT } from '../constants.js'
-import { dagSvg } from '../dag-svg.js'
+import { dagSvg } from '../dag/svg.js'
 import { FormError, PageNotFoundError } from '../errors.js'
 import { describeFailure } from '../failures.js'
 import { readForm, type UploadedFile } from '../form.js'
@@ -53,7 +53,7 @@ export async function recipePage (deps: WebDeps, ctx: Context, idOrName: string,
   const resolved = await resolveRecipe(deps, idOrName)
   const { recipe, stored } = resolved
   const effect = stored == null ? deps.components.effects.get(idOrName) : undefined
-  const dag = dagSvg(recipe.nodes.map((n) => ({
+  const dag = await dagSvg(recipe.nodes.map((n) => ({
     id: n.id, type: n.type, inputs: n.inputs,
     ...(typeof n.config.effect === 'string' ? { detail: n.config.effect } : typeof n.config.asset === 'string' ? { detail: `asset ${n.config.asset}` } : {})
   })), recipe.output)
@@ -65,7 +65,9 @@ ${recipe.description != null ? html`<p class="lead">${recipe.description}</p>` :
 <p class="meta">${stored != null
     ? html`Recipe <span class="mono">${shortId(stored.id)}</span> · uploaded ${when(stored.createdAt)}${stored.uploadedBy != null ? html` by ${stored.uploadedBy}` : html``}`
     : html`Effect ${effect?.name} ${effect?.version} on one input`}</p>
-<div class="grid two">
+<section class="card"><h2>DAG</h2><div class="dag-wrap">${dag}</div>
+${stored != null ? html`<details><summary>YAML</summary><pre class="code">${stored.yaml}</pre></details>` : html``}
+</section>
 <section class="card">
 <h2>Run it</h2>
 <form method="post" action="${action}" enctype="multipart/form-data" class="stack" id="run-form">
@@ -74,11 +76,7 @@ ${resolved.inputs.length === 0 ? html`<p class="muted">This recipe takes no inpu
 <label>Output name (optional) <input type="text" name="output_name" maxlength="200" autocomplete="off"></label>
 <button type="submit">Start run</button>
 </form>
-</section>
-<section class="card"><h2>DAG</h2><div class="dag-wrap">${dag}</div>
-${stored != null ? html`<details><summary>YAML</summary><pre class="code">${stored.yaml}</pre></details>` : html``}
-</section>
-</div>`
+</section>`
   sendPage(ctx, status, { title: recipe.name, section: 'recipes', viewer: viewer(deps, ctx), body, ...(notice != null ? { notice } : {}) })
 }
 

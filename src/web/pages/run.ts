@@ -1,7 +1,8 @@
 import type { Context } from 'koa'
 import { asPlanId, isHexId, type Cid, type PlanId } from '../../dag/ids.js'
 import type { RunRecord } from '../../state/types.js'
-import { dagSvg, type DagNode } from '../dag-svg.js'
+import { previewKind } from '../../content/index.js'
+import { dagSvg, type DagNode } from '../dag/svg.js'
 import { PageNotFoundError } from '../errors.js'
 import { readForm } from '../form.js'
 import { html, jsonScript, type SafeHtml } from '../html.js'
@@ -29,16 +30,30 @@ export async function mediaTypeOf (deps: WebDeps, cid: Cid): Promise<string | un
   return await deps.components.library.mediaTypeOf(cid, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
 }
 
+/** the kind of thumbnail a result gets in the DAG */
+async function resultOf (deps: WebDeps, cid: Cid | undefined): Promise<DagNode['result']> {
+  if (cid == null) return undefined
+  const kind = previewKind(await mediaTypeOf(deps, cid))
+  return { cid, kind: kind === 'image' || kind === 'video' ? kind : 'other' }
+}
+
 async function runDag (deps: WebDeps, run: RunRecord): Promise<SafeHtml> {
   const plan = await deps.components.runs.getPlan(run.id)
-  const status = new Map(run.steps.map((s) => [s.id, s.status]))
-  const nodes: DagNode[] = plan != null
-    ? plan.steps.map((s) => ({
-      id: s.id, type: s.type, inputs: s.inputs, ...(status.has(s.id) ? { status: status.get(s.id) } : {}),
-      ...(s.effect != null ? { detail: s.effect.name } : {})
-    }))
-    : run.steps.map((s) => ({ id: s.id, type: s.type, inputs: [], status: s.status, ...(s.effect != null ? { detail: s.effect.name } : {}) }))
-  return dagSvg(nodes, plan?.outputStep)
+  const records = new Map(run.steps.map((s) => [s.id, s]))
+  const source = plan != null
+    ? plan.steps.map((s) => ({ id: s.id, type: s.type, inputs: s.inputs, effect: s.effect?.name }))
+    : run.steps.map((s) => ({ id: s.id, type: s.type, inputs: [] as string[], effect: s.effect?.name }))
+  const nodes: DagNode[] = await Promise.all(source.map(async (s) => {
+    const record = records.get(s.id)
+    const result = await resultOf(deps, record?.cid)
+    return {
+      id: s.id, type: s.type, inputs: s.inputs,
+      ...(record != null ? { status: record.status } : {}),
+      ...(s.effect != null ? { detail: s.effect } : {}),
+      ...(result != null ? { result } : {})
+    }
+  }))
+  return await dagSvg(nodes, plan?.outputStep)
 }
 
 /** the step's wait in the queue, as the time cell's tooltip (the cell shows the worker's time alone) */
