@@ -63,7 +63,7 @@ describe('the artist\'s pages', () => {
     const cat = (await n.node.state.assets.list()).find((a) => a.name === 'cat')?.cid as string
     const start = async (intensity?: string): Promise<string> => {
       await page.goto(`${n.url}/recipe/invert`)
-      await page.check(`input[name="input.input.pick"][value="${cat}"]`)
+      await page.locator(`input[name="input.input.pick"][value="${cat}"]`).first().check()
       if (intensity != null) await page.fill('input[name="param.intensity"]', intensity)
       await Promise.all([page.waitForURL(RUN_URL), page.click('#run-form button[type="submit"]')])
       const id = RUN_URL.exec(page.url())?.[1] as string
@@ -101,7 +101,7 @@ describe('the artist\'s pages', () => {
     await page.goto(`${n.url}/run/${half?.id as string}`)
     await Promise.all([page.waitForURL(/\/recipe\/invert\?from=/), page.click('text=Edit and run again')])
     expect(await page.locator('input[name="param.intensity"]').inputValue()).toBe('0.5')
-    expect(await page.locator(`input[name="input.input.pick"][value="${cat}"]`).isChecked()).toBe(true)
+    expect(await page.locator(`input[name="input.input.pick"][value="${cat}"]`).first().isChecked()).toBe(true)
     expect(await page.locator('#run-it h2').textContent()).toBe('Edit and run again')
   })
 

@@ -13,6 +13,8 @@ interface Drawn {
   /** the smallest label, in CSS pixels on screen */
   smallestLabel: number
   labels: number
+  /** the frame the DAG is drawn in */
+  frame: { left: number, right: number }
 }
 
 /** Reads the drawn DAG in screen coordinates: node boxes, edge polylines, label sizes (runs in the page) */
@@ -34,7 +36,8 @@ const READ_DAG = `(() => {
   })
   const texts = [...svg.querySelectorAll('text')]
   const sizes = texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * ctm.a)
-  return { boxes, edges, smallestLabel: Math.min(...sizes), labels: texts.length }
+  const frame = svg.parentElement.getBoundingClientRect()
+  return { boxes, edges, smallestLabel: Math.min(...sizes), labels: texts.length, frame: { left: frame.left, right: frame.right } }
 })()`
 
 async function drawnDag (page: Page): Promise<Drawn> {
@@ -142,6 +145,9 @@ describe('the drawn DAG', () => {
       expect(crossings(drawn)).toEqual([])
       expect(drawn.labels).toBe(nodes * 2)
       expect(drawn.smallestLabel).toBeGreaterThanOrEqual(11)
+      // the whole graph is in view at 1280 px: no box hidden behind a horizontal scroll
+      const outside = drawn.boxes.filter((b) => b.left < drawn.frame.left || b.right > drawn.frame.right).map((b) => b.id)
+      expect(outside).toEqual([])
       await page.close()
     })
   }

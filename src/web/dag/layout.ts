@@ -27,13 +27,12 @@ export interface DagLayout {
 }
 
 /**
- * ELK's layered layout, left to right, with orthogonal edges: ELK routes every edge through the
+ * ELK's layered layout with orthogonal edges: ELK routes every edge through the
  * gaps between layers and nodes, so no edge passes through a box it does not connect. Each input
- * of a node is a port of its own on the west side, in recipe order (SEQUENCE's first input on top).
+ * of a node is a port of its own on the side facing its inputs, in recipe order (SEQUENCE's first input first).
  */
 const OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
-  'elk.direction': 'RIGHT',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
   'elk.spacing.nodeNode': '22',
@@ -46,8 +45,23 @@ const OPTIONS: Record<string, string> = {
 
 let engine: ELK | undefined
 
+/** the width a DAG may take before it is drawn top to bottom instead (a page's content column) */
+export const FIT_WIDTH = 1080
+
+/**
+ * Left to right reads best, but a long chain gets wider than the page: then the graph is drawn top to
+ * bottom, unless that is wider still.
+ */
 export async function layoutDag (nodes: LayoutNode[]): Promise<DagLayout> {
+  const across = await layoutOnce(nodes, 'RIGHT')
+  if (across.width <= FIT_WIDTH) return across
+  const down = await layoutOnce(nodes, 'DOWN')
+  return down.width < across.width ? down : across
+}
+
+async function layoutOnce (nodes: LayoutNode[], direction: 'RIGHT' | 'DOWN'): Promise<DagLayout> {
   engine ??= new Elk()
+  const [inSide, outSide] = direction === 'RIGHT' ? ['WEST', 'EAST'] : ['NORTH', 'SOUTH']
   const known = new Set(nodes.map((n) => n.id))
   const edges: ElkExtendedEdge[] = []
   const children: ElkNode[] = nodes.map((node) => ({
@@ -56,8 +70,9 @@ export async function layoutDag (nodes: LayoutNode[]): Promise<DagLayout> {
     height: node.height,
     layoutOptions: { 'elk.portConstraints': 'FIXED_ORDER' },
     ports: [
-      { id: `${node.id}\u0000out`, layoutOptions: { 'elk.port.side': 'EAST' } },
-      ...node.inputs.map((_, i) => ({ id: `${node.id}\u0000in${i}`, layoutOptions: { 'elk.port.side': 'WEST', 'elk.port.index': String(node.inputs.length - 1 - i) } }))
+      { id: `${node.id}\u0000out`, layoutOptions: { 'elk.port.side': outSide } },
+      // FIXED_ORDER counts clockwise: from the bottom up on the west side, left to right on the north side
+      ...node.inputs.map((_, i) => ({ id: `${node.id}\u0000in${i}`, layoutOptions: { 'elk.port.side': inSide, 'elk.port.index': String(direction === 'RIGHT' ? node.inputs.length - 1 - i : i) } }))
     ]
   }))
   for (const node of nodes) {
@@ -67,7 +82,7 @@ export async function layoutDag (nodes: LayoutNode[]): Promise<DagLayout> {
       edges.push({ id: `e${edges.length}`, sources: [`${input}\u0000out`], targets: [`${node.id}\u0000in${i}`] })
     })
   }
-  const graph: ElkNode = { id: 'root', layoutOptions: OPTIONS, children, edges }
+  const graph: ElkNode = { id: 'root', layoutOptions: { ...OPTIONS, 'elk.direction': direction }, children, edges }
   const laid: ElkNode = await engine.layout(graph)
   const edgeInfo = new Map(edges.map((e) => {
     const [to, port] = (e.targets[0] ?? '').split('\u0000')

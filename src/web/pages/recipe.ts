@@ -41,23 +41,17 @@ async function resolveRecipe (deps: WebDeps, idOrName: string): Promise<Resolved
 
 interface Candidate { cid: string, label: string, detail: string, kind: string }
 
-/** assets first, then the newest media; one entry per CID */
+/** the assets, then the newest media (an asset's content is listed under both names) */
 async function candidates (deps: WebDeps): Promise<Candidate[]> {
   const [assets, recent] = await Promise.all([deps.components.assets.list(), deps.components.content.list({ offset: 0, limit: PICKER_CONTENT })])
-  const seen = new Set<string>()
-  const out: Candidate[] = []
-  for (const a of assets) {
-    if (seen.has(a.cid)) continue
-    seen.add(a.cid)
-    const type = a.mediaType ?? recent.items.find((c) => c.cid === a.cid)?.mediaType
-    out.push({ cid: a.cid, label: a.name, detail: `asset${type != null ? ` · ${type}` : ''}`, kind: previewKind(type) ?? 'other' })
-  }
-  for (const c of recent.items) {
-    if (seen.has(c.cid)) continue
-    seen.add(c.cid)
-    out.push({ cid: c.cid, label: c.name ?? shortId(c.cid, 20), detail: `${c.mediaType} · ${formatBytes(c.size)}`, kind: previewKind(c.mediaType) ?? 'other' })
-  }
-  return out
+  const typeOf = new Map(recent.items.map((c) => [c.cid as string, c.mediaType]))
+  return [
+    ...assets.map((a) => {
+      const type = a.mediaType ?? typeOf.get(a.cid)
+      return { cid: a.cid, label: a.name, detail: `asset${type != null ? ` · ${type}` : ''}`, kind: previewKind(type) ?? 'other' }
+    }),
+    ...recent.items.map((c) => ({ cid: c.cid, label: c.name ?? shortId(c.cid, 20), detail: `${c.mediaType} · ${formatBytes(c.size)}`, kind: previewKind(c.mediaType) ?? 'other' }))
+  ]
 }
 
 function thumb (c: Candidate): SafeHtml {
@@ -74,14 +68,16 @@ function inputControls (inputs: VariableInput[], options: Candidate[], chosen: R
   return html`${inputs.map((input) => {
     const value = chosen[input.name]
     const listed = value != null && options.some((c) => c.cid === value)
+    // a CID listed twice (asset and media item) is checked once, in its first place
+    const checked = listed ? options.findIndex((c) => c.cid === value) : -1
     const field = `input.${input.name}`
     return html`<fieldset class="input-choice" data-input="${input.name}">
 <legend>${input.name}${input.description != null ? html` <span class="muted">${input.description}</span>` : html``}</legend>
 ${options.length === 0
     ? html`<p class="muted small">Nothing stored yet: upload a file below.</p>`
     : html`<label class="kind-filter">Show <select data-filter="${field}">${KINDS.map(([kind, label]) => html`<option value="${kind}">${label}</option>`)}</select></label>
-<div class="picker" data-picker="${field}">${options.map((c) => html`<label class="pick" data-kind="${c.kind}" title="${c.label} (${c.detail})">
-<input type="radio" name="${field}.pick" value="${c.cid}"${c.cid === value ? html` checked` : html``}>${thumb(c)}<span class="pick-name">${c.label}</span><span class="pick-detail">${c.detail}</span></label>`)}</div>`}
+<div class="picker" data-picker="${field}">${options.map((c, i) => html`<label class="pick" data-kind="${c.kind}" title="${c.label} (${c.detail})">
+<input type="radio" name="${field}.pick" value="${c.cid}"${i === checked ? html` checked` : html``}>${thumb(c)}<span class="pick-name">${c.label}</span><span class="pick-detail">${c.detail}</span></label>`)}</div>`}
 <label>or a CID <input type="text" name="${field}.cid" placeholder="bafk…" spellcheck="false" autocomplete="off" value="${value != null && !listed ? value : ''}"></label>
 <label>or upload a file <input type="file" name="${field}.file" accept="image/*,video/*,audio/*"></label>
 </fieldset>`
