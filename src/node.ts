@@ -220,7 +220,8 @@ export class L1Node {
       recipes: this.state.recipes,
       assets: this.state.assets,
       effects: this.effects,
-      engine: ENGINE_SALT
+      engine: ENGINE_SALT,
+      mediaTypes: { mediaTypeOf: async (cid) => (await this.state.content.meta(cid))?.mediaType }
     })
     await registerSampleAssets({ store: this.store, assets: this.state.assets, content: this.state.content, logger })
     // before anyone can ask: a completed run whose bytes are gone must not be answered as completed

@@ -7,6 +7,7 @@ import { assetsRouter } from './assets/index.js'
 import { cacheRouter } from './cache/index.js'
 import { configsRouter } from './configs/index.js'
 import { docsRouter } from './docs/index.js'
+import { effectsRouter } from './effects/index.js'
 import { errorMiddleware } from './error-middleware.js'
 import { ipfsRouter } from './ipfs/index.js'
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js'
@@ -46,6 +47,7 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
   cacheRouter(components, router)
   assetsRouter(components, router)
   configsRouter(components, router)
+  effectsRouter(components, router)
   ipfsRouter(components, router)
   for (const r of [authRouter, router]) {
     app.use(r.routes())

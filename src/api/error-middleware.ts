@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger.js'
 const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   RecipeValidationError: 400,
   InputBindingError: 400,
+  OutputChoiceError: 400,
   InvalidIdError: 400,
   InvalidPageError: 400,
   UnknownRecipeError: 404,

@@ -77,5 +77,7 @@ export interface RunSubmission {
   inputs: string[] | Record<string, string>
   params?: Record<string, unknown>
   outputName?: string
+  /** format, size, fps of the result (checked by the planner) */
+  output?: unknown
   user?: string
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { outputChoiceSchema } from '../dag/output.js'
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_WAIT_SECONDS } from './constants.js'
 
 /** Request schemas: validation of every param, query and body, and the source of the OpenAPI spec */
@@ -39,13 +40,16 @@ export const runBody = z.object({
   recipe: z.string().min(1).max(256).describe('a stored recipe id or name, or an effect name (short form)'),
   inputs: runInputs.default([]),
   output_name: outputName,
-  params: runParams
+  params: runParams,
+  // checked by the planner, which words every problem and knows whether the run makes a still or a clip
+  output: outputChoiceSchema.or(z.unknown()).optional()
 }).strict()
 
 export const configRunBody = z.object({
   inputs: runInputs.default([]),
   output_name: outputName,
-  params: runParams
+  params: runParams,
+  output: outputChoiceSchema.or(z.unknown()).optional()
 }).strict()
 
 export const configUploadJson = z.object({

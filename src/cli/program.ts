@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { VERSION } from '../version.js'
 import { CliError, EXIT } from './client.js'
 import { registerCacheCommand } from './commands/cache.js'
+import { registerEffectsCommand } from './commands/effects.js'
 import { registerLoginCommand } from './commands/login.js'
 import { registerRecipesCommand } from './commands/recipes.js'
 import { registerRenderCommand } from './commands/render.js'
@@ -24,6 +25,7 @@ export function clientProgram (): Command {
   registerRunsCommand(program)
   registerCacheCommand(program)
   registerRecipesCommand(program)
+  registerEffectsCommand(program)
   registerLoginCommand(program)
   return program
 }

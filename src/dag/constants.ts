@@ -53,12 +53,6 @@ export const DEFAULTS = {
 /** Name of the variable input of a short-form effect recipe (`effectRecipe`) */
 export const EFFECT_RECIPE_INPUT = 'input'
 
-/**
- * Colours as the executor accepts them (src/effects params): #rrggbb[aa], 0xrrggbb[aa], rrggbb[aa] or
- * an ffmpeg colour name (letters only, so nothing else can reach a filtergraph)
- */
-export const COLOR = /^(#|0x)?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^[a-zA-Z]{3,20}$/
-
 /** Free string params go into filtergraphs: letters, digits, space, dot, dash, underscore only */
 export const SAFE_STRING = /^[\w .-]{0,200}$/
 

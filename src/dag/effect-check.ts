@@ -1,4 +1,5 @@
-import { COLOR, SAFE_STRING } from './constants.js'
+import { COLOR_WORDS, isColor } from './colors.js'
+import { SAFE_STRING } from './constants.js'
 import { isHexId } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
@@ -12,7 +13,7 @@ const TYPE_WORDS: Record<ParamSpec['type'], string> = {
   boolean: 'true or false',
   string: 'a plain string (letters, digits, space, . - _)',
   enum: 'one of the listed values',
-  color: 'a colour (a name, #rrggbb or 0xrrggbb)'
+  color: COLOR_WORDS
 }
 
 function typeOk (spec: ParamSpec, value: unknown): boolean {
@@ -22,7 +23,7 @@ function typeOk (spec: ParamSpec, value: unknown): boolean {
     case 'boolean': return typeof value === 'boolean'
     case 'string': return typeof value === 'string' && SAFE_STRING.test(value)
     case 'enum': return typeof value === 'string' && (spec.values ?? []).includes(value)
-    case 'color': return typeof value === 'string' && COLOR.test(value)
+    case 'color': return isColor(value)
   }
 }
 
@@ -60,7 +61,7 @@ export function checkEffects (
     const path = joinPath('registry.effects', [name])
     const def = effects.get(name)
     if (def === undefined) {
-      problems.push({ path, code: 'unknown-effect', message: `unknown effect "${name}"` })
+      problems.push({ path, code: 'unknown-effect', message: unknownEffect(name, effects) })
     } else if (entry.hash !== undefined && isHexId(entry.hash.toLowerCase()) && entry.hash.toLowerCase() !== def.hash) {
       problems.push({
         path: `${path}.hash`,
@@ -75,10 +76,11 @@ export function checkEffects (
     const name = node.config.effect as string
     const def = effects.get(name)
     if (def === undefined) {
-      problems.push({ path: `${base}.effect`, code: 'unknown-effect', message: `unknown effect "${name}"` })
+      problems.push({ path: `${base}.effect`, code: 'unknown-effect', message: unknownEffect(name, effects) })
       continue
     }
     const params = (node.config.params ?? {}) as Record<string, unknown>
+    const before = problems.length
     for (const [key, value] of Object.entries(params)) {
       const path = joinPath(`${base}.params`, [key])
       const spec = Object.hasOwn(def.params, key) ? def.params[key] : undefined
@@ -94,8 +96,15 @@ export function checkEffects (
       const problem = paramProblem(key, spec, value, path)
       if (problem !== undefined) problems.push(problem)
     }
+    // rules between params, once each one is valid on its own
+    const conflict = problems.length === before ? def.check?.(paramsWithDefaults(def, params)) : undefined
+    if (conflict !== undefined) problems.push({ path: `${base}.params`, code: 'param-conflict', message: conflict })
   }
   return problems
+}
+
+function unknownEffect (name: string, effects: EffectCatalog): string {
+  return `unknown effect "${name}" (known: ${effects.list().map(d => d.name).sort().join(', ')})`
 }
 
 /**

@@ -10,6 +10,9 @@ export interface Problem {
   message: string
   /** stable machine code: 'unknown-type', 'cycle', 'bad-config'... */
   code: string
+  /** where in the recipe's YAML text (1-based), for a recipe read from YAML */
+  line?: number
+  column?: number
 }
 
 function summarise (what: string, problems: readonly Problem[]): string {
@@ -33,6 +36,16 @@ export class InputBindingError extends Error {
   readonly problems: Problem[]
   constructor (problems: Problem[]) {
     super(summarise('invalid run inputs', problems))
+    this.problems = problems
+  }
+}
+
+/** Thrown by planRun when a run's output choice is malformed or cannot hold what the run makes (png for a clip) */
+export class OutputChoiceError extends Error {
+  override name = 'OutputChoiceError'
+  readonly problems: Problem[]
+  constructor (problems: Problem[]) {
+    super(summarise('invalid output choice', problems))
     this.problems = problems
   }
 }

@@ -8,7 +8,12 @@ export type { Planner, PlannerComponents, PlannerInit } from './create-planner.j
 export { planRun, bindInputs, sourceCacheId, stepCacheId } from './planner.js'
 export type { PlanRunInit, RunInputs } from './planner.js'
 export { coerceParams, paramProblem, paramsWithDefaults } from './effect-check.js'
-export { InputBindingError, InvalidIdError, RecipeValidationError } from './errors.js'
+export { InputBindingError, InvalidIdError, OutputChoiceError, RecipeValidationError } from './errors.js'
+export {
+  CLIP_FORMATS, FORMAT_BY_EXTENSION, OUTPUT_FORMATS, STILL_FORMATS, mediaKindOf, outputChoiceSchema, outputKindProblem, readOutputChoice
+} from './output.js'
+export type { MediaKind, OutputChoice, OutputFormat } from './output.js'
+export { motionProblems, stepKinds } from './media-kinds.js'
 export type { Problem } from './errors.js'
 export { NODE_TYPES } from './types.js'
 export { MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, nameProblem } from './names.js'

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import {
-  BLEND_MODES, COLOR, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
+  BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
 } from './constants.js'
+import { COLOR_WORDS, isColor } from './colors.js'
 import { zodProblems } from './problems.js'
 import { sourceConfig } from './source-config.js'
 import type { Problem } from './errors.js'
@@ -9,7 +10,7 @@ import type { NodeType } from './types.js'
 
 export type ConfigResult = { ok: true, config: Record<string, unknown> } | { ok: false, problems: Problem[] }
 
-const color = z.string().regex(COLOR, { message: 'must be a colour: a name (black) or #rrggbb[aa]' })
+const color = z.string().refine(isColor, { message: `must be ${COLOR_WORDS}` })
 const side = z.number().int().min(2).max(MAX_SIDE).refine(v => v % 2 === 0, {
   message: 'must be an even number of pixels (video encoders need even sizes)'
 })

@@ -1,7 +1,9 @@
 import { paramsWithDefaults } from './effect-check.js'
-import { InputBindingError, RecipeValidationError } from './errors.js'
+import { InputBindingError, OutputChoiceError, RecipeValidationError } from './errors.js'
 import { orderedSteps } from './graph.js'
 import { asCacheId, asCid, asPlanId, hashCanonical } from './ids.js'
+import { motionProblems, stepKinds } from './media-kinds.js'
+import { outputKindProblem, readOutputChoice, type MediaKind, type OutputChoice } from './output.js'
 import { checkRecipe, recipeId, variableInputs } from './recipe.js'
 import type { Problem } from './errors.js'
 import type { CacheId, Cid } from './ids.js'
@@ -17,6 +19,10 @@ export interface PlanRunInit {
   effects: EffectCatalog
   /** salt of every cache id; changes with encoder settings (config ENGINE_SALT) */
   engine: string
+  /** the run's output choice as requested (format, size, fps); checked here, part of the output step's config */
+  output?: unknown
+  /** what a source CID is (from its sniffed type); with it, kinds that cannot work are refused before the run */
+  kindOf?: (cid: Cid) => MediaKind | undefined
 }
 
 /**
@@ -84,6 +90,7 @@ export function planRun (init: PlanRunInit): Plan {
   const wanted = variableInputs(recipe)
   const bound = bindInputs(wanted, init.inputs, variableInputs(recipe, { all: true }))
   if (bound.problems.length > 0) throw new InputBindingError(bound.problems)
+  const output = outputChoiceOf(init.output, recipe)
 
   const steps = new Map<string, PlanStep>()
   for (const node of orderedSteps(recipe)) {
@@ -102,6 +109,8 @@ export function planRun (init: PlanRunInit): Plan {
       config = { effect: def.name, params: paramsWithDefaults(def, config.params as Record<string, unknown>) }
       effect = { name: def.name, version: def.version, hash: def.hash }
     }
+    // the output choice is part of the output step's config, so another format is another cache id
+    if (output !== undefined && node.id === recipe.output) config = { ...config, output }
     const cacheId = stepCacheId({
       type: node.type,
       config,
@@ -112,10 +121,11 @@ export function planRun (init: PlanRunInit): Plan {
     const level = 1 + Math.max(...upstream.map(s => s.level))
     steps.set(node.id, { id: node.id, type: node.type, config, inputs: [...node.inputs], cacheId, level, ...(effect === undefined ? {} : { effect }) })
   }
+  if (init.kindOf !== undefined) checkKinds([...steps.values()], recipe.output, output, init)
   const inputs = wanted.map(w => ({ nodeId: w.nodeId, name: w.name, cid: bound.cids.get(w.nodeId) as Cid }))
   const rid = recipeId(recipe)
   return {
-    id: asPlanId(hashCanonical({ recipe: rid, inputs: inputs.map(i => i.cid), engine: init.engine })),
+    id: asPlanId(hashCanonical({ recipe: rid, inputs: inputs.map(i => i.cid), engine: init.engine, ...(output === undefined ? {} : { output }) })),
     recipeId: rid,
     recipeName: recipe.name,
     inputs,
@@ -123,6 +133,28 @@ export function planRun (init: PlanRunInit): Plan {
     outputStep: recipe.output,
     engine: init.engine
   }
+}
+
+/** The checked output choice; OutputChoiceError names every problem (a bad field, an output nothing renders) */
+function outputChoiceOf (raw: unknown, recipe: Recipe): OutputChoice | undefined {
+  if (raw === undefined || raw === null) return undefined
+  const read = readOutputChoice(raw)
+  if ('problems' in read) throw new OutputChoiceError(read.problems)
+  const last = recipe.nodes.find(n => n.id === recipe.output)
+  if (last?.type === 'SOURCE') {
+    throw new OutputChoiceError([{ path: 'output', code: 'output-not-rendered', message: `the recipe's output "${recipe.output}" is a source as it is: nothing renders it, so its format cannot be chosen` }])
+  }
+  return read.choice
+}
+
+/** With the sources' kinds known: effects that need motion fed a still, and a format that cannot hold the result */
+function checkKinds (steps: PlanStep[], outputStep: string, output: OutputChoice | undefined, init: PlanRunInit): void {
+  const kinds = stepKinds(steps, init.effects, init.kindOf as (cid: Cid) => MediaKind | undefined)
+  const motion = motionProblems(steps, kinds, init.effects)
+  if (motion.length > 0) throw new RecipeValidationError(motion)
+  const kind = kinds.get(outputStep)
+  const problem = output === undefined || kind === undefined ? undefined : outputKindProblem(output, kind)
+  if (problem !== undefined) throw new OutputChoiceError([problem])
 }
 
 /** Cache id of a SOURCE step: derived from the CID alone, whatever the asset or input is called */

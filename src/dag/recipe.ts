@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document } from 'yaml'
 import { checkEffects } from './effect-check.js'
+import { locateProblems } from './locate.js'
 import { reachableIds } from './graph.js'
 import { asRecipeId, hashCanonical } from './ids.js'
 import { readRecipe } from './read-recipe.js'
@@ -44,7 +45,7 @@ export function variableInputs (recipe: Recipe, options: { all?: boolean } = {})
     }))
 }
 
-function yamlProblems (text: string): { doc?: unknown, version?: string, problems: Problem[] } {
+function yamlProblems (text: string): { doc?: unknown, version?: string, problems: Problem[], locate?: (problems: Problem[]) => Problem[] } {
   const limits = yamlLimitProblems(text)
   if (limits.length > 0) return { problems: limits }
   const lineCounter = new LineCounter()
@@ -54,6 +55,7 @@ function yamlProblems (text: string): { doc?: unknown, version?: string, problem
     const pos = err.linePos?.[0]
     return {
       path: pos === undefined ? 'yaml' : `line ${pos.line}, column ${pos.col}`,
+      ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
       code: 'yaml-syntax',
       message: err.message.split(/ at line \d+, column \d+/)[0] ?? err.message
     }
@@ -65,7 +67,8 @@ function yamlProblems (text: string): { doc?: unknown, version?: string, problem
     return {
       doc: document.toJS({ maxAliasCount: 100 }),
       version: typeof version?.source === 'string' ? version.source : undefined,
-      problems
+      problems,
+      locate: (found) => locateProblems(found, document, lineCounter)
     }
   } catch (err) {
     return { problems: [{ path: 'yaml', code: 'yaml-syntax', message: (err as Error).message }] }
@@ -83,7 +86,7 @@ function duplicateKeys (document: Document, lineCounter: LineCounter): Problem[]
         if (!isScalar(pair.key)) continue
         if (seen.has(pair.key.value)) {
           const pos = lineCounter.linePos(pair.key.range?.[0] ?? 0)
-          problems.push({ path: `line ${pos.line}, column ${pos.col}`, code: 'yaml-syntax', message: 'Map keys must be unique' })
+          problems.push({ path: `line ${pos.line}, column ${pos.col}`, line: pos.line, column: pos.col, code: 'yaml-syntax', message: `the key "${String(pair.key.value)}" is written twice in one mapping` })
         }
         seen.add(pair.key.value)
       }
@@ -94,17 +97,17 @@ function duplicateKeys (document: Document, lineCounter: LineCounter): Problem[]
 
 /** Parses and checks recipe YAML; never throws: every problem comes back with its path */
 export function parseRecipe (yamlText: string, init: ParseRecipeInit = {}): ParseResult {
-  const { doc, version, problems } = yamlProblems(yamlText)
+  const { doc, version, problems, locate = (found: Problem[]) => found } = yamlProblems(yamlText)
   if (problems.length > 0) return { ok: false, problems }
   const read = readRecipe(doc, version)
-  if (!read.complete) return { ok: false, problems: read.problems }
+  if (!read.complete) return { ok: false, problems: locate(read.problems) }
   const checked = checkStructure(read.draft)
   const all = [...read.problems, ...checked.problems]
   if (init.effects !== undefined) {
     all.push(...checkEffects(read.draft.registry, checked.checked, init.effects))
     all.push(...reservedName(read.draft.head.name, init.effects))
   }
-  if (all.length > 0 || checked.recipe === undefined) return { ok: false, problems: all }
+  if (all.length > 0 || checked.recipe === undefined) return { ok: false, problems: locate(all) }
   const recipe = checked.recipe
   return { ok: true, recipe, recipeId: recipeId(recipe), variableInputs: variableInputs(recipe) }
 }

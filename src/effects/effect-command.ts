@@ -1,6 +1,6 @@
 import { STILL_DURATION_S, STILL_FPS } from './constants.js'
 import {
-  GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, seedFromCacheId, type FfmpegCommand, type ProbedInput
+  DEFAULT_ENCODING, GLOBAL_ARGS, audioModeFor, inputArgs, seedFromCacheId, type Encoding, type FfmpegCommand, type ProbedInput
 } from './encode.js'
 import { InvalidStepInputError } from './errors.js'
 import { probeMedia } from './probe.js'
@@ -15,6 +15,8 @@ export interface EffectCommandInit {
   workDir: string
   /** 31-bit seed (seedFromCacheId of the step) */
   seed: number
+  /** how the result is written @default the default encoding (PNG / MP4) */
+  encoding?: Encoding
 }
 
 /**
@@ -26,7 +28,9 @@ export interface EffectCommandInit {
 export function buildEffectCommand (init: EffectCommandInit): FfmpegCommand {
   const { effect, input } = init
   const { spec } = effect
-  if (spec.passthrough === true) throw new Error(`effect "${spec.name}" passes its input through: there is no command`)
+  const encoding = init.encoding ?? DEFAULT_ENCODING
+  // a pass-through effect has a command only to re-encode its input as a run's output choice asks
+  if (spec.passthrough === true && encoding.choice === undefined) throw new Error(`effect "${spec.name}" passes its input through: there is no command`)
   const { info } = input
   if (!info.hasVideo || info.width == null || info.height == null) {
     throw new InvalidStepInputError(`effect "${spec.name}" needs a picture, but its input is ${info.kind}-only`)
@@ -42,17 +46,17 @@ export function buildEffectCommand (init: EffectCommandInit): FfmpegCommand {
     args.push('-i', path)
   }
 
-  let graph = renderTemplate(spec, init.params, { width: info.width, height: info.height, seed: init.seed })
+  let graph = spec.passthrough === true ? 'null' : renderTemplate(spec, init.params, { width: info.width, height: info.height, seed: init.seed })
   if (!graph.includes('[in]')) graph = `[in]${graph}[out]`
   graph = graph.replaceAll('[in]', '[0:v]')
   assetFiles.forEach((file, i) => { graph = graph.replaceAll(`[asset:${file}]`, `[${i + 1}:v]`) })
-  graph = kind === 'video' ? graph.replace('[out]', `[fx];[fx]${VIDEO_FINISH}[vout]`) : graph.replace('[out]', '[vout]')
+  graph = kind === 'video' ? graph.replace('[out]', `[fx];[fx]${encoding.videoFinish}[vout]`) : graph.replace('[out]', `[fx];[fx]${encoding.imageFinish}[vout]`)
 
-  const outputPath = outputPathFor(init.workDir, kind)
+  const outputPath = encoding.outputPath(init.workDir, kind)
   const audio = kind === 'video' ? audioModeFor(info) : 'none'
   args.push('-filter_complex', graph, '-map', '[vout]')
   if (audio !== 'none') args.push('-map', '0:a:0')
-  args.push(...outputArgs(kind, audio, outputPath))
+  args.push(...encoding.outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: kind === 'image' ? 0 : still ? STILL_DURATION_S : info.duration }
 }
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import type { Logger } from '../util/logger.js'
-import { seedFromCacheId, type ProbedInput } from './encode.js'
+import { encodingFor, seedFromCacheId, type ProbedInput } from './encode.js'
 import { InvalidMediaError, InvalidStepInputError, UnsupportedStepError } from './errors.js'
 import { buildAudioMix } from './primitives/audio-mix.js'
 import { buildBlend } from './primitives/blend.js'
@@ -58,7 +58,8 @@ class FfmpegStepExecutor implements StepExecutor {
    * undefined otherwise, so execute() still reports a bad step with its proper error
    */
   passthroughInput (step: StepSpec): number | undefined {
-    if (step.type !== 'EFFECT' || step.effect == null) return undefined
+    // a run's output choice re-encodes even what would pass through
+    if (step.type !== 'EFFECT' || step.effect == null || step.config.output !== undefined) return undefined
     const def = this.registry.get(step.effect.name)
     if (def == null || def.version !== step.effect.version || def.hash !== step.effect.hash) return undefined
     if (this.registry.require(step.effect.name).spec.passthrough !== true) return undefined
@@ -104,7 +105,7 @@ class FfmpegStepExecutor implements StepExecutor {
         throw err
       }
     }))
-    const plan = primitive.build({ step, inputs: probed, workDir: init.workDir, seed: seedFromCacheId(step.cacheId), registry: this.registry })
+    const plan = primitive.build({ step, inputs: probed, workDir: init.workDir, seed: seedFromCacheId(step.cacheId), registry: this.registry, encoding: encodingFor(step.config) })
     if (!('args' in plan)) return plan
     const started = Date.now()
     await runFfmpeg(plan.args, {

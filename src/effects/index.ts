@@ -12,6 +12,10 @@
  */
 export type { EffectCatalog, EffectDefinition, MediaFile, ParamSpec, StepExecutionInit, StepExecutor, StepOutput, StepSpec } from './types.js'
 export { createEffectRegistry } from './registry.js'
+export { describeEffect, effectCatalogue } from './catalogue.js'
+export type { EffectEntry, ParamEntry } from './catalogue.js'
+export { EFFECT_GROUPS } from './types.js'
+export type { EffectGroup } from './types.js'
 export type { EffectRegistry, EffectRegistryInit, RegisteredEffect } from './registry.js'
 export type { EffectSpec, FilterContext, ResolvedParams } from './spec.js'
 export { runFfmpeg } from './runner.js'

@@ -1,9 +1,8 @@
 import type { ResolvedParams } from './spec.js'
 import type { ParamSpec } from './types.js'
+import { COLOR_WORDS, isColor } from '../dag/colors.js'
 import { InvalidEffectParamError } from './errors.js'
 
-/** ffmpeg colour syntax we accept: #rrggbb[aa], 0xrrggbb[aa] or a colour name (no filtergraph metacharacters) */
-const COLOR = /^(#|0x)?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^[a-zA-Z]{3,20}$/
 /** free strings go into a filtergraph: letters, digits, space, dot, dash, underscore only */
 const SAFE_STRING = /^[\w .-]{0,200}$/
 
@@ -51,7 +50,7 @@ function checkParam (effect: string, key: string, spec: ParamSpec, value: unknow
         ? value
         : fail(`must be one of ${(spec.values ?? []).join(', ')}`)
     case 'color':
-      return typeof value === 'string' && COLOR.test(value) ? value : fail('must be a colour (#rrggbb, 0xrrggbb or a name)')
+      return isColor(value) ? value : fail(`must be ${COLOR_WORDS}`)
     case 'string':
       return typeof value === 'string' && SAFE_STRING.test(value) ? value : fail('must be a plain string (letters, digits, space, . - _)')
   }

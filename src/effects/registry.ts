@@ -48,8 +48,11 @@ class BuiltinEffectRegistry implements EffectRegistry {
         name: spec.name,
         version: spec.version,
         description: spec.description,
+        group: spec.group,
         params: spec.params,
         temporal: spec.temporal,
+        ...(spec.needsMotion === true ? { needsMotion: true } : {}),
+        ...(spec.check === undefined ? {} : { check: spec.check }),
         // the template, lookups and asset bytes are hashed too: a change in how it renders is a new effect
         hash: hashCanonical(hashInputOf(spec, assetHashes))
       }
@@ -82,12 +85,14 @@ class BuiltinEffectRegistry implements EffectRegistry {
   }
 }
 
+/** What decides how an effect renders; wording (descriptions, units, slider steps, group) is left out */
 function hashInputOf (spec: EffectSpec, assetHashes: Record<string, string>): unknown {
+  const params = Object.fromEntries(Object.entries(spec.params).map(([name, { type, min, max, values, default: value }]) =>
+    [name, { type, min, max, values, default: value }]))
   return {
     name: spec.name,
     version: spec.version,
-    description: spec.description,
-    params: spec.params,
+    params,
     temporal: spec.temporal,
     template: spec.template,
     lookups: spec.lookups ?? {},

@@ -1,4 +1,4 @@
-import type { ParamSpec } from './types.js'
+import type { EffectGroup, ParamSpec } from './types.js'
 
 /** Resolved (validated, defaulted) effect params */
 export type ResolvedParams = Readonly<Record<string, number | boolean | string>>
@@ -34,16 +34,19 @@ export interface EffectSpec {
   name: string
   version: string
   description: string
+  group: EffectGroup
   params: Readonly<Record<string, ParamSpec>>
   /** looks at more than one frame or changes over time: on a still image it renders a short clip */
   temporal: boolean
+  /** shows only in motion: refused on a still picture (every frame of its clip would be the same) */
+  needsMotion?: boolean
   template: string
   lookups?: Readonly<Record<string, LookupTable>>
   /** bundled asset files the template refers to as `[asset:<file>]` */
   assets?: readonly string[]
   derive?(params: ResolvedParams, ctx: FilterContext): Record<string, number | string>
   /** cross-param checks; returns a problem or undefined */
-  check?(params: ResolvedParams): string | undefined
+  check?(params: Readonly<Record<string, unknown>>): string | undefined
   /** output = input bytes (identity): nothing runs */
   passthrough?: boolean
 }

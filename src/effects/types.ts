@@ -6,20 +6,34 @@ export interface ParamSpec {
   /** inclusive range for number/integer */
   min?: number
   max?: number
+  /** a sensible increment for a slider (number); integers step by 1 */
+  step?: number
   /** allowed values for enum */
   values?: readonly string[]
   default: number | boolean | string
-  description?: string
+  /** unit shown beside the value: 'px', '°', 'Hz'... */
+  unit?: string
+  /** one line in our own words: what the parameter does and what its ends mean */
+  description: string
 }
+
+/** Catalogue groups of the built-in effects */
+export const EFFECT_GROUPS = ['composite', 'color', 'blur', 'geometry', 'texture', 'temporal'] as const
+export type EffectGroup = typeof EFFECT_GROUPS[number]
 
 /** The declaration of a named effect: what it is, not how it runs */
 export interface EffectDefinition {
   name: string
   version: string
   description: string
+  group: EffectGroup
   params: Readonly<Record<string, ParamSpec>>
   /** true when the effect looks at more than one frame (echo, trails...) */
   temporal: boolean
+  /** shows only in motion (echo, trails): refused on a still picture, where it would change nothing */
+  needsMotion?: boolean
+  /** rules between params (edge_detect: low <= high); a problem in our words naming the params, or undefined */
+  check?(params: Readonly<Record<string, unknown>>): string | undefined
   /**
    * SHA3-256 hex of the canonical JSON of the definition *and* how it runs (the ffmpeg filter
    * template), so changing an effect invalidates its cached results

@@ -1,5 +1,5 @@
 import { asCid, isCid, type Cid } from '../dag/ids.js'
-import { effectRecipe, nameProblem, parseRecipe, planRun, RecipeValidationError } from '../dag/index.js'
+import { effectRecipe, mediaKindOf, nameProblem, parseRecipe, planRun, RecipeValidationError, type MediaKind } from '../dag/index.js'
 import type { Recipe } from '../dag/types.js'
 import type { EffectCatalog } from '../effects/types.js'
 import type { AssetRecord, RunRecord, StoredRecipe } from '../state/types.js'
@@ -15,6 +15,8 @@ export interface RunRequest {
   params?: Record<string, unknown>
   /** the name of the output; a run that exists already keeps the name it was created with */
   outputName?: string
+  /** format, size, fps of the result, as requested (the planner checks it) */
+  output?: unknown
   user?: string
 }
 
@@ -24,6 +26,8 @@ export interface RunServiceComponents {
   assets: { get(name: string): Promise<AssetRecord | undefined> }
   effects: EffectCatalog
   engine: string
+  /** the sniffed media type of stored content, so the planner can refuse what cannot work on it (png of a clip) */
+  mediaTypes?: { mediaTypeOf(cid: Cid): Promise<string | undefined> }
 }
 
 /** Turns a run request (recipe or effect + inputs) into a plan and submits it */
@@ -35,7 +39,8 @@ export class RunService {
     if (nameIssue !== undefined) throw new InvalidNameError(`output_name ${nameIssue}`)
     const { recipe, recipeId, name } = await this.resolveRecipe(request)
     const inputs = await this.resolveInputs(request.inputs)
-    const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine })
+    const kinds = await this.kindsOf(Array.isArray(inputs) ? inputs : Object.values(inputs))
+    const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine, output: request.output, kindOf: (cid) => kinds.get(cid) })
     const run = await this.components.orchestrator.submit(plan, {
       recipeName: name,
       recipeId,
@@ -78,6 +83,11 @@ export class RunService {
     const out: Record<string, Cid> = {}
     for (const [key, value] of Object.entries(inputs)) out[key] = await this.resolveInput(value, `inputs.${key}`)
     return out
+  }
+
+  private async kindsOf (cids: Cid[]): Promise<Map<Cid, MediaKind | undefined>> {
+    const lookup = this.components.mediaTypes
+    return new Map(await Promise.all(cids.map(async (cid): Promise<[Cid, MediaKind | undefined]> => [cid, mediaKindOf(await lookup?.mediaTypeOf(cid))])))
   }
 
   /** a CID, or the name of a registered asset */

@@ -199,7 +199,7 @@ describe('planRun', () => {
     const direct = planRun({ recipe: effectRecipe('invert', { intensity: 0.5 }), inputs: [A], effects, engine: ENGINE })
     expect(planner.planEffect('invert', A, { intensity: 0.5 })).toEqual(direct)
     expect(planner.validate(effectRecipe('nope'))).toEqual([
-      { path: 'dag.nodes[1].config.effect', code: 'unknown-effect', message: 'unknown effect "nope"' }
+      { path: 'dag.nodes[1].config.effect', code: 'unknown-effect', message: 'unknown effect "nope" (known: blur, dog, echo, identity, invert, mirror, tint)' }
     ])
     expect(createPlanner({ effects }).engine).toMatch(/^artdag-l1\//)
   })

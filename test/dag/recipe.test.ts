@@ -89,6 +89,8 @@ describe('parseRecipe', () => {
     const parsed = parseRecipe(yaml, { effects })
     expect(!parsed.ok && parsed.problems).toEqual([{
       path: 'name',
+      line: 4,
+      column: 7,
       code: 'reserved-name',
       message: '"invert" is the name of a built-in effect; a recipe cannot take it (run the effect as {"recipe": "invert"}, or name the recipe otherwise)'
     }])

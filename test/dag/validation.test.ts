@@ -15,7 +15,17 @@ const node = (id: string, type: string, inputs: unknown, config: Record<string, 
 function problems (nodes: NodeSpec[], output: string | null = nodes.at(-1)?.id as string, extra: Record<string, unknown> = {}): Problem[] {
   const doc = { name: 't', ...extra, dag: { nodes, ...(output === null ? {} : { output }) } }
   const parsed = parseRecipe(stringify(doc), { effects })
-  return parsed.ok ? [] : parsed.problems
+  return parsed.ok ? [] : unplaced(parsed.problems)
+}
+
+/** the problems without their line and column (tested on their own below) */
+function unplaced (found: Problem[]): Problem[] {
+  return found.map((problem) => {
+    const rest = { ...problem }
+    delete rest.line
+    delete rest.column
+    return rest
+  })
 }
 
 describe('parseRecipe validation', () => {
@@ -23,18 +33,18 @@ describe('parseRecipe validation', () => {
     const parsed = parseRecipe('name: t\ndag:\n  nodes: [\n  output: x\n')
     expect(parsed.ok).toBe(false)
     expect(!parsed.ok && parsed.problems[0]).toEqual({
-      path: 'line 4, column 3', code: 'yaml-syntax', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]'
+      path: 'line 4, column 3', line: 4, column: 3, code: 'yaml-syntax', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]'
     })
   })
 
   it('should report a duplicate YAML key', () => {
     const parsed = parseRecipe('name: t\nname: u\n')
-    expect(!parsed.ok && parsed.problems).toEqual([{ path: 'line 2, column 1', code: 'yaml-syntax', message: 'Map keys must be unique' }])
+    expect(!parsed.ok && parsed.problems).toEqual([{ path: 'line 2, column 1', line: 2, column: 1, code: 'yaml-syntax', message: 'the key "name" is written twice in one mapping' }])
   })
 
   it('should report misplaced and mistyped fields as bad-field', () => {
     const parsed = parseRecipe(stringify({ name: 3, ouptut: 'x', version: [1], dag: { nodes: [{ id: 'a', type: 'SOURCE', confg: {} }, 'b', { id: 'c', type: 'EFFECT', inputs: [4] }], output: 'a' } }))
-    expect(!parsed.ok && parsed.problems).toEqual([
+    expect(!parsed.ok && unplaced(parsed.problems)).toEqual([
       { path: 'ouptut', code: 'bad-field', message: 'unknown field "ouptut" (known: name, version, description, owner, registry, dag)' },
       { path: 'name', code: 'bad-field', message: 'must be a non-empty string, got 3' },
       { path: 'version', code: 'bad-field', message: 'must be a string, got [1]' },
@@ -54,7 +64,7 @@ describe('parseRecipe validation', () => {
     const chain = (n: number): NodeSpec[] => [src('n0'), ...Array.from({ length: n - 1 }, (_, i) => node(`n${i + 1}`, 'EFFECT', [`n${i}`], { effect: 'identity' }))]
     // JSON is YAML too, and much quicker to write than block YAML for big documents
     const parse = (nodes: NodeSpec[]): ReturnType<typeof parseRecipe> => parseRecipe(JSON.stringify({ name: 't', dag: { nodes, output: nodes.at(-1)?.id } }), { effects })
-    expect(parse(chain(1001))).toEqual({ ok: false, problems: [{ path: 'dag.nodes', code: 'bad-field', message: 'has 1001 nodes; at most 1000 are allowed' }] })
+    expect(parse(chain(1001))).toEqual({ ok: false, problems: [{ path: 'dag.nodes', line: 1, column: 28, code: 'bad-field', message: 'has 1001 nodes; at most 1000 are allowed' }] })
     const parsed = parse(chain(1000))
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
     const looped = structuredClone(parsed.recipe)
@@ -173,7 +183,7 @@ describe('parseRecipe validation', () => {
       'dag:\n  nodes:\n    - {id: a, type: SOURCE, config: {asset: toString}}\n    - {id: b, type: SOURCE, config: {asset: __proto__}}\n' +
       '    - {id: e, type: EFFECT, config: {effect: invert, constructor: 1}, inputs: [b]}\n  output: e\n'
     const parsed = parseRecipe(text, { effects })
-    expect(!parsed.ok && parsed.problems).toEqual([
+    expect(!parsed.ok && unplaced(parsed.problems)).toEqual([
       { path: 'dag.nodes[0].config.asset', code: 'unknown-asset', message: 'unknown asset "toString" (not in registry.assets)' },
       { path: 'dag.nodes[2].config.params.constructor', code: 'unknown-param', message: 'effect "invert" has no parameter "constructor" (known: intensity)' }
     ])
@@ -201,8 +211,8 @@ describe('parseRecipe validation', () => {
 describe('validateRecipe', () => {
   it('should report an unknown effect in a node and in the registry', () => {
     expect(problems([src('a'), node('e', 'EFFECT', ['a'], { effect: 'sparkle' })], 'e', { registry: { effects: { glitter: 'x' } } })).toEqual([
-      { path: 'registry.effects.glitter', code: 'unknown-effect', message: 'unknown effect "glitter"' },
-      { path: 'dag.nodes[1].config.effect', code: 'unknown-effect', message: 'unknown effect "sparkle"' }
+      { path: 'registry.effects.glitter', code: 'unknown-effect', message: 'unknown effect "glitter" (known: blur, dog, echo, identity, invert, mirror, tint)' },
+      { path: 'dag.nodes[1].config.effect', code: 'unknown-effect', message: 'unknown effect "sparkle" (known: blur, dog, echo, identity, invert, mirror, tint)' }
     ])
   })
 
@@ -222,8 +232,11 @@ describe('validateRecipe', () => {
       { path: 'dag.nodes[1].config.params.scale', code: 'param-type', message: 'parameter "scale" must be a number, got "1"' }
     ])
     expect(validateRecipe(effectRecipe('tint', { color: 'rgb(1,2,3)' }), { effects })).toEqual([
-      { path: 'dag.nodes[1].config.params.color', code: 'param-type', message: 'parameter "color" must be a colour (a name, #rrggbb or 0xrrggbb), got "rgb(1,2,3)"' }
+      { path: 'dag.nodes[1].config.params.color', code: 'param-type', message: 'parameter "color" must be a colour: a name like black or orange, #rrggbb or 0xrrggbb (#rrggbbaa with alpha), got "rgb(1,2,3)"' }
     ])
+    // a word that is no colour name of ffmpeg's is refused here, not by ffmpeg at render time
+    expect(validateRecipe(effectRecipe('tint', { color: 'notacolor' }), { effects }).map(p => p.path)).toEqual(['dag.nodes[1].config.params.color'])
+    expect(validateRecipe(effectRecipe('tint', { color: 'DarkOrange' }), { effects })).toEqual([])
     expect(validateRecipe(effectRecipe('tint', { label: 'a;b' }), { effects })).toEqual([
       { path: 'dag.nodes[1].config.params.label', code: 'param-type', message: 'parameter "label" must be a plain string (letters, digits, space, . - _), got "a;b"' }
     ])
@@ -231,6 +244,34 @@ describe('validateRecipe', () => {
       { path: 'dag.nodes[1].config.params.vertical', code: 'param-type', message: 'parameter "vertical" must be true or false, got "yes"' }
     ])
     expect(validateRecipe(effectRecipe('tint', { color: '#ff8800', label: 'warm' }), { effects })).toEqual([])
+  })
+
+  it('should place every problem of a recipe read from YAML at its line and column', () => {
+    const text = [
+      'name: placed', // 1
+      'dag:', // 2
+      '  nodes:', // 3
+      '    - id: a', // 4
+      '      type: SOURCE', // 5
+      '      config: { input: true }', // 6
+      '    - id: b', // 7
+      '      type: EFFECT', // 8
+      '      config:', // 9
+      '        effect: invert', // 10
+      '        params: { intensity: 3 }', // 11
+      '      inputs: [a]', // 12
+      '    - id: c', // 13
+      '      type: BLEND', // 14
+      '      config: { mode: glow }', // 15
+      '      inputs: [a, b]', // 16
+      '  output: c', // 17
+      ''
+    ].join('\n')
+    const parsed = parseRecipe(text, { effects })
+    expect(!parsed.ok && parsed.problems.map(p => `${p.line}:${p.column} ${p.path}`)).toEqual([
+      '15:23 dag.nodes[2].config.mode',
+      '11:30 dag.nodes[1].config.params.intensity'
+    ])
   })
 
   it('should report a registry hash that names another definition and ignore placeholders', () => {

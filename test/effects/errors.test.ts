@@ -82,7 +82,7 @@ describe('step executor errors', () => {
     const step = stepOf('EFFECT', { effect: 'invert', params: {} }, { name: 'invert', version: '0.9.0', hash: 'a'.repeat(64) })
     const err = await failure(step, [m.image])
     expect(err.name).toBe('EffectMismatchError')
-    expect(err.message).toBe(`effect "invert" of step "effect-1" was planned as version 0.9.0 (hash aaaaaaaaaaaa), but this worker has version 1.0.0 (hash ${registry.get('invert')!.hash.slice(0, 12)})`)
+    expect(err.message).toBe(`effect "invert" of step "effect-1" was planned as version 0.9.0 (hash aaaaaaaaaaaa), but this worker has version 2.0.0 (hash ${registry.get('invert')!.hash.slice(0, 12)})`)
   })
 
   it('should name the problem for bad primitive configs and inputs', async () => {

@@ -48,7 +48,8 @@ export function configsRouter (components: ApiComponents, router = new Router())
       recipe: recipe.id,
       inputs: body.inputs,
       ...(body.params != null ? { params: body.params } : {}),
-      ...(body.output_name != null ? { outputName: body.output_name } : {})
+      ...(body.output_name != null ? { outputName: body.output_name } : {}),
+      ...(body.output != null ? { output: body.output } : {})
     })
   })
 

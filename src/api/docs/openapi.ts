@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { VERSION } from '../../version.js'
+import { effectEntrySchema, effectListSchema } from '../effects/schemas.js'
 import { configRunBody, configUploadJson, runBody } from '../schemas.js'
 import { AUTH_PATHS, AUTH_SCHEMAS } from './auth-paths.js'
 import { SCHEMAS } from './components.js'
@@ -10,6 +11,11 @@ const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: Json): Json => ({ 'application/json': { schema } })
 const body = (schema: z.ZodType): Json => {
   const schemaJson = { ...(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json) }
+  delete schemaJson.$schema
+  return schemaJson
+}
+const answer = (schema: z.ZodType): Json => {
+  const schemaJson = { ...(z.toJSONSchema(schema, { io: 'output' }) as Json) }
   delete schemaJson.$schema
   return schemaJson
 }
@@ -74,6 +80,8 @@ export function openApiSpec (): Json {
         delete: { summary: 'Delete a recipe', tags: ['configs'], security: secured, parameters: [configId], responses: { ...ok('deleted', { type: 'object' }), ...errors(401, 404) } }
       },
       '/configs/{id}/run': { post: { summary: 'Run a recipe on inputs', tags: ['configs'], security: secured, parameters: [configId, wait], requestBody: { content: json(body(configRunBody)) }, responses: { ...runAnswer, ...errors(400, 401, 404) } } },
+      '/effects': { get: { summary: 'The effect catalogue: every effect with each parameter\'s type, range, default, unit and description', tags: ['effects'], responses: { ...ok('every effect, grouped', answer(effectListSchema)), ...errors(401) } } },
+      '/effects/{name}': { get: { summary: 'One effect of the catalogue', tags: ['effects'], parameters: [p('name', 'effect name')], responses: { ...ok('the effect', answer(effectEntrySchema)), ...errors(401, 404) } } },
       ...AUTH_PATHS,
       '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: ok('OpenAPI 3.1', { type: 'object' }) } },
       '/docs': { get: { summary: 'Interactive API docs', tags: ['docs'], responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } }

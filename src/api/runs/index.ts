@@ -19,7 +19,8 @@ export function runsRouter (components: ApiComponents, router = new Router()): R
       recipe: body.recipe,
       inputs: body.inputs,
       ...(body.params != null ? { params: body.params } : {}),
-      ...(body.output_name != null ? { outputName: body.output_name } : {})
+      ...(body.output_name != null ? { outputName: body.output_name } : {}),
+      ...(body.output != null ? { output: body.output } : {})
     })
   })
 

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
+import { extname } from 'node:path'
 import type { Command } from 'commander'
 import type { RunRecord } from '../../state/types.js'
 import type { ApiClient } from '../client.js'
@@ -7,6 +8,7 @@ import { clientFor, collectPairs, globals, print } from '../context.js'
 import { progressBar } from '../progress.js'
 import { terminalText as t } from '../terminal-text.js'
 import { downloadTo } from './cache.js'
+import { outputFormatOf, withOutputFile } from './output-file.js'
 
 const FINAL = new Set(['completed', 'failed', 'cancelled'])
 
@@ -65,6 +67,8 @@ export function registerRenderCommand (program: Command): void {
     .option('--name <outputName>', 'a name for the output')
     .action(async (recipe: string, inputs: string[], opts: { sync?: boolean, param: Record<string, unknown>, output?: string, name?: string }, cmd: Command) => {
       const client = clientFor(cmd)
+      // the format comes from -o's extension; an extension that names none is refused before anything is sent
+      const format = opts.output == null ? undefined : outputFormatOf(opts.output, extname(opts.output))
       const showProgress = globals(cmd).json !== true
       const named = inputs.length > 0 && inputs.every((i) => /^[A-Za-z_][\w-]*=/.test(i))
       let body: Record<string, unknown>
@@ -82,7 +86,8 @@ export function registerRenderCommand (program: Command): void {
       }
       if (Object.keys(opts.param).length > 0) body.params = opts.param
       if (opts.name != null) body.output_name = opts.name
-      let run = await client.json<RunRecord>('POST', '/runs', body)
+      if (format !== undefined) body.output = { format }
+      let run = await withOutputFile(opts.output, async () => await client.json<RunRecord>('POST', '/runs', body))
       if (opts.sync !== true && opts.output == null) {
         print(cmd, `${t(run.id)} ${t(run.status)}`, run)
         return

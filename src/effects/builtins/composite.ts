@@ -8,6 +8,7 @@ export const compositeEffects: EffectSpec[] = [
   {
     name: 'identity',
     version: '1.0.0',
+    group: 'composite',
     description: 'Returns the input unchanged (same bytes, same CID)',
     params: {},
     temporal: false,
@@ -17,11 +18,12 @@ export const compositeEffects: EffectSpec[] = [
   {
     name: 'dog',
     version: '1.0.0',
+    group: 'composite',
     description: 'Composites the bundled dog picture (config/assets/dog.png, transparent background) onto the input',
     params: {
-      scale: { type: 'number', min: 0.05, max: 1, default: 0.5, description: 'dog height as a fraction of the input height' },
-      position: { type: 'enum', values: ['center', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], default: 'bottom-right' },
-      opacity: { type: 'number', min: 0, max: 1, default: 1 }
+      scale: { type: 'number', min: 0.05, max: 1, step: 0.01, default: 0.5, description: 'dog height as a fraction of the picture height' },
+      position: { type: 'enum', values: ['center', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], default: 'bottom-right', description: 'where the dog sits' },
+      opacity: { type: 'number', min: 0, max: 1, step: 0.01, default: 1, description: '0 = invisible, 1 = opaque' }
     },
     temporal: false,
     assets: ['dog.png'],

@@ -6,8 +6,9 @@ export const geometryEffects: EffectSpec[] = [
   {
     name: 'flip',
     version: '1.0.0',
+    group: 'geometry',
     description: 'Flips the picture',
-    params: { direction: { type: 'enum', values: ['horizontal', 'vertical', 'both'], default: 'vertical' } },
+    params: { direction: { type: 'enum', values: ['horizontal', 'vertical', 'both'], default: 'vertical', description: 'axis of the flip' } },
     temporal: false,
     template: '{@direction}',
     lookups: { direction: { param: 'direction', map: { horizontal: 'hflip', vertical: 'vflip', both: 'hflip,vflip' } } }
@@ -15,8 +16,9 @@ export const geometryEffects: EffectSpec[] = [
   {
     name: 'mirror',
     version: '1.0.0',
+    group: 'geometry',
     description: 'Reflects one half of the picture onto the other',
-    params: { side: { type: 'enum', values: ['left', 'right', 'top', 'bottom'], default: 'left', description: 'the half that is kept' } },
+    params: { side: { type: 'enum', values: ['left', 'right', 'top', 'bottom'], default: 'left', description: 'the half that is kept and reflected onto the other' } },
     temporal: false,
     template: '[in]split[a][b];[b]{@half}[m];[a][m]overlay={@at}:format=auto[out]',
     lookups: {
@@ -35,9 +37,10 @@ export const geometryEffects: EffectSpec[] = [
   {
     name: 'rotate',
     version: '1.0.0',
+    group: 'geometry',
     description: 'Rotates the picture around its centre, same frame size',
     params: {
-      angle: { type: 'number', min: -360, max: 360, default: 30, description: 'degrees, clockwise' },
+      angle: { type: 'number', min: -360, max: 360, step: 1, default: 30, unit: '°', description: 'clockwise rotation' },
       fill: { type: 'color', default: 'black', description: 'colour of the uncovered corners' }
     },
     temporal: false,
@@ -46,14 +49,16 @@ export const geometryEffects: EffectSpec[] = [
   {
     name: 'zoom',
     version: '1.0.0',
+    group: 'geometry',
     description: 'Zooms into the centre',
-    params: { factor: { type: 'number', min: 1, max: 10, default: 1.5 } },
+    params: { factor: { type: 'number', min: 1, max: 10, step: 0.05, default: 1.5, unit: '×', description: 'magnification; 1 = unchanged' } },
     temporal: false,
     template: "crop='max(2,trunc(iw/{factor}))':'max(2,trunc(ih/{factor}))',scale={W}:{H}"
   },
   {
     name: 'kaleidoscope',
     version: '1.0.0',
+    group: 'geometry',
     description: 'Four-way mirror of the top-left quarter',
     params: {},
     temporal: false,
@@ -62,6 +67,7 @@ export const geometryEffects: EffectSpec[] = [
   {
     name: 'tile_grid',
     version: '1.0.0',
+    group: 'geometry',
     description: 'The picture repeated in an n x n grid',
     params: { tiles: { type: 'integer', min: 2, max: 6, default: 2, description: 'tiles per row and column' } },
     temporal: false,

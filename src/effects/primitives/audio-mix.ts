@@ -1,4 +1,4 @@
-import { GLOBAL_ARGS, VIDEO_FINISH, canCopyVideo, outputArgs, outputPathFor, type FfmpegCommand } from '../encode.js'
+import { GLOBAL_ARGS, type FfmpegCommand } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
 import { ConfigReader, checkNumber, describe, sec, type StepContext } from './context.js'
 
@@ -31,14 +31,14 @@ export function buildAudioMix (ctx: StepContext): FfmpegCommand {
   const pads = ctx.inputs.map((_input, i) => `[a${i}]`).join('')
   graph.push(`${pads}amix=inputs=${n}:duration=longest:normalize=${normalize ? 1 : 0}[aout]`)
   args.push('-filter_complex', graph.join(';'))
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   if (kind === 'video') {
     args.push('-map', '0:v:0')
-    const copyVideo = canCopyVideo(first.info)
-    if (!copyVideo) args.push('-vf', VIDEO_FINISH)
-    args.push('-map', '[aout]', ...outputArgs('video', 'aac', outputPath, { copyVideo }))
+    const copyVideo = ctx.encoding.canCopyVideo(first.info)
+    if (!copyVideo) args.push('-vf', ctx.encoding.videoFinish)
+    args.push('-map', '[aout]', ...ctx.encoding.outputArgs('video', 'aac', outputPath, { copyVideo }))
   } else {
-    args.push('-map', '[aout]', ...outputArgs('audio', 'aac', outputPath))
+    args.push('-map', '[aout]', ...ctx.encoding.outputArgs('audio', 'aac', outputPath))
   }
   return { args, outputPath, outputKind: kind, durationHint: duration }
 }

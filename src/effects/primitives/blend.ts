@@ -1,5 +1,5 @@
 import { STILL_FPS } from '../constants.js'
-import { GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, type FfmpegCommand } from '../encode.js'
+import { GLOBAL_ARGS, audioModeFor, inputArgs, type FfmpegCommand } from '../encode.js'
 import { InvalidStepInputError } from '../errors.js'
 import { ConfigReader, sec, type StepContext } from './context.js'
 
@@ -29,18 +29,18 @@ export function buildBlend (ctx: StepContext): FfmpegCommand {
 
   const args = [...GLOBAL_ARGS]
   for (const input of [a, b]) args.push(...inputArgs(input, kind === 'video' ? { duration, fps } : undefined))
-  const finish = kind === 'video' ? VIDEO_FINISH : 'format=rgb24'
+  const finish = kind === 'video' ? ctx.encoding.videoFinish : 'format=rgb24'
   const graph = [
     '[0:v]format=gbrp,setsar=1[a]',
     `[1:v]scale=${a.info.width}:${a.info.height},format=gbrp,setsar=1[b]`,
     `[a][b]blend=all_mode=${FFMPEG_MODE[mode]}:all_opacity=${sec(opacity)}:shortest=1,${finish}[vout]`
   ]
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   args.push('-filter_complex', graph.join(';'), '-map', '[vout]')
   const withAudio = [a, b].findIndex((input) => input.info.hasAudio)
   const audio = kind === 'video' && withAudio >= 0 ? audioModeFor([a, b][withAudio]!.info) : 'none'
   if (audio !== 'none') args.push('-map', `${withAudio}:a:0`)
   if (kind === 'video') args.push('-t', sec(duration))
-  args.push(...outputArgs(kind, audio, outputPath))
+  args.push(...ctx.encoding.outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: duration }
 }

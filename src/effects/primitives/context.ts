@@ -1,4 +1,5 @@
-import type { FfmpegCommand, ProbedInput } from '../encode.js'
+import type { Encoding, FfmpegCommand, ProbedInput } from '../encode.js'
+import { COLOR_WORDS, isColor } from '../../dag/colors.js'
 import { InvalidStepConfigError } from '../errors.js'
 import type { EffectRegistry } from '../registry.js'
 import type { StepSpec } from '../types.js'
@@ -11,6 +12,8 @@ export interface StepContext {
   /** 31-bit seed from the step's cache id */
   seed: number
   registry: EffectRegistry
+  /** how the result is written: the run's output choice on its output step, else the default */
+  encoding: Encoding
 }
 
 /** A builder either returns a command to run or names the input that is the output (no bytes written) */
@@ -18,7 +21,6 @@ export type StepPlan = FfmpegCommand | { kind: 'input', index: number }
 
 export type PrimitiveBuilder = (ctx: StepContext) => StepPlan
 
-const COLOR = /^(#|0x)?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^[a-zA-Z]{3,20}$/
 
 /**
  * Defensive readers of a step's config (it arrives validated, but a worker must not trust a queue blindly).
@@ -78,7 +80,7 @@ export function checkNumber (
 }
 
 export function checkColor (fail: (problem: string, value: unknown) => never, value: unknown): string {
-  if (typeof value !== 'string' || !COLOR.test(value)) return fail('must be a colour (#rrggbb, 0xrrggbb or a name)', value)
+  if (!isColor(value)) return fail(`must be ${COLOR_WORDS}`, value)
   return value
 }
 

@@ -23,10 +23,10 @@ export function buildEffect (ctx: StepContext): StepPlan {
     )
   }
   const params = ctx.registry.resolveParams(name, step.config.params ?? flatParams(step.config))
-  if (effect.spec.passthrough === true) return { kind: 'input', index: 0 }
+  if (effect.spec.passthrough === true && ctx.encoding.choice === undefined) return { kind: 'input', index: 0 }
   const input = ctx.inputs[0]
   if (input == null) throw new InvalidStepConfigError(`EFFECT step "${step.id}" has no input`)
-  return buildEffectCommand({ effect, params, input, workDir: ctx.workDir, seed: ctx.seed })
+  return buildEffectCommand({ effect, params, input, workDir: ctx.workDir, seed: ctx.seed, encoding: ctx.encoding })
 }
 
 /** config keys that are not effect params in the flat form */

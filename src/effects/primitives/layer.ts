@@ -1,5 +1,5 @@
 import { STILL_FPS } from '../constants.js'
-import { GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, inputArgs, outputArgs, outputPathFor, type FfmpegCommand } from '../encode.js'
+import { GLOBAL_ARGS, audioModeFor, inputArgs, type FfmpegCommand } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
 import { checkNumber, describe, sec, type StepContext } from './context.js'
 
@@ -32,15 +32,15 @@ export function buildLayer (ctx: StepContext): FfmpegCommand {
     graph.push(`[b${i - 1}][l${i}]overlay=x=${sec(l.x)}:y=${sec(l.y)}:format=auto:eof_action=pass[b${i}]`)
   }
   const last = `[b${inputs.length - 1}]`
-  graph.push(kind === 'video' ? `${last}${VIDEO_FINISH}[vout]` : `${last}null[vout]`)
+  graph.push(kind === 'video' ? `${last}${ctx.encoding.videoFinish}[vout]` : `${last}${ctx.encoding.imageFinish}[vout]`)
 
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   args.push('-filter_complex', graph.join(';'), '-map', '[vout]')
   const withAudio = inputs.findIndex((input) => input.info.hasAudio)
   const audio = kind === 'video' && withAudio >= 0 ? audioModeFor(inputs[withAudio]!.info) : 'none'
   if (audio !== 'none') args.push('-map', `${withAudio}:a:0`)
   if (kind === 'video') args.push('-t', sec(duration))
-  args.push(...outputArgs(kind, audio, outputPath))
+  args.push(...ctx.encoding.outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: kind === 'video' ? duration : 0 }
 }
 

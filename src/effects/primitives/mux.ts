@@ -1,4 +1,4 @@
-import { GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, canCopyVideo, inputArgs, outputArgs, outputPathFor, type FfmpegCommand } from '../encode.js'
+import { GLOBAL_ARGS, audioModeFor, inputArgs, type FfmpegCommand } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
 import { ConfigReader, sec, type StepContext } from './context.js'
 
@@ -23,13 +23,13 @@ export function buildMux (ctx: StepContext): FfmpegCommand {
   const still = video.info.kind === 'image'
   const durations = [still ? audio.info.duration : video.info.duration, audio.info.duration]
   const duration = shortest ? Math.min(...durations) : Math.max(...durations)
-  const outputPath = outputPathFor(ctx.workDir, 'video')
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, 'video')
   const args = [...GLOBAL_ARGS, ...inputArgs(video, still ? { duration: audio.info.duration } : undefined), '-i', audio.path]
   args.push('-map', '0:v:0', '-map', '1:a:0')
-  const copyVideo = canCopyVideo(video.info)
-  if (!copyVideo) args.push('-vf', VIDEO_FINISH)
+  const copyVideo = ctx.encoding.canCopyVideo(video.info)
+  if (!copyVideo) args.push('-vf', ctx.encoding.videoFinish)
   if (shortest) args.push('-shortest')
-  args.push(...outputArgs('video', audioModeFor(audio.info), outputPath, { copyVideo }))
+  args.push(...ctx.encoding.outputArgs('video', audioModeFor(audio.info), outputPath, { copyVideo }))
   return { args, outputPath, outputKind: 'video', durationHint: Number(sec(duration)) }
 }
 

@@ -1,5 +1,5 @@
 import {
-  GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, outputArgs, outputPathFor, type FfmpegCommand
+  GLOBAL_ARGS, audioModeFor, type FfmpegCommand
 } from '../encode.js'
 import { InvalidStepInputError } from '../errors.js'
 import { ConfigReader, type StepContext } from './context.js'
@@ -29,11 +29,11 @@ export function buildResize (ctx: StepContext): FfmpegCommand {
     pad: `scale='min(iw,${w})':'min(ih,${h})':force_original_aspect_ratio=decrease,pad=${center}`
   }
   const kind = info.kind === 'image' ? 'image' : 'video'
-  const chain = kind === 'video' ? `${filters[mode]},${VIDEO_FINISH}` : `${filters[mode]},setsar=1`
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const chain = kind === 'video' ? `${filters[mode]},${ctx.encoding.videoFinish}` : `${filters[mode]},setsar=1,${ctx.encoding.imageFinish}`
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   const audio = kind === 'video' ? audioModeFor(info) : 'none'
   const args = [...GLOBAL_ARGS, '-i', input.path, '-map', '0:v:0', '-vf', chain]
   if (audio !== 'none') args.push('-map', '0:a:0')
-  args.push(...outputArgs(kind, audio, outputPath))
+  args.push(...ctx.encoding.outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: info.duration }
 }

@@ -1,6 +1,6 @@
 import { STILL_DURATION_S } from '../constants.js'
 import {
-  GLOBAL_ARGS, VIDEO_FINISH, inputArgs, outputArgs, outputPathFor, type FfmpegCommand
+  GLOBAL_ARGS, inputArgs, type FfmpegCommand
 } from '../encode.js'
 import { InvalidStepConfigError } from '../errors.js'
 import { ConfigReader, sec, type StepContext } from './context.js'
@@ -19,9 +19,9 @@ export function buildSegment (ctx: StepContext): FfmpegCommand {
 
   if (info.kind === 'image') {
     const length = duration ?? STILL_DURATION_S
-    const outputPath = outputPathFor(ctx.workDir, 'video')
+    const outputPath = ctx.encoding.outputPath(ctx.workDir, 'video')
     return {
-      args: [...GLOBAL_ARGS, ...inputArgs(input, { duration: length }), '-vf', VIDEO_FINISH, '-map', '0:v:0', ...outputArgs('video', 'none', outputPath)],
+      args: [...GLOBAL_ARGS, ...inputArgs(input, { duration: length }), '-vf', ctx.encoding.videoFinish, '-map', '0:v:0', ...ctx.encoding.outputArgs('video', 'none', outputPath)],
       outputPath,
       outputKind: 'video',
       durationHint: length
@@ -32,12 +32,12 @@ export function buildSegment (ctx: StepContext): FfmpegCommand {
   }
   const length = Math.min(duration ?? Infinity, info.duration - offset)
   const kind = info.hasVideo ? 'video' : 'audio'
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   const args = [...GLOBAL_ARGS, '-i', input.path, '-ss', sec(offset)]
   if (duration != null) args.push('-t', sec(duration))
-  if (info.hasVideo) args.push('-map', '0:v:0', '-vf', VIDEO_FINISH)
+  if (info.hasVideo) args.push('-map', '0:v:0', '-vf', ctx.encoding.videoFinish)
   if (info.hasAudio) args.push('-map', '0:a:0')
   // a cut audio stream is re-encoded: copying would start at the packet before the offset
-  args.push(...outputArgs(kind, info.hasAudio ? 'aac' : 'none', outputPath))
+  args.push(...ctx.encoding.outputArgs(kind, info.hasAudio ? 'aac' : 'none', outputPath))
   return { args, outputPath, outputKind: kind, durationHint: length }
 }

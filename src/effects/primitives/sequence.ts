@@ -1,5 +1,5 @@
 import { AUDIO_SAMPLE_RATE, STILL_DURATION_S, STILL_FPS } from '../constants.js'
-import { GLOBAL_ARGS, inputArgs, outputArgs, outputPathFor, type FfmpegCommand, type ProbedInput } from '../encode.js'
+import { GLOBAL_ARGS, inputArgs, type FfmpegCommand, type ProbedInput } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
 import { ConfigReader, checkNumber, describe, sec, type StepContext } from './context.js'
 
@@ -73,17 +73,19 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
       end += durations[k]! - T
     }
     total = end
-    graph.push(`${video}format=yuv420p[vout]`)
+    graph.push(`${video}format=yuv420p[vseq]`)
     if (withAudio) graph.push(`${audio}anull[aout]`)
   } else {
     const pads = inputs.map((_input, i) => withAudio ? `[v${i}][a${i}]` : `[v${i}]`).join('')
-    graph.push(`${pads}concat=n=${inputs.length}:v=1:a=${withAudio ? 1 : 0}${withAudio ? '[vout][aout]' : '[vout]'}`)
+    graph.push(`${pads}concat=n=${inputs.length}:v=1:a=${withAudio ? 1 : 0}${withAudio ? '[vseq][aout]' : '[vseq]'}`)
   }
 
-  const outputPath = outputPathFor(ctx.workDir, 'video')
+  // a run's output choice (size, fps, pixel format) is applied to the joined clip; else it stays as it is
+  graph.push(`[vseq]${ctx.encoding.choice === undefined ? 'null' : ctx.encoding.videoFinish}[vout]`)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, 'video')
   args.push('-filter_complex', graph.join(';'), '-map', '[vout]')
   if (withAudio) args.push('-map', '[aout]')
-  args.push(...outputArgs('video', withAudio ? 'aac' : 'none', outputPath))
+  args.push(...ctx.encoding.outputArgs('video', withAudio ? 'aac' : 'none', outputPath))
   return { args, outputPath, outputKind: 'video', durationHint: total }
 }
 

@@ -1,5 +1,5 @@
 import {
-  GLOBAL_ARGS, VIDEO_FINISH, audioModeFor, outputArgs, outputPathFor
+  GLOBAL_ARGS, audioModeFor
 } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
 import { checkNumber, describe, sec, type StepContext, type StepPlan } from './context.js'
@@ -54,13 +54,16 @@ export function buildTransform (ctx: StepContext): StepPlan {
   if (values.sharpen != null) filters.push(`unsharp=5:5:${sec(values.sharpen)}:5:5:0`)
   const speed = still ? undefined : values.speed
   if (speed != null && speed !== 1) filters.push(`setpts=PTS/${sec(speed)}`)
-  if (filters.length === 0 && (speed == null || speed === 1)) return { kind: 'input', index: 0 }
+  const nothingToDo = filters.length === 0 && (speed == null || speed === 1)
+  if (nothingToDo && ctx.encoding.choice === undefined) return { kind: 'input', index: 0 }
+  // a run's output choice still re-encodes the picture as it is
+  if (filters.length === 0) filters.push('null')
   if (!info.hasVideo) throw new InvalidStepInputError('TRANSFORM needs a picture, but its input is audio-only')
 
   const kind = still ? 'image' : 'video'
-  const outputPath = outputPathFor(ctx.workDir, kind)
+  const outputPath = ctx.encoding.outputPath(ctx.workDir, kind)
   const args = [...GLOBAL_ARGS, '-i', input.path, '-map', '0:v:0']
-  args.push('-vf', kind === 'video' ? [...filters, VIDEO_FINISH].join(',') : [...filters, 'setsar=1'].join(','))
+  args.push('-vf', kind === 'video' ? [...filters, ctx.encoding.videoFinish].join(',') : [...filters, 'setsar=1', ctx.encoding.imageFinish].join(','))
   let audio = kind === 'video' ? audioModeFor(info) : 'none'
   if (audio !== 'none') {
     args.push('-map', '0:a:0')
@@ -69,7 +72,7 @@ export function buildTransform (ctx: StepContext): StepPlan {
       audio = 'aac'
     }
   }
-  args.push(...outputArgs(kind, audio, outputPath))
+  args.push(...ctx.encoding.outputArgs(kind, audio, outputPath))
   return { args, outputPath, outputKind: kind, durationHint: info.duration / (speed ?? 1) }
 }
 

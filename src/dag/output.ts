@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { MAX_SIDE } from './constants.js'
+import { zodProblems } from './problems.js'
+import type { Problem } from './errors.js'
+
+/**
+ * What a run may ask of its result: a container/codec, a size and a frame rate.
+ * - mp4: H.264 + AAC (the default when nothing is asked)
+ * - webm: VP9 + Opus
+ * - gif: 256-colour palette made from the clip, transparency kept (1-bit), no sound
+ * - mov: ProRes 4444 with alpha + AAC
+ * - png / jpg: still pictures only
+ */
+export const OUTPUT_FORMATS = ['mp4', 'webm', 'gif', 'mov', 'png', 'jpg'] as const
+export type OutputFormat = typeof OUTPUT_FORMATS[number]
+export const STILL_FORMATS: readonly OutputFormat[] = ['png', 'jpg']
+export const CLIP_FORMATS: readonly OutputFormat[] = ['mp4', 'webm', 'gif', 'mov']
+/** file name extensions that name a format (`-o out.jpeg`) */
+export const FORMAT_BY_EXTENSION: Readonly<Record<string, OutputFormat>> = {
+  mp4: 'mp4', m4v: 'mp4', webm: 'webm', gif: 'gif', mov: 'mov', png: 'png', jpg: 'jpg', jpeg: 'jpg'
+}
+export const MAX_OUTPUT_FPS = 120
+
+export interface OutputChoice {
+  format: OutputFormat
+  /** the result fits inside width x height (aspect kept, even sides); one side alone scales the other */
+  width?: number
+  height?: number
+  /** frames per second of a clip */
+  fps?: number
+}
+
+export const outputChoiceSchema = z.strictObject({
+  format: z.enum(OUTPUT_FORMATS),
+  width: z.number().int().min(2).max(MAX_SIDE).optional(),
+  height: z.number().int().min(2).max(MAX_SIDE).optional(),
+  fps: z.number().min(1).max(MAX_OUTPUT_FPS).optional()
+}).describe('container/codec, size and frame rate of the result: mp4 (H.264, default), webm (VP9), gif, mov (ProRes 4444 with alpha), png or jpg (stills)')
+
+/** The output choice of a run request, or every problem with it named by field (`output.format`...) */
+export function readOutputChoice (raw: unknown): { choice: OutputChoice } | { problems: Problem[] } {
+  const parsed = outputChoiceSchema.safeParse(raw)
+  if (parsed.success) return { choice: parsed.data }
+  return { problems: zodProblems(parsed.error.issues, 'output', raw, 'bad-output', { '': Object.keys(outputChoiceSchema.shape) }) }
+}
+
+/** What a step's result is */
+export type MediaKind = 'image' | 'video' | 'audio'
+
+/** The kind of stored content from its sniffed media type; undefined when it says nothing useful */
+export function mediaKindOf (mediaType: string | undefined): MediaKind | undefined {
+  const top = mediaType?.split('/')[0]
+  return top === 'image' || top === 'video' || top === 'audio' ? top : undefined
+}
+
+const KIND_WORDS: Record<MediaKind, string> = { image: 'a still picture', video: 'a clip', audio: 'sound only' }
+
+/** A problem when the chosen format cannot hold what the run makes (a clip asked as png...) */
+export function outputKindProblem (choice: OutputChoice, kind: MediaKind): Problem | undefined {
+  const fits = kind === 'image' ? STILL_FORMATS : kind === 'video' ? CLIP_FORMATS : []
+  if (fits.includes(choice.format)) return undefined
+  const instead = fits.length === 0 ? 'no format can be chosen for it' : `choose ${fits.join(', ')}`
+  return {
+    path: 'output.format',
+    code: 'output-mismatch',
+    message: `"${choice.format}" ${STILL_FORMATS.includes(choice.format) ? 'is a still picture format' : 'is a clip format'}, but this run makes ${KIND_WORDS[kind]}: ${instead}`
+  }
+}
