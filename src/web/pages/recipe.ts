@@ -1,6 +1,7 @@
 import type { Context } from 'koa'
 import { previewKind } from '../../content/index.js'
 import { asPlanId, isHexId } from '../../dag/ids.js'
+import { describeEffect } from '../../effects/catalogue.js'
 import { effectRecipe, parseRecipe, RecipeValidationError, variableInputs } from '../../dag/index.js'
 import type { Recipe, VariableInput } from '../../dag/types.js'
 import type { StoredRecipe } from '../../state/types.js'
@@ -101,6 +102,7 @@ export async function recipePage (deps: WebDeps, ctx: Context, idOrName: string,
   const resolved = await resolveRecipe(deps, idOrName)
   const { recipe, stored } = resolved
   const effect = stored == null ? deps.components.effects.get(idOrName) : undefined
+  const entry = effect != null ? describeEffect(effect.name) : undefined
   const [dag, options, earlier] = await Promise.all([
     dagSvg(recipe.nodes.map((n) => ({
       id: n.id, type: n.type, inputs: n.inputs,
@@ -127,7 +129,7 @@ ${loginFirst(me, 'start a run')}
 ${csrfField(me.csrfToken)}
 <fieldset class="plain"${me.canWrite ? html`` : html` disabled`}>
 ${resolved.inputs.length === 0 ? html`<p class="muted">This recipe takes no inputs.</p>` : inputControls(resolved.inputs, options, earlier?.inputs ?? {})}
-${effect != null ? paramControls(effect, earlier?.params) : html``}
+${entry != null ? paramControls(entry, earlier?.params) : html``}
 <label>Output name (optional) <input type="text" name="output_name" maxlength="200" autocomplete="off"></label>
 <button type="submit">Start run</button>
 </fieldset>
@@ -161,8 +163,8 @@ export async function startRun (deps: WebDeps, ctx: Context, idOrName: string): 
   try {
     const inputs = chosenInputs(resolved.inputs, form.fields, form.files)
     const outputName = (form.fields.get('output_name') ?? '').trim()
-    const effect = resolved.stored == null ? deps.components.effects.get(resolved.ref) : undefined
-    const params = effect != null ? paramsFromForm(effect, form.fields) : undefined
+    const entry = resolved.stored == null ? describeEffect(resolved.ref) : undefined
+    const params = entry != null ? paramsFromForm(entry, form.fields) : undefined
     const run = await deps.components.runService.submit({
       recipe: resolved.ref, inputs, user, ...(params != null ? { params } : {}), ...(outputName !== '' ? { outputName } : {})
     })

@@ -1,4 +1,4 @@
-import type { EffectDefinition, ParamSpec } from '../../effects/types.js'
+import type { EffectEntry, ParamEntry } from '../../effects/catalogue.js'
 import { html, type SafeHtml } from '../html.js'
 
 /** the form field of a parameter */
@@ -6,8 +6,9 @@ export function paramField (name: string): string {
   return `param.${name}`
 }
 
-/** a step that gives a range about a hundred stops, rounded to 1, 2 or 5 times a power of ten */
-function stepOf (spec: ParamSpec): string {
+/** the catalogue's step, else one that gives a range about a hundred stops, rounded to 1, 2 or 5 times a power of ten */
+function stepOf (spec: ParamEntry): string {
+  if (spec.step != null) return String(spec.step)
   if (spec.type === 'integer') return '1'
   if (spec.min == null || spec.max == null) return 'any'
   const raw = (spec.max - spec.min) / 100
@@ -18,21 +19,21 @@ function stepOf (spec: ParamSpec): string {
 
 const HEX = /^#[0-9a-f]{6}$/i
 
-function control (name: string, spec: ParamSpec, value: unknown): SafeHtml {
+function control (name: string, spec: ParamEntry, value: unknown): SafeHtml {
   const field = paramField(name)
   const id = `param-${name}`
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      const step = stepOf(spec)
-      const bounds = html`${spec.min != null ? html` min="${spec.min}"` : html``}${spec.max != null ? html` max="${spec.max}"` : html``} step="${step}"`
+      const bounds = html`${spec.min != null ? html` min="${spec.min}"` : html``}${spec.max != null ? html` max="${spec.max}"` : html``}`
       const slider = spec.min != null && spec.max != null
-        ? html`<input type="range" data-pair="${id}"${bounds} value="${String(value)}" aria-label="${name}">`
+        ? html`<input type="range" data-pair="${id}"${bounds} step="${stepOf(spec)}" value="${String(value)}" aria-label="${name}">`
         : html``
-      return html`<span class="param-number">${slider}<input type="number" id="${id}" name="${field}"${bounds} value="${String(value)}" required></span>`
+      // the slider moves in steps; the number takes any value in range (an integer for integers)
+      return html`<span class="param-number">${slider}<input type="number" id="${id}" name="${field}"${bounds} step="${spec.type === 'integer' ? '1' : 'any'}" value="${String(value)}" required>${spec.unit != null ? html`<span class="unit">${spec.unit}</span>` : html``}</span>`
     }
     case 'enum':
-      return html`<select id="${id}" name="${field}">${(spec.values ?? []).map((v) => html`<option value="${v}"${v === value ? html` selected` : html``}>${v}</option>`)}</select>`
+      return html`<select id="${id}" name="${field}">${(spec.options ?? []).map((v) => html`<option value="${v}"${v === value ? html` selected` : html``}>${v}</option>`)}</select>`
     case 'boolean':
       return html`<input type="checkbox" id="${id}" name="${field}" value="true"${value === true ? html` checked` : html``}>`
     case 'color':
@@ -43,30 +44,30 @@ function control (name: string, spec: ParamSpec, value: unknown): SafeHtml {
   }
 }
 
-function range (spec: ParamSpec): string {
+function range (spec: ParamEntry): string {
+  const unit = spec.unit != null ? ` ${spec.unit}` : ''
   if (spec.type === 'number' || spec.type === 'integer') {
-    if (spec.min != null && spec.max != null) return `${spec.type}, ${spec.min} to ${spec.max}`
-    return spec.type
+    if (spec.min != null && spec.max != null) return `${spec.type}, ${spec.min} to ${spec.max}${unit}`
+    return `${spec.type}${unit}`
   }
-  if (spec.type === 'enum') return `one of ${(spec.values ?? []).join(', ')}`
+  if (spec.type === 'enum') return `one of ${(spec.options ?? []).join(', ')}`
   return spec.type
 }
 
 /**
- * One control per parameter of an effect, from its spec: a slider and a number for ranges, a select for
+ * One control per parameter of an effect, from its catalogue entry (the spec): a slider and a number for ranges, a select for
  * enums, a checkbox, a colour picker; each says its range and default. `values` prefills (edit and run again).
  */
-export function paramControls (effect: EffectDefinition, values: Record<string, unknown> = {}): SafeHtml {
-  const names = Object.keys(effect.params)
-  if (names.length === 0) return html`<p class="muted small">${effect.name} has no parameters.</p>`
+export function paramControls (effect: EffectEntry, values: Record<string, unknown> = {}): SafeHtml {
+  if (effect.params.length === 0) return html`<p class="muted small">${effect.name} has no parameters.</p>`
   return html`<fieldset class="params"><legend>Parameters</legend>
-${names.map((name) => {
-    const spec = effect.params[name] as ParamSpec
+${effect.params.map((spec) => {
+    const name = spec.name
     const value = Object.hasOwn(values, name) ? values[name] : spec.default
     return html`<div class="param" data-param="${name}" data-type="${spec.type}">
 <label for="param-${name}">${name}</label>
 ${control(name, spec, value)}
-<p class="small muted">${spec.description != null ? html`${spec.description} · ` : html``}${range(spec)} · default ${String(spec.default)}</p>
+<p class="small muted">${spec.description} · ${range(spec)} · default ${String(spec.default)}${spec.unit != null && spec.type !== 'number' && spec.type !== 'integer' ? ` ${spec.unit}` : ''}</p>
 </div>`
   })}</fieldset>`
 }

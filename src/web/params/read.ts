@@ -1,4 +1,4 @@
-import type { EffectDefinition } from '../../effects/types.js'
+import type { EffectEntry } from '../../effects/catalogue.js'
 import { FormError } from '../errors.js'
 import { paramField } from './controls.js'
 
@@ -6,10 +6,12 @@ import { paramField } from './controls.js'
  * The parameters posted by paramControls' form, typed by the effect's spec. Only the shape is checked
  * here (a number is a number); ranges and colours are the planner's, which names the field as the API does.
  */
-export function paramsFromForm (effect: EffectDefinition, fields: Map<string, string>): Record<string, unknown> {
+export function paramsFromForm (effect: EffectEntry, fields: Map<string, string>): Record<string, unknown> {
   const params: Record<string, unknown> = {}
   const problems: string[] = []
-  for (const [name, spec] of Object.entries(effect.params)) {
+  const known = new Set(effect.params.map((p) => p.name))
+  for (const spec of effect.params) {
+    const name = spec.name
     const raw = fields.get(paramField(name))
     if (spec.type === 'boolean') {
       // an unchecked box sends nothing
@@ -28,8 +30,8 @@ export function paramsFromForm (effect: EffectDefinition, fields: Map<string, st
     }
     params[name] = raw.trim()
   }
-  const unknown = [...fields.keys()].filter((k) => k.startsWith('param.') && !Object.hasOwn(effect.params, k.slice(6)))
-  for (const key of unknown) problems.push(`param "${key.slice(6)}": ${effect.name} has no such parameter (known: ${Object.keys(effect.params).join(', ') || 'none'})`)
+  const unknown = [...fields.keys()].filter((k) => k.startsWith('param.') && !known.has(k.slice(6)))
+  for (const key of unknown) problems.push(`param "${key.slice(6)}": ${effect.name} has no such parameter (known: ${[...known].join(', ') || 'none'})`)
   if (problems.length > 0) throw new FormError('Some parameters are not right:', problems)
   return params
 }
