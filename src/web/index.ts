@@ -11,7 +11,7 @@ export * from './errors.js'
 export type { WebUiComponents, WebUiConfig, WebContentEntry } from './ports.js'
 export type { ClientBundle } from './client-bundle.js'
 export { html, raw, escapeHtml, SafeHtml } from './html.js'
-export { dagSvg, levels, type DagNode } from './dag-svg.js'
+export { dagSvg, type DagNode } from './dag/svg.js'
 export { wantsHtml } from './router.js'
 
 export interface WebUiInit {

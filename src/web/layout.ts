@@ -8,6 +8,8 @@ export interface Viewer {
   /** the logged-in user's name; undefined when anonymous */
   name?: string
   authMode: 'l2' | 'local' | 'none'
+  /** whether this visitor may write (start runs, upload): forms are offered only then */
+  canWrite: boolean
   /** the session's CSRF token ('' without a session): for forms and app.js's fetches */
   csrfToken: string
 }
@@ -58,6 +60,7 @@ export function layout (init: PageInit): string {
 <meta name="color-scheme" content="light dark">
 <meta name="csrf-token" content="${init.viewer.csrfToken}">
 <title>${init.title} · Art DAG L1</title>
+<link rel="icon" type="image/svg+xml" href="/static/favicon.svg?v=${VERSION}">
 <link rel="stylesheet" href="/static/app.css?v=${VERSION}">
 <script src="/static/app.js?v=${VERSION}" defer></script>
 </head>

@@ -38,9 +38,12 @@ export interface WebUiComponents {
   content: {
     list(options: { offset: number, limit: number }): Promise<Page<WebContentEntry>>
     meta(cid: Cid): Promise<WebContentEntry | undefined>
+    /** how many runs use the CID as input or output (such content cannot be deleted) */
+    refs(cid: Cid): Promise<number>
+    isPublished(cid: Cid): Promise<boolean>
   }
   runService: {
-    submit(request: { recipe: string, inputs: string[] | Record<string, string>, outputName?: string, user?: string }): Promise<{ run: RunRecord }>
+    submit(request: { recipe: string, inputs: string[] | Record<string, string>, params?: Record<string, unknown>, outputName?: string, user?: string }): Promise<{ run: RunRecord }>
   }
   orchestrator: { cancel(id: PlanId): Promise<RunRecord> }
   library: {

@@ -91,6 +91,8 @@ export function webRouter (deps: WebDeps, statics: StaticFiles, bundle: (server:
     ctx.body = client.code
   }))
 
+  // browsers ask for /favicon.ico before reading a page's icon link
+  router.get('/favicon.ico', (ctx: Context) => { ctx.redirect('/static/favicon.svg') })
   router.get('/static/:file', page(deps, async (ctx) => {
     const file = await statics.get(param(ctx, 'file'))
     if (file == null) throw new PageNotFoundError(`There is no static file "${param(ctx, 'file')}".`)

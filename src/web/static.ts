@@ -12,7 +12,8 @@ export interface StaticFile {
 
 const FILES: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8'
+  'app.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml'
 }
 
 /**

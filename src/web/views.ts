@@ -45,7 +45,10 @@ export function preview (cid: Cid | string, mediaType: string | undefined, size:
   const kind = previewKind(mediaType)
   if (kind === 'image') return html`<img class="preview ${size}" src="${src}" alt="image ${shortId(cid, 16)}" loading="lazy">`
   if (kind === 'video') {
-    return html`<video class="preview ${size}" src="${src}" muted loop playsinline preload="metadata" ${size === 'large' ? html`controls autoplay` : html`controls`}></video>`
+    // a thumbnail shows the first frame and plays on hover (app.js): controls would cover the picture
+    return size === 'large'
+      ? html`<video class="preview large" src="${src}" muted loop playsinline preload="metadata" controls autoplay></video>`
+      : html`<video class="preview thumb" src="${src}#t=0.1" muted loop playsinline preload="metadata" data-hover-play></video>`
   }
   if (kind === 'audio') return html`<audio class="preview ${size}" src="${src}" controls preload="none"></audio>`
   return html`<a class="preview file ${size}" href="${src}" download><span>${mediaType == null || mediaType === '' ? 'file' : mediaType}</span></a>`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dagSvg, levels } from '../../src/web/dag-svg.js'
+import { dagSvg } from '../../src/web/dag/svg.js'
 import { escapeHtml, html, jsonScript, raw } from '../../src/web/html.js'
 
 describe('html', () => {
@@ -30,23 +30,25 @@ describe('dagSvg', () => {
     { id: 'seq', type: 'SEQUENCE', inputs: ['fx', 'b'], status: 'running' }
   ]
 
-  it('should place each node one level right of its deepest input', () => {
-    expect(Object.fromEntries(levels(nodes))).toEqual({ a: 0, b: 0, fx: 1, seq: 2 })
-  })
-
-  it('should draw every node and edge, mark the output and the step status', () => {
-    const svg = dagSvg(nodes, 'seq').value
+  it('should draw every node and edge, mark the output and the step status', async () => {
+    const svg = (await dagSvg(nodes, 'seq')).value
     expect(svg.match(/<g class="node/g)).toHaveLength(4)
     expect(svg.match(/class="edge"/g)).toHaveLength(3)
-    expect(svg).toContain('<g class="node type-sequence status-running output" data-step="seq" transform="translate(428,')
-    expect(svg).toContain('data-step="a" transform="translate(12,')
+    expect(svg).toContain('<g class="node type-sequence status-running output" data-step="seq"')
+    expect(svg).toContain('data-from="fx" data-to="seq"')
     expect(svg).toContain('EFFECT · invert')
   })
 
-  it('should escape hostile node ids and survive a cycle', () => {
-    const svg = dagSvg([{ id: '<x>', type: 'EFFECT', inputs: ['<x>'] }]).value
+  it('should link a step with a result and draw its thumbnail', async () => {
+    const svg = (await dagSvg([{ id: 'a', type: 'SOURCE', inputs: [], result: { cid: 'bafkreiabc', kind: 'image' } }])).value
+    expect(svg).toContain('<a href="/cache/bafkreiabc">')
+    expect(svg).toContain('<image class="thumb" href="/cache/bafkreiabc"')
+  })
+
+  it('should escape hostile node ids and survive a cycle', async () => {
+    const svg = (await dagSvg([{ id: '<x>', type: 'EFFECT', inputs: ['<x>'] }, { id: 'y', type: 'EFFECT', inputs: ['z'] }, { id: 'z', type: 'EFFECT', inputs: ['y'] }])).value
     expect(svg).toContain('data-step="&lt;x&gt;"')
     expect(svg).not.toContain('<x>')
-    expect(dagSvg([]).value).toBe('<p class="muted">This DAG has no nodes.</p>')
+    expect((await dagSvg([])).value).toBe('<p class="muted">This DAG has no nodes.</p>')
   })
 })

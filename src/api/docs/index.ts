@@ -25,6 +25,7 @@ const PAGE = `<!doctype html>
 <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
 </head>
 <body>
+<nav class="swagger-ui"><div class="wrapper"><p><a class="link" href="/">← Back to the node's pages</a></p></div></nav>
 <div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
 <script src="/docs/swagger-init.js"></script>

@@ -3,7 +3,7 @@ import { currentUser } from '../../auth/index.js'
 import type { Logger } from '../../util/logger.js'
 import { LoginRequiredError } from '../errors.js'
 import { describeFailure } from '../failures.js'
-import { raw } from '../html.js'
+import { html, raw, type SafeHtml } from '../html.js'
 import { layout, type PageInit, type Viewer } from '../layout.js'
 import type { WebUiComponents } from '../ports.js'
 
@@ -23,6 +23,7 @@ export function viewer (deps: WebDeps, ctx: Context): Viewer {
   return {
     authMode: deps.components.config.authMode,
     ...(user != null && user.name !== 'anonymous' ? { name: user.name } : {}),
+    canWrite: user != null,
     csrfToken: csrfToken(ctx)
   }
 }
@@ -46,6 +47,15 @@ export function sendPage (ctx: Context, status: number, init: PageInit): void {
     'Cache-Control': 'no-store'
   })
   ctx.body = layout(init)
+}
+
+/**
+ * Shown in place of a form's fields to a visitor who may not write, before they fill anything in; the
+ * fields stay visible (disabled) so they see what the form asks for
+ */
+export function loginFirst (me: Viewer, what: string): SafeHtml {
+  if (me.canWrite) return html``
+  return html`<div class="notice info" role="status"><p>Log in to ${what}.</p><p><a class="button small" href="/login">Log in</a></p></div>`
 }
 
 /** Pages are readable without login unless the node says otherwise */

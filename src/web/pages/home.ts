@@ -3,27 +3,10 @@ import { RUN_STATUSES } from '../../state/index.js'
 import { VERSION } from '../../version.js'
 import { RECENT_RUNS } from '../constants.js'
 import { html, type SafeHtml } from '../html.js'
-import type { RunRecord } from '../../state/types.js'
-import { badge, shortId, when } from '../views.js'
+import { badge, shortId } from '../views.js'
+import { runTable } from './run-table.js'
 import { logoutForm } from '../layout.js'
 import { requireRead, sendPage, viewer, type WebDeps } from './context.js'
-
-/** A compact table of runs, shared by the home page and /runs */
-export function runTable (runs: RunRecord[]): SafeHtml {
-  if (runs.length === 0) return html`<p class="empty">No runs yet. Pick a <a href="/recipes">recipe</a> and start one.</p>`
-  return html`<table class="runs">
-<thead><tr><th>Status</th><th>Recipe</th><th>Run</th><th class="hide-narrow">Steps</th><th class="hide-narrow">Created</th></tr></thead>
-<tbody>${runs.map((run) => {
-    const done = run.steps.filter((s) => s.status === 'completed' || s.status === 'cached').length
-    return html`<tr>
-<td>${badge(run.status)}</td>
-<td>${run.recipeName}${run.outputName != null ? html` <span class="muted">→ ${run.outputName}</span>` : html``}</td>
-<td><a class="mono" href="/run/${run.id}">${shortId(run.id)}</a></td>
-<td class="hide-narrow">${done}/${run.steps.length}</td>
-<td class="hide-narrow">${when(run.createdAt)}</td>
-</tr>`
-  })}</tbody></table>`
-}
 
 export async function homePage (deps: WebDeps, ctx: Context): Promise<void> {
   requireRead(deps, ctx)
@@ -51,10 +34,10 @@ export async function homePage (deps: WebDeps, ctx: Context): Promise<void> {
   <span class="stat"><strong>${peers.length}</strong><span>peers</span></span>
 </section>
 <div class="status-counts">${counts.filter(([, n]) => n > 0).map(([status, n]) => html`<a href="/runs?status=${status}">${badge(status)} ${n}</a>`)}</div>
-<section class="grid two">
+<section>
   <div class="card">
     <h2>Recent runs</h2>
-    ${runTable(recent.items)}
+    ${await runTable(deps, recent.items)}
     <p><a href="/runs">All runs →</a></p>
   </div>
   <div class="card">

@@ -6,22 +6,31 @@ import { readForm } from '../form.js'
 import { html } from '../html.js'
 import type { Notice } from '../layout.js'
 import { cidLink, csrfField, formatBytes, pager, preview, when } from '../views.js'
-import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { paging } from './runs.js'
 
 export async function mediaPage (deps: WebDeps, ctx: Context, notice?: Notice, status = 200): Promise<void> {
   requireRead(deps, ctx)
-  const page = await deps.components.content.list(paging(ctx))
-  const token = csrfToken(ctx)
+  const { content } = deps.components
+  const listed = await content.list(paging(ctx))
+  // content used by a run or published to L2 cannot be deleted: it gets no Delete button, but the reason
+  const items = await Promise.all(listed.items.map(async (item) => {
+    const [refs, published] = await Promise.all([content.refs(item.cid), content.isPublished(item.cid)])
+    return { ...item, keptBecause: published ? 'published to L2' : refs > 0 ? `used by ${refs} run${refs === 1 ? '' : 's'}` : undefined }
+  }))
+  const page = { ...listed, items }
+  const me = viewer(deps, ctx)
+  const token = me.csrfToken
   const uploaded = typeof ctx.query.uploaded === 'string' && isCid(ctx.query.uploaded) ? ctx.query.uploaded : undefined
   const shown = notice ?? (uploaded != null ? { kind: 'ok' as const, message: `Uploaded ${uploaded}.` } : undefined)
   const body = html`
 <div class="title-row"><h1>Media</h1></div>
 <section class="card">
+${loginFirst(me, 'upload media')}
 <form method="post" action="/media" enctype="multipart/form-data" class="upload-row">
 ${csrfField(token)}
-<label class="grow">Upload an image, video or sound <input type="file" name="file" required></label>
-<button type="submit">Upload</button>
+<label class="grow">Upload an image, video or sound <input type="file" name="file" required${me.canWrite ? html`` : html` disabled`}></label>
+<button type="submit"${me.canWrite ? html`` : html` disabled`}>Upload</button>
 </form>
 <p class="small muted">Up to ${formatBytes(deps.components.config.maxUploadBytes)}. Files are stored by content id (CID): the same bytes always get the same CID.</p>
 </section>
@@ -32,11 +41,13 @@ ${preview(item.cid, item.mediaType)}
 <h3 title="${item.name ?? item.cid}">${item.name ?? 'unnamed'}</h3>
 <p class="small muted">${item.mediaType} · ${formatBytes(item.size)} · ${when(item.addedAt)}</p>
 <p class="small">${cidLink(item.cid)}</p>
-<form method="post" action="/media/${item.cid}/delete" data-confirm="Delete this item?" data-api-method="DELETE" data-api-url="/cache/${item.cid}">${csrfField(token)}<button type="submit" class="small danger ghost">Delete</button></form>
+${item.keptBecause != null
+    ? html`<p class="small muted kept">Kept: ${item.keptBecause}</p>`
+    : me.canWrite ? html`<form method="post" action="/media/${item.cid}/delete" data-confirm="Delete this item?" data-api-method="DELETE" data-api-url="/cache/${item.cid}">${csrfField(token)}<button type="submit" class="small danger ghost">Delete</button></form>` : html``}
 </article>`)}</div>`}
 ${pager('/media', {}, page)}
 <p class="small muted">Inputs and outputs of runs and items published to L2 cannot be deleted; intermediate results and unused uploads can.</p>`
-  sendPage(ctx, status, { title: 'Media', section: 'media', viewer: viewer(deps, ctx), body, ...(shown != null ? { notice: shown } : {}) })
+  sendPage(ctx, status, { title: 'Media', section: 'media', viewer: me, body, ...(shown != null ? { notice: shown } : {}) })
 }
 
 /** POST /media: one file, streamed into the store */

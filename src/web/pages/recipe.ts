@@ -1,16 +1,21 @@
 import type { Context } from 'koa'
+import { previewKind } from '../../content/index.js'
+import { asPlanId, isHexId } from '../../dag/ids.js'
+import { describeEffect } from '../../effects/catalogue.js'
 import { effectRecipe, parseRecipe, RecipeValidationError, variableInputs } from '../../dag/index.js'
 import type { Recipe, VariableInput } from '../../dag/types.js'
 import type { StoredRecipe } from '../../state/types.js'
 import { PICKER_CONTENT } from '../constants.js'
-import { dagSvg } from '../dag-svg.js'
+import { dagSvg } from '../dag/svg.js'
 import { FormError, PageNotFoundError } from '../errors.js'
 import { describeFailure } from '../failures.js'
 import { readForm, type UploadedFile } from '../form.js'
 import { html, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
+import { paramControls } from '../params/controls.js'
+import { paramsFromForm } from '../params/read.js'
 import { csrfField, formatBytes, shortId, when } from '../views.js'
-import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 
 interface Resolved {
   recipe: Recipe
@@ -35,17 +40,61 @@ async function resolveRecipe (deps: WebDeps, idOrName: string): Promise<Resolved
   throw new PageNotFoundError(`There is no recipe or effect "${idOrName}" on this node.`)
 }
 
-async function inputControls (deps: WebDeps, inputs: VariableInput[]): Promise<SafeHtml> {
+interface Candidate { cid: string, label: string, detail: string, kind: string }
+
+/** the assets, then the newest media (an asset's content is listed under both names) */
+async function candidates (deps: WebDeps): Promise<Candidate[]> {
   const [assets, recent] = await Promise.all([deps.components.assets.list(), deps.components.content.list({ offset: 0, limit: PICKER_CONTENT })])
-  const options = html`<option value="">— choose —</option>
-<optgroup label="Assets">${assets.map((a) => html`<option value="${a.cid}">${a.name}</option>`)}</optgroup>
-<optgroup label="Media">${recent.items.map((c) => html`<option value="${c.cid}">${c.name ?? shortId(c.cid, 20)} (${c.mediaType}, ${formatBytes(c.size)})</option>`)}</optgroup>`
-  return html`${inputs.map((input) => html`<fieldset class="input-choice">
+  const typeOf = new Map(recent.items.map((c) => [c.cid as string, c.mediaType]))
+  return [
+    ...assets.map((a) => {
+      const type = a.mediaType ?? typeOf.get(a.cid)
+      return { cid: a.cid, label: a.name, detail: `asset${type != null ? ` · ${type}` : ''}`, kind: previewKind(type) ?? 'other' }
+    }),
+    ...recent.items.map((c) => ({ cid: c.cid, label: c.name ?? shortId(c.cid, 20), detail: `${c.mediaType} · ${formatBytes(c.size)}`, kind: previewKind(c.mediaType) ?? 'other' }))
+  ]
+}
+
+function thumb (c: Candidate): SafeHtml {
+  const src = `/cache/${c.cid}`
+  if (c.kind === 'image') return html`<img src="${src}" alt="" loading="lazy">`
+  if (c.kind === 'video') return html`<video src="${src}#t=0.1" muted playsinline preload="metadata"></video>`
+  return html`<span class="icon" aria-hidden="true">${c.kind === 'audio' ? '♪' : '▤'}</span>`
+}
+
+const KINDS: Array<[string, string]> = [['', 'all'], ['image', 'images'], ['video', 'videos'], ['audio', 'sounds']]
+
+/** per variable input: a grid of thumbnails to pick from (filtered by type in the browser), a CID field, an upload */
+function inputControls (inputs: VariableInput[], options: Candidate[], chosen: Record<string, string>): SafeHtml {
+  return html`${inputs.map((input) => {
+    const value = chosen[input.name]
+    const listed = value != null && options.some((c) => c.cid === value)
+    // a CID listed twice (asset and media item) is checked once, in its first place
+    const checked = listed ? options.findIndex((c) => c.cid === value) : -1
+    const field = `input.${input.name}`
+    return html`<fieldset class="input-choice" data-input="${input.name}">
 <legend>${input.name}${input.description != null ? html` <span class="muted">${input.description}</span>` : html``}</legend>
-<label>Asset or media <select name="input.${input.name}.pick">${options}</select></label>
-<label>or a CID <input type="text" name="input.${input.name}.cid" placeholder="bafk…" spellcheck="false" autocomplete="off"></label>
-<label>or upload a file <input type="file" name="input.${input.name}.file" accept="image/*,video/*,audio/*"></label>
-</fieldset>`)}`
+${options.length === 0
+    ? html`<p class="muted small">Nothing stored yet: upload a file below.</p>`
+    : html`<label class="kind-filter">Show <select data-filter="${field}">${KINDS.map(([kind, label]) => html`<option value="${kind}">${label}</option>`)}</select></label>
+<div class="picker" data-picker="${field}">${options.map((c, i) => html`<label class="pick" data-kind="${c.kind}" title="${c.label} (${c.detail})">
+<input type="radio" name="${field}.pick" value="${c.cid}"${i === checked ? html` checked` : html``}>${thumb(c)}<span class="pick-name">${c.label}</span><span class="pick-detail">${c.detail}</span></label>`)}</div>`}
+<label>or a CID <input type="text" name="${field}.cid" placeholder="bafk…" spellcheck="false" autocomplete="off" value="${value != null && !listed ? value : ''}"></label>
+<label>or upload a file <input type="file" name="${field}.file" accept="image/*,video/*,audio/*"></label>
+</fieldset>`
+  })}`
+}
+
+/** the inputs and effect params of an earlier run of this recipe, for "edit and run again" */
+async function earlierRun (deps: WebDeps, ctx: Context, resolved: Resolved): Promise<{ inputs: Record<string, string>, params: Record<string, unknown> } | undefined> {
+  const from = typeof ctx.query.from === 'string' && isHexId(ctx.query.from) ? asPlanId(ctx.query.from) : undefined
+  if (from == null) return undefined
+  const [run, plan] = await Promise.all([deps.components.runs.get(from), deps.components.runs.getPlan(from)])
+  if (run == null) throw new PageNotFoundError(`There is no run ${from} on this node to start again from.`)
+  const inputs = Object.fromEntries(run.inputs.map((i) => [i.name, i.cid]))
+  const step = resolved.stored == null ? plan?.steps.find((s) => s.type === 'EFFECT') : undefined
+  const params = (step?.config.params ?? {}) as Record<string, unknown>
+  return { inputs, params }
 }
 
 export async function recipePage (deps: WebDeps, ctx: Context, idOrName: string, notice?: Notice, status = 200): Promise<void> {
@@ -53,11 +102,16 @@ export async function recipePage (deps: WebDeps, ctx: Context, idOrName: string,
   const resolved = await resolveRecipe(deps, idOrName)
   const { recipe, stored } = resolved
   const effect = stored == null ? deps.components.effects.get(idOrName) : undefined
-  const dag = dagSvg(recipe.nodes.map((n) => ({
-    id: n.id, type: n.type, inputs: n.inputs,
-    ...(typeof n.config.effect === 'string' ? { detail: n.config.effect } : typeof n.config.asset === 'string' ? { detail: `asset ${n.config.asset}` } : {})
-  })), recipe.output)
-  const token = csrfToken(ctx)
+  const entry = effect != null ? describeEffect(effect.name) : undefined
+  const [dag, options, earlier] = await Promise.all([
+    dagSvg(recipe.nodes.map((n) => ({
+      id: n.id, type: n.type, inputs: n.inputs,
+      ...(typeof n.config.effect === 'string' ? { detail: n.config.effect } : typeof n.config.asset === 'string' ? { detail: `asset ${n.config.asset}` } : {})
+    })), recipe.output),
+    candidates(deps),
+    earlierRun(deps, ctx, resolved)
+  ])
+  const me = viewer(deps, ctx)
   const action = `/recipe/${encodeURIComponent(resolved.ref)}/run`
   const body = html`
 <div class="title-row"><h1>${recipe.name}${recipe.version != null ? html` <span class="muted">v${recipe.version}</span>` : html``}</h1></div>
@@ -65,21 +119,23 @@ ${recipe.description != null ? html`<p class="lead">${recipe.description}</p>` :
 <p class="meta">${stored != null
     ? html`Recipe <span class="mono">${shortId(stored.id)}</span> · uploaded ${when(stored.createdAt)}${stored.uploadedBy != null ? html` by ${stored.uploadedBy}` : html``}`
     : html`Effect ${effect?.name} ${effect?.version} on one input`}</p>
-<div class="grid two">
-<section class="card">
-<h2>Run it</h2>
-<form method="post" action="${action}" enctype="multipart/form-data" class="stack" id="run-form">
-${csrfField(token)}
-${resolved.inputs.length === 0 ? html`<p class="muted">This recipe takes no inputs.</p>` : await inputControls(deps, resolved.inputs)}
-<label>Output name (optional) <input type="text" name="output_name" maxlength="200" autocomplete="off"></label>
-<button type="submit">Start run</button>
-</form>
-</section>
 <section class="card"><h2>DAG</h2><div class="dag-wrap">${dag}</div>
 ${stored != null ? html`<details><summary>YAML</summary><pre class="code">${stored.yaml}</pre></details>` : html``}
 </section>
-</div>`
-  sendPage(ctx, status, { title: recipe.name, section: 'recipes', viewer: viewer(deps, ctx), body, ...(notice != null ? { notice } : {}) })
+<section class="card" id="run-it">
+<h2>${earlier != null ? 'Edit and run again' : 'Run it'}</h2>
+${loginFirst(me, 'start a run')}
+<form method="post" action="${action}" enctype="multipart/form-data" class="stack" id="run-form">
+${csrfField(me.csrfToken)}
+<fieldset class="plain"${me.canWrite ? html`` : html` disabled`}>
+${resolved.inputs.length === 0 ? html`<p class="muted">This recipe takes no inputs.</p>` : inputControls(resolved.inputs, options, earlier?.inputs ?? {})}
+${entry != null ? paramControls(entry, earlier?.params) : html``}
+<label>Output name (optional) <input type="text" name="output_name" maxlength="200" autocomplete="off"></label>
+<button type="submit">Start run</button>
+</fieldset>
+</form>
+</section>`
+  sendPage(ctx, status, { title: recipe.name, section: 'recipes', viewer: me, body, ...(notice != null ? { notice } : {}) })
 }
 
 /** The CID chosen for each variable input: an uploaded file, else a pasted CID, else the picked item */
@@ -107,7 +163,11 @@ export async function startRun (deps: WebDeps, ctx: Context, idOrName: string): 
   try {
     const inputs = chosenInputs(resolved.inputs, form.fields, form.files)
     const outputName = (form.fields.get('output_name') ?? '').trim()
-    const { run } = await deps.components.runService.submit({ recipe: resolved.ref, inputs, user, ...(outputName !== '' ? { outputName } : {}) })
+    const entry = resolved.stored == null ? describeEffect(resolved.ref) : undefined
+    const params = entry != null ? paramsFromForm(entry, form.fields) : undefined
+    const { run } = await deps.components.runService.submit({
+      recipe: resolved.ref, inputs, user, ...(params != null ? { params } : {}), ...(outputName !== '' ? { outputName } : {})
+    })
     ctx.status = 303
     ctx.redirect(`/run/${run.id}`)
   } catch (err) {

@@ -8,14 +8,15 @@ import { html } from '../html.js'
 import type { Notice } from '../layout.js'
 import { describeFailure } from '../failures.js'
 import { csrfField, pager, shortId, when } from '../views.js'
-import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { paging } from './runs.js'
 
 export async function recipesPage (deps: WebDeps, ctx: Context, notice?: Notice, status = 200, draft = ''): Promise<void> {
   requireRead(deps, ctx)
   const page = await deps.components.recipes.list(paging(ctx))
   const effects = deps.components.effects.list()
-  const token = csrfToken(ctx)
+  const me = viewer(deps, ctx)
+  const token = me.csrfToken
   const body = html`
 <div class="title-row"><h1>Recipes</h1></div>
 ${page.items.length === 0
@@ -28,11 +29,14 @@ ${r.description != null ? html`<p>${r.description}</p>` : html``}
 ${pager('/recipes', {}, page)}
 <section class="card">
 <h2>Upload a recipe</h2>
-<form method="post" action="/recipes" enctype="multipart/form-data" class="stack">
+${loginFirst(me, 'upload a recipe')}
+<form method="post" action="/recipes" enctype="multipart/form-data">
 ${csrfField(token)}
+<fieldset class="plain"${me.canWrite ? html`` : html` disabled`}>
 <label>YAML file <input type="file" name="file" accept=".yaml,.yml,text/yaml,application/yaml"></label>
 <label>or paste it <textarea name="yaml" rows="8" spellcheck="false" placeholder="name: my-recipe&#10;dag:&#10;  nodes: ...">${draft}</textarea></label>
 <button type="submit">Upload recipe</button>
+</fieldset>
 </form>
 </section>
 <section>
@@ -40,7 +44,7 @@ ${csrfField(token)}
 <p class="muted">Every effect also runs on its own, on one input.</p>
 <div class="chips">${effects.map((e) => html`<a class="chip" href="/recipe/${encodeURIComponent(e.name)}" title="${e.description}">${e.name}</a>`)}</div>
 </section>`
-  sendPage(ctx, status, { title: 'Recipes', section: 'recipes', viewer: viewer(deps, ctx), body, ...(notice != null ? { notice } : {}) })
+  sendPage(ctx, status, { title: 'Recipes', section: 'recipes', viewer: me, body, ...(notice != null ? { notice } : {}) })
 }
 
 /** POST /recipes: a YAML file or pasted YAML; problems are listed on the page */

@@ -1,7 +1,8 @@
 import type { Context } from 'koa'
 import { asPlanId, isHexId, type Cid, type PlanId } from '../../dag/ids.js'
 import type { RunRecord } from '../../state/types.js'
-import { dagSvg, type DagNode } from '../dag-svg.js'
+import { previewKind } from '../../content/index.js'
+import { dagSvg, type DagNode } from '../dag/svg.js'
 import { PageNotFoundError } from '../errors.js'
 import { readForm } from '../form.js'
 import { html, jsonScript, type SafeHtml } from '../html.js'
@@ -29,16 +30,36 @@ export async function mediaTypeOf (deps: WebDeps, cid: Cid): Promise<string | un
   return await deps.components.library.mediaTypeOf(cid, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
 }
 
+/** the kind of thumbnail a result gets in the DAG */
+async function resultOf (deps: WebDeps, cid: Cid | undefined): Promise<DagNode['result']> {
+  if (cid == null) return undefined
+  const kind = previewKind(await mediaTypeOf(deps, cid))
+  return { cid, kind: kind === 'image' || kind === 'video' ? kind : 'other' }
+}
+
 async function runDag (deps: WebDeps, run: RunRecord): Promise<SafeHtml> {
   const plan = await deps.components.runs.getPlan(run.id)
-  const status = new Map(run.steps.map((s) => [s.id, s.status]))
-  const nodes: DagNode[] = plan != null
-    ? plan.steps.map((s) => ({
-      id: s.id, type: s.type, inputs: s.inputs, ...(status.has(s.id) ? { status: status.get(s.id) } : {}),
-      ...(s.effect != null ? { detail: s.effect.name } : {})
-    }))
-    : run.steps.map((s) => ({ id: s.id, type: s.type, inputs: [], status: s.status, ...(s.effect != null ? { detail: s.effect.name } : {}) }))
-  return dagSvg(nodes, plan?.outputStep)
+  const records = new Map(run.steps.map((s) => [s.id, s]))
+  const source = plan != null
+    ? plan.steps.map((s) => ({ id: s.id, type: s.type, inputs: s.inputs, effect: s.effect?.name }))
+    : run.steps.map((s) => ({ id: s.id, type: s.type, inputs: [] as string[], effect: s.effect?.name }))
+  const nodes: DagNode[] = await Promise.all(source.map(async (s) => {
+    const record = records.get(s.id)
+    const result = await resultOf(deps, record?.cid)
+    return {
+      id: s.id, type: s.type, inputs: s.inputs,
+      ...(record != null ? { status: record.status } : {}),
+      ...(s.effect != null ? { detail: s.effect } : {}),
+      ...(result != null ? { result } : {})
+    }
+  }))
+  return await dagSvg(nodes, plan?.outputStep)
+}
+
+/** the page of the run's recipe or effect, or undefined when the recipe was deleted since */
+async function recipeOf (deps: WebDeps, run: RunRecord): Promise<string | undefined> {
+  if (run.recipeId == null) return deps.components.effects.get(run.recipeName) != null ? `/recipe/${encodeURIComponent(run.recipeName)}` : undefined
+  return await deps.components.recipes.resolve(run.recipeId) != null ? `/recipe/${run.recipeId}` : undefined
 }
 
 /** the step's wait in the queue, as the time cell's tooltip (the cell shows the worker's time alone) */
@@ -48,11 +69,11 @@ function queueWait (s: RunRecord['steps'][number]): SafeHtml {
 }
 
 function stepsTable (run: RunRecord): SafeHtml {
-  return html`<table class="steps"><thead><tr><th>Step</th><th>Type</th><th>Status</th><th class="hide-narrow">Progress</th><th class="hide-narrow">Time</th><th>Output</th></tr></thead>
+  return html`<table class="steps"><thead><tr><th>Step</th><th class="hide-narrow">Type</th><th>Status</th><th>Progress</th><th class="hide-narrow">Time</th><th>Output</th></tr></thead>
 <tbody>${run.steps.map((s) => html`<tr data-step="${s.id}">
-<td>${s.id}</td><td>${s.type}${s.effect != null ? html` <span class="muted">${s.effect.name} ${s.effect.version}</span>` : html``}</td>
+<td>${s.id}</td><td class="hide-narrow">${s.type}${s.effect != null ? html` <span class="muted">${s.effect.name} ${s.effect.version}</span>` : html``}</td>
 <td class="step-status">${badge(s.status)}${s.source != null ? html` <span class="muted small">${s.source}</span>` : html``}</td>
-<td class="hide-narrow"><progress max="1" value="${s.status === 'completed' || s.status === 'cached' ? 1 : 0}"></progress></td>
+<td><progress max="1" value="${s.status === 'completed' || s.status === 'cached' ? 1 : 0}"></progress></td>
 <td class="hide-narrow step-time"${queueWait(s)}>${duration(s.durationMs)}</td>
 <td class="step-cid">${s.cid != null ? cidLink(s.cid) : html``}${s.error != null ? html`<span class="error-text">${s.error}</span>` : html``}</td>
 </tr>`)}</tbody></table>`
@@ -62,20 +83,22 @@ export async function runPage (deps: WebDeps, ctx: Context, id: string, notice?:
   requireRead(deps, ctx)
   const run = await loadRun(deps, runId(id))
   const final = FINAL_RUN_STATUSES.has(run.status)
-  const [inputs, outputType, dag] = await Promise.all([
+  const [inputs, outputType, dag, recipeRef] = await Promise.all([
     Promise.all(run.inputs.map(async (input) => ({ ...input, type: await mediaTypeOf(deps, input.cid) }))),
     run.outputCid != null ? mediaTypeOf(deps, run.outputCid) : Promise.resolve(undefined),
-    runDag(deps, run)
+    runDag(deps, run),
+    recipeOf(deps, run)
   ])
   const done = run.steps.filter((s) => s.status === 'completed' || s.status === 'cached').length
   const token = csrfToken(ctx)
   const body = html`
 <section id="run" data-run-id="${run.id}" data-final="${final ? 'true' : 'false'}">
 <div class="title-row"><h1>Run <span class="mono">${shortId(run.id)}</span></h1><span id="run-status">${badge(run.status)}</span></div>
-<p class="meta">Recipe ${run.recipeId != null ? html`<a href="/recipe/${run.recipeId}">${run.recipeName}</a>` : html`<strong>${run.recipeName}</strong>`}
+<p class="meta">${recipeRef != null ? html`Recipe <a href="${recipeRef}">${run.recipeName}</a>` : html`Recipe <strong>${run.recipeName}</strong> <span class="muted">(deleted from this node)</span>`}
  · created ${when(run.createdAt)}${run.finishedAt != null ? html` · finished ${when(run.finishedAt)}` : html``}${run.user != null ? html` · by ${run.user}` : html``}</p>
 <p class="mono small muted wrap">${run.id}</p>
 ${run.error != null ? html`<div class="notice error"><p>${run.error}</p></div>` : html``}
+${recipeRef != null ? html`<p><a class="button small ghost" href="${recipeRef}?from=${run.id}#run-it">Edit and run again</a></p>` : html``}
 <div class="progress-row"><progress id="run-progress" max="${run.steps.length}" value="${done}"></progress> <span id="run-progress-text">${done}/${run.steps.length} steps</span></div>
 <div class="grid two">
   <div class="card"><h2>Inputs</h2>${inputs.length === 0 ? html`<p class="muted">No variable inputs.</p>` : inputs.map((input) => html`<figure class="media">${preview(input.cid, input.type)}<figcaption><strong>${input.name}</strong> ${cidLink(input.cid)}</figcaption></figure>`)}</div>
@@ -83,7 +106,7 @@ ${run.error != null ? html`<div class="notice error"><p>${run.error}</p></div>` 
   ${run.outputCid != null
     ? html`<figure class="media">${preview(run.outputCid, outputType, 'large')}<figcaption>${cidLink(run.outputCid)} · <a href="/cache/${run.outputCid}" download>download</a></figcaption></figure>`
     : html`<p class="muted">${final ? 'This run produced no output.' : 'The output appears here when the run completes.'}</p>`}
-  ${run.provenanceCid != null ? html`<p>Provenance record: ${cidLink(run.provenanceCid)}</p>` : html``}
+  ${run.provenanceCid != null ? html`<p>Provenance record: <a class="mono" href="/ipfs/${run.provenanceCid}?format=raw" title="${run.provenanceCid}" download="provenance-${shortId(run.id, 12).replace('…', '')}.json">${shortId(run.provenanceCid, 18)}</a> <span class="muted small">(DAG-JSON)</span></p>` : html``}
   </div>
 </div>
 <div class="card"><h2>DAG</h2><div class="dag-wrap">${dag}</div></div>

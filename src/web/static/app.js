@@ -143,6 +143,43 @@
     }
   })
 
+  // a slider or colour picker with data-pair mirrors the field it names, both ways
+  document.addEventListener('input', function (ev) {
+    var el = ev.target
+    var pair = el.getAttribute && el.getAttribute('data-pair')
+    if (pair) {
+      var field = document.getElementById(pair)
+      if (field) field.value = el.value
+      return
+    }
+    if (el.id) {
+      var mates = document.querySelectorAll('[data-pair="' + el.id + '"]')
+      for (var i = 0; i < mates.length; i++) {
+        if (mates[i].type === 'color' && !/^#[0-9a-fA-F]{6}$/.test(el.value)) continue
+        mates[i].value = el.value
+      }
+    }
+  })
+
+  // the type filter of an input picker hides the items of other types
+  document.addEventListener('change', function (ev) {
+    var el = ev.target
+    var name = el.getAttribute && el.getAttribute('data-filter')
+    if (!name) return
+    var picks = document.querySelectorAll('[data-picker="' + name + '"] .pick')
+    for (var i = 0; i < picks.length; i++) picks[i].hidden = el.value !== '' && picks[i].getAttribute('data-kind') !== el.value
+  })
+
+  // video thumbnails play while the pointer is on them
+  document.addEventListener('mouseover', function (ev) {
+    var v = ev.target
+    if (v.hasAttribute && v.hasAttribute('data-hover-play') && v.paused) v.play().catch(function () {})
+  })
+  document.addEventListener('mouseout', function (ev) {
+    var v = ev.target
+    if (v.hasAttribute && v.hasAttribute('data-hover-play')) v.pause()
+  })
+
   document.addEventListener('DOMContentLoaded', function () {
     var root = document.getElementById('run')
     if (root) followRun(root)
