@@ -52,7 +52,7 @@ export async function waitForRun (url: string, id: string, ms = 180_000): Promis
   }
 }
 
-/** claim keys left under the prefix (a released or expired claim leaves none) */
+/** step leases (BullMQ job locks) left under the prefix: a finished or abandoned step leaves none once its lock lapses */
 export async function claimKeys (redis: Redis, prefix: string): Promise<string[]> {
   const keys: string[] = []
   let cursor = '0'
