@@ -1,5 +1,6 @@
 import type { Context } from 'koa'
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.js'
+import { PayloadTooLargeError } from '../content/index.js'
+import { MalformedJsonError, UnsupportedMediaTypeError } from './errors.js'
 import { DEFAULT_JSON_LIMIT_BYTES } from './constants.js'
 
 export interface ReadBodyOptions {

@@ -1,15 +1,7 @@
-/**
- * Errors raised by the HTTP layer itself (STYLE rule 9). Each carries the HTTP `status` and the stable
- * `code` that the error middleware puts in `{error: code, message, details?}`.
- */
-export abstract class ApiError extends Error {
-  abstract readonly status: number
-  abstract readonly code: string
-  /** extra, machine-readable detail (validation problems...) */
-  details?: unknown
-  /** response headers that belong with this error (Allow on a 405, Content-Range on a 416) */
-  headers: Record<string, string> = {}
-}
+import { DomainError } from '../util/errors.js'
+
+/** Errors raised by the HTTP layer itself */
+export abstract class ApiError extends DomainError {}
 
 /** No route matches the request path */
 export class RouteNotFoundError extends ApiError {
@@ -32,13 +24,6 @@ export class MalformedJsonError extends ApiError {
   readonly code = 'malformed-json'
 }
 
-/** A request body (or an uploaded file) is larger than the configured limit */
-export class PayloadTooLargeError extends ApiError {
-  override name = 'PayloadTooLargeError'
-  readonly status = 413
-  readonly code = 'payload-too-large'
-}
-
 /** The body has a Content-Type this endpoint does not accept */
 export class UnsupportedMediaTypeError extends ApiError {
   override name = 'UnsupportedMediaTypeError'
@@ -54,6 +39,7 @@ export class RequestValidationError extends ApiError {
   constructor (message: string, details: Array<{ path: string, message: string }>) {
     super(message)
     this.details = details
+    this.title = 'The request has problems:'
   }
 }
 
@@ -73,11 +59,4 @@ export class RangeNotSatisfiableError extends ApiError {
     super(message)
     this.headers = { 'Content-Range': `bytes */${size}` }
   }
-}
-
-/** A stored recipe (config) id or name that is not known */
-export class RecipeNotFoundError extends ApiError {
-  override name = 'RecipeNotFoundError'
-  readonly status = 404
-  readonly code = 'recipe-not-found'
 }

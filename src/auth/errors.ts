@@ -1,14 +1,10 @@
+import { DomainError, InternalError } from '../util/errors.js'
+
 /**
- * Errors of the auth area. Each carries the HTTP `status` and the stable `code` the API's error
- * middleware puts in `{error: code, message}`; `headers` (when present) should be set on the
- * response too (`WWW-Authenticate` on 401s, a cookie clearing on rejected session cookies).
- * Koa's default error handler already applies `status` and `headers`.
+ * Errors of the auth area. `headers` (when present) go on the response too (`WWW-Authenticate` on
+ * 401s, a cookie clearing on rejected session cookies).
  */
-export abstract class AuthError extends Error {
-  abstract readonly status: number
-  abstract readonly code: string
-  /** response headers that belong with this error */
-  headers: Record<string, string | string[]> = {}
+export abstract class AuthError extends DomainError {
   /** `expose` tells Koa the message is safe to show to the client */
   readonly expose = true
 }
@@ -100,8 +96,6 @@ export class L2ResponseError extends AuthError {
 }
 
 /** createAuth / createL2Client were given options that cannot work; thrown at startup */
-export class AuthConfigError extends AuthError {
+export class AuthConfigError extends InternalError {
   override name = 'AuthConfigError'
-  readonly status = 500
-  readonly code = 'auth-config'
 }

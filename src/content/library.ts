@@ -3,10 +3,8 @@ import type { RunRecord } from '../state/types.js'
 import type { PinReason } from '../store/types.js'
 import type { Logger } from '../util/logger.js'
 import { CACHE_SCAN_COUNT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PUBLISHED_TIMEOUT_MS } from './constants.js'
-import {
-  ContentReferencedError, ImportUnavailableError, PublishedContentError, RunActiveError, RunPublishedError,
-  StoreQuotaExceededError, UnknownContentError, UnknownRunError
-} from './errors.js'
+import { ContentInUseError, ContentPublishedError, RunNotFoundError, RunStateError } from '../state/errors.js'
+import { ContentNotFoundError, ImportDisabledError } from '../store/errors.js'
 import type { ContentLibraryComponents } from './ports.js'
 import { FALLBACK_MEDIA_TYPE, sniffMediaType } from './sniff.js'
 import { limitStream, readHead, type StreamTally } from './upload.js'
@@ -52,7 +50,7 @@ export class DefaultContentLibrary implements ContentLibrary {
         hold.release()
         // blocks of the partial upload are unpinned: collect them so nothing of it is kept
         if (tally.bytes > 0) await this.gc().catch((gcErr: unknown) => { this.log.warn({ err: gcErr }, 'gc after failed upload') })
-        throw quotaAsClientError(err)
+        throw err
       }
       await store.pin(added.cid, 'upload')
     } finally {
@@ -74,11 +72,11 @@ export class DefaultContentLibrary implements ContentLibrary {
   async importPath (path: string, options: LibraryOptions = {}): Promise<AddedContent> {
     options.signal?.throwIfAborted()
     const { importFile, store } = this.components
-    if (importFile == null) throw new ImportUnavailableError('importing local files is not enabled on this node')
+    if (importFile == null) throw new ImportDisabledError('importing local files is not enabled on this node')
     const hold = store.hold()
     let added
     try {
-      added = await importFile(path, { signal: options.signal, hold }).catch((err: unknown) => { throw quotaAsClientError(err) })
+      added = await importFile(path, { signal: options.signal, hold })
       await store.pin(added.cid, 'upload')
     } finally {
       hold.release()
@@ -125,16 +123,16 @@ export class DefaultContentLibrary implements ContentLibrary {
     options.signal?.throwIfAborted()
     const { store, content } = this.components
     const [meta, local] = await Promise.all([content.meta(cid), store.has(cid)])
-    if (meta == null && !local) throw new UnknownContentError(`content ${cid} is not stored on this node`)
+    if (meta == null && !local) throw new ContentNotFoundError(`content ${cid} is not stored on this node`)
     if (await this.isPublished(cid, options)) {
-      throw new PublishedContentError(`content ${cid} is published to L2 and cannot be deleted`)
+      throw new ContentPublishedError(`content ${cid} is published to L2 and cannot be deleted`)
     }
     const reasons = await store.pinReasons(cid)
     const record = RECORD_REASONS.find(([reason]) => reasons.includes(reason))
-    if (record != null) throw new ContentReferencedError(`content ${cid} is ${record[1]}`)
+    if (record != null) throw new ContentInUseError(`content ${cid} is ${record[1]}`)
     const refs = await content.refs(cid)
     if (refs > 0) {
-      throw new ContentReferencedError(`content ${cid} is an input or output of ${refs} run${refs === 1 ? '' : 's'}; discard ${refs === 1 ? 'that run' : 'those runs'} first`)
+      throw new ContentInUseError(`content ${cid} is an input or output of ${refs} run${refs === 1 ? '' : 's'}; discard ${refs === 1 ? 'that run' : 'those runs'} first`)
     }
     // removing from the index first re-checks refs atomically against a run that started meanwhile
     if (meta != null) await content.remove(cid)
@@ -151,8 +149,8 @@ export class DefaultContentLibrary implements ContentLibrary {
     options.signal?.throwIfAborted()
     const { runs, store, content } = this.components
     const run = await runs.get(id)
-    if (run == null) throw new UnknownRunError(`run ${id} not found`)
-    if (ACTIVE.has(run.status)) throw new RunActiveError(`run ${id} is ${run.status}; cancel it before discarding it`)
+    if (run == null) throw new RunNotFoundError(`run ${id} not found`)
+    if (ACTIVE.has(run.status)) throw new RunStateError(`run ${id} is ${run.status}; cancel it before discarding it`)
     const inputs = run.inputs.map((i) => i.cid)
     const output = run.outputCid
     const intermediates = run.steps.flatMap((s) => (s.cid != null && s.type !== 'SOURCE' ? [s.cid] : []))
@@ -160,7 +158,7 @@ export class DefaultContentLibrary implements ContentLibrary {
     if (run.status === 'completed') {
       for (const cid of items) {
         if (await this.isPublished(cid, options)) {
-          throw new RunPublishedError(`run ${id} cannot be discarded: its item ${cid} is published to L2`)
+          throw new ContentPublishedError(`run ${id} cannot be discarded: its item ${cid} is published to L2`)
         }
       }
       // a completed run counted one reference on its output and on each input
@@ -213,10 +211,4 @@ export class DefaultContentLibrary implements ContentLibrary {
       if ((err as Error).name !== 'StoreStoppedError') this.log.warn({ err }, 'gc after a deletion failed')
     })
   }
-}
-
-/** the store's StoreFullError, as the content's fault (413) rather than the node's */
-function quotaAsClientError (err: unknown): unknown {
-  if ((err as Error | null)?.name !== 'StoreFullError') return err
-  return new StoreQuotaExceededError((err as Error).message, { cause: err })
 }

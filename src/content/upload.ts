@@ -1,5 +1,5 @@
 import { SNIFF_HEAD_BYTES } from './constants.js'
-import { UploadTooLargeError } from './errors.js'
+import { PayloadTooLargeError } from './errors.js'
 
 /** What a limited stream saw: its first bytes (for sniffing) and how many bytes went through */
 export interface StreamTally {
@@ -8,7 +8,7 @@ export interface StreamTally {
 }
 
 /**
- * Passes a stream through, counting bytes and keeping the first ones; fails with UploadTooLargeError as
+ * Passes a stream through, counting bytes and keeping the first ones; fails with PayloadTooLargeError as
  * soon as more than `maxBytes` arrive, so an oversize upload stops at the limit instead of at its end.
  */
 export async function * limitStream (source: AsyncIterable<Uint8Array>, maxBytes: number, tally: StreamTally,
@@ -17,7 +17,7 @@ export async function * limitStream (source: AsyncIterable<Uint8Array>, maxBytes
     signal?.throwIfAborted()
     tally.bytes += chunk.length
     if (tally.bytes > maxBytes) {
-      throw new UploadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
+      throw new PayloadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
     }
     if (tally.head.length < SNIFF_HEAD_BYTES) {
       const merged = new Uint8Array(Math.min(SNIFF_HEAD_BYTES, tally.head.length + chunk.length))

@@ -1,6 +1,10 @@
+import { DomainError } from '../util/errors.js'
+
 /** Thrown when a string is not a well-formed identifier (CID, cache id, run id, recipe id) */
-export class InvalidIdError extends Error {
+export class InvalidIdError extends DomainError {
   override name = 'InvalidIdError'
+  readonly status = 400
+  readonly code = 'invalid-id'
 }
 
 /** One problem found in a recipe or in a run's inputs, with the path of the offending field */
@@ -21,22 +25,30 @@ function summarise (what: string, problems: readonly Problem[]): string {
 }
 
 /** Thrown by throwing APIs (planRun, requireRecipe) when a recipe has problems; carries every one of them */
-export class RecipeValidationError extends Error {
+export class RecipeValidationError extends DomainError {
   override name = 'RecipeValidationError'
+  readonly status = 400
+  readonly code = 'recipe-validation'
   readonly problems: Problem[]
   constructor (problems: Problem[]) {
     super(summarise('invalid recipe', problems))
     this.problems = problems
+    this.details = problems
+    this.title = 'The recipe has problems:'
   }
 }
 
 /** Thrown by planRun when the run's inputs do not bind the recipe's variable inputs (unbound, unknown, not a CID) */
-export class InputBindingError extends Error {
+export class InputBindingError extends DomainError {
   override name = 'InputBindingError'
+  readonly status = 400
+  readonly code = 'input-binding'
   readonly problems: Problem[]
   constructor (problems: Problem[]) {
     super(summarise('invalid run inputs', problems))
     this.problems = problems
+    this.details = problems
+    this.title = 'The run inputs have problems:'
   }
 }
 

@@ -3,7 +3,7 @@ import { effectRecipe, mediaKindOf, nameProblem, parseRecipe, planRun, RecipeVal
 import type { Recipe } from '../dag/types.js'
 import type { EffectCatalog } from '../effects/types.js'
 import type { AssetRecord, StoredRecipe } from '../state/types.js'
-import { InvalidNameError, OutputNameConflictError, UnknownParamError, UnknownRecipeError, UnknownInputError } from './errors.js'
+import { InvalidNameError, OutputNameConflictError, UnknownParamError, RecipeNotFoundError, UnknownInputError } from './errors.js'
 import type { Orchestrator, Submitted } from './orchestrator.js'
 
 export interface RunRequest {
@@ -67,7 +67,7 @@ export class RunService {
       return { recipe: effectRecipe(request.recipe, request.params ?? {}), name: request.recipe }
     }
     const stored = await this.components.recipes.resolve(request.recipe)
-    if (stored == null) throw new UnknownRecipeError(`unknown recipe or effect "${request.recipe}"`)
+    if (stored == null) throw new RecipeNotFoundError(`unknown recipe or effect "${request.recipe}"`)
     const params = Object.keys(request.params ?? {})
     if (params.length > 0) {
       throw new UnknownParamError(`params: recipe "${stored.name}" declares no params, so ${params.map((p) => `"${p}"`).join(', ')} cannot be set ` +

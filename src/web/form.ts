@@ -3,7 +3,8 @@ import busboy from 'busboy'
 import type { Context } from 'koa'
 import type { Cid } from '../dag/ids.js'
 import { MAX_FORM_BYTES, MAX_FORM_FIELDS } from './constants.js'
-import { FormError, FormTooLargeError } from './errors.js'
+import { PayloadTooLargeError } from '../content/index.js'
+import { FormError } from './errors.js'
 
 export interface UploadedFile {
   /** the form field the file came in */
@@ -59,7 +60,7 @@ async function readText (stream: Readable, limit: number): Promise<string> {
     size += (chunk as Buffer).length
     if (size <= limit) chunks.push(chunk as Buffer)
   }
-  if (size > limit) throw new FormTooLargeError(`the form is larger than ${limit} bytes`)
+  if (size > limit) throw new PayloadTooLargeError(`the form is larger than ${limit} bytes`)
   return Buffer.concat(chunks).toString('utf8')
 }
 
@@ -86,7 +87,7 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
   }
 
   parser.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(new FormTooLargeError(`form field "${name}" is larger than ${MAX_FORM_BYTES} bytes`))
+    if (info.valueTruncated) fail(new PayloadTooLargeError(`form field "${name}" is larger than ${MAX_FORM_BYTES} bytes`))
     fields.set(name, value)
   })
   parser.on('file', (field, stream, info) => {
@@ -129,5 +130,5 @@ async function readMultipart (ctx: Context, init: ReadFormInit): Promise<PostedF
 
 async function * limited (stream: Readable & { truncated?: boolean }, name: string, max: number): AsyncGenerator<Uint8Array> {
   for await (const chunk of stream) yield chunk as Uint8Array
-  if (stream.truncated === true) throw new FormTooLargeError(`file "${name}" is larger than the ${max} bytes this node accepts`)
+  if (stream.truncated === true) throw new PayloadTooLargeError(`file "${name}" is larger than the ${max} bytes this node accepts`)
 }

@@ -78,7 +78,7 @@ describe('errorMiddleware', () => {
     const run = await fetch(`${url}/run`)
     expect(run.status).toBe(404)
     expect(await run.json()).toEqual({ error: 'run-not-found', message: 'run abc not found' })
-    expect((await fetch(`${url}/full`)).status).toBe(507)
+    expect((await fetch(`${url}/full`)).status).toBe(413)
     const auth = await fetch(`${url}/auth`)
     expect(auth.status).toBe(401)
     expect(auth.headers.get('www-authenticate')).toBe('Bearer realm="artdag"')

@@ -79,9 +79,9 @@ describe('GET /ipfs/{cid}', () => {
 
   it('should answer 404 with a message for a root not in the local store, without asking peers', async () => {
     const started = Date.now()
-    expectError(await call(`${t.url}/ipfs/${ABSENT}?format=car`), 404, 'not-found', `${ABSENT} is not in this node's store`)
+    expectError(await call(`${t.url}/ipfs/${ABSENT}?format=car`), 404, 'content-not-found', `${ABSENT} is not in this node's store`)
     expect(Date.now() - started).toBeLessThan(1_500) // the node's fetch timeout is 2 s: no network wait happened
-    expectError(await call(`${t.url}/ipfs/${ABSENT}?format=raw`), 404, 'not-found', `${ABSENT} is not in this node's store`)
+    expectError(await call(`${t.url}/ipfs/${ABSENT}?format=raw`), 404, 'content-not-found', `${ABSENT} is not in this node's store`)
   })
 
   it('should answer 400 for an invalid CID, an unsupported codec and an unknown format', async () => {

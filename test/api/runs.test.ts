@@ -76,7 +76,7 @@ describe('api /runs', () => {
       'invalid run request: recipe: must be a string, got 5; inputs: has the wrong form, got [1]')
     expectError(await post('{"recipe": "dog", "input": []}'), 400, 'invalid-request', 'invalid run request: input: unknown field "input"')
     expectError(await post('recipe=dog', 'text/plain'), 415, 'unsupported-media-type')
-    expectError(await post(JSON.stringify({ recipe: 'no-such-thing', inputs: [catCid] })), 404, 'unknown-recipe', 'unknown recipe or effect "no-such-thing"')
+    expectError(await post(JSON.stringify({ recipe: 'no-such-thing', inputs: [catCid] })), 404, 'recipe-not-found', 'unknown recipe or effect "no-such-thing"')
     expectError(await post(JSON.stringify({ recipe: 'dog', inputs: ['not-a-cid'] })), 400, 'unknown-input',
       'inputs[0]: "not-a-cid" is neither a CID nor a known asset name')
     expectError(await post(JSON.stringify({ recipe: 'dog', inputs: [] })), 400, 'input-binding', /^invalid run inputs \(1 problem\): /)

@@ -32,7 +32,7 @@ const nameText = fc.oneof(
 interface RunCase { body: Record<string, unknown>, status: number, error: string, message: RegExp }
 
 const runCase: fc.Arbitrary<RunCase> = fc.tuple(fc.nat({ max: 2 }), nameText, fc.constantFrom('invert', 'blur', 'rotate', 'sepia')).map(([kind, name, effect]) => {
-  if (kind === 0) return { body: { recipe: `no-such-${name}`, inputs: ['cat'] }, status: 404, error: 'unknown-recipe', message: exact(`unknown recipe or effect "no-such-${name}"`) }
+  if (kind === 0) return { body: { recipe: `no-such-${name}`, inputs: ['cat'] }, status: 404, error: 'recipe-not-found', message: exact(`unknown recipe or effect "no-such-${name}"`) }
   if (kind === 1) return { body: { recipe: effect, inputs: ['cat'], params: { [`x-${name}`]: 1 } }, status: 400, error: 'recipe-validation', message: new RegExp(`has no parameter "${escapeRe(`x-${name}`)}" \\(known: `) }
   return { body: { recipe: effect, inputs: [`ghost-${name}`] }, status: 400, error: 'unknown-input', message: exact(`inputs[0]: "ghost-${name}" is neither a CID nor a known asset name`) }
 })

@@ -90,7 +90,7 @@ describe('bad input: run requests never drop what they set', () => {
             ? Object.keys(req.params ?? {}).some((k) => message.includes(`"${k}"`)) || /params|intensity|radius/.test(message)
             : body.error === 'invalid-request'
               ? /^invalid run request: (recipe|params|output_name)\b/.test(message)
-              : body.error === 'unknown-recipe' && message === `unknown recipe or effect "${req.recipe}"`
+              : body.error === 'recipe-not-found' && message === `unknown recipe or effect "${req.recipe}"`
         if (!field) problems.push(`refusal does not name the field: ${where}`)
         continue
       }
@@ -111,7 +111,7 @@ describe('bad input: run requests never drop what they set', () => {
     process.stdout.write(`run requests: ${JSON.stringify(Object.fromEntries([...answers].sort()))}\n`)
     expect(problems).toEqual([])
     // every branch was taken: applied (new and existing runs), refused for the name, the params, the recipe, the conflict
-    for (const kind of ['200', '201', '400 invalid-name', '400 unknown-param', '400 recipe-validation', '404 unknown-recipe', '409 output-name-conflict']) {
+    for (const kind of ['200', '201', '400 invalid-name', '400 unknown-param', '400 recipe-validation', '404 recipe-not-found', '409 output-name-conflict']) {
       expect(answers.get(kind), kind).toBeGreaterThan(0)
     }
     expect(tally.cases).toBe(REQUESTS)

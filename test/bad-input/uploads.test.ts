@@ -68,14 +68,14 @@ describe('bad input: uploads', () => {
       { label: 'multipart, far over', body: multipart('b0undary', huge), headers: { 'content-type': 'multipart/form-data; boundary=b0undary' } }
     ]
     for (const c of cases) {
-      await tally.send(t.url, { ...c, method: 'POST', path: '/cache/upload', status: 413, error: 'upload-too-large', message: TOO_LARGE })
+      await tally.send(t.url, { ...c, method: 'POST', path: '/cache/upload', status: 413, error: 'payload-too-large', message: TOO_LARGE })
     }
     for (const bytes of [big, huge]) {
       const res = await fetch(`${t.url}/cache/upload`, { method: 'POST', body: chunked(bytes), duplex: 'half', headers: { 'content-type': 'application/octet-stream' } } as RequestInit)
       // the node stops reading at the limit: it must close this connection, or the next request on it stalls
       if (bytes === huge) expect(res.headers.get('connection')).toBe('close')
       await expectHealthy(t.url)
-      tally.check({ label: 'chunked', method: 'POST', status: 413, error: 'upload-too-large', message: TOO_LARGE }, { status: res.status, text: await res.clone().text(), json: await res.json() as Record<string, unknown> })
+      tally.check({ label: 'chunked', method: 'POST', status: 413, error: 'payload-too-large', message: TOO_LARGE }, { status: res.status, text: await res.clone().text(), json: await res.json() as Record<string, unknown> })
     }
     await expectHealthy(t.url)
     expect(await snapshot()).toEqual(baseline)

@@ -3,7 +3,6 @@ import type { Context } from 'koa'
 import { describe, expect, it } from 'vitest'
 import { clientFor, readClientBundle } from '../../src/web/client-bundle.js'
 import { ClientBundleError } from '../../src/web/errors.js'
-import { describeFailure } from '../../src/web/failures.js'
 import { readForm } from '../../src/web/form.js'
 
 describe('readForm', () => {
@@ -31,19 +30,6 @@ describe('readForm', () => {
     }
     await expect(readForm(ctx, { maxFileBytes: 1024 * 1024, upload })).rejects.toThrow(`form field "note" is larger than ${256 * 1024} bytes`)
     expect(sawAbort).toBe(true)
-  })
-})
-
-describe('describeFailure', () => {
-  it('should hide unknown errors behind a 500 that reveals nothing', () => {
-    expect(describeFailure(new Error('secret at /home/x/.artdag'))).toEqual({
-      status: 500, expected: false, notice: { kind: 'error', message: 'Something went wrong on the node. The problem was logged.' }
-    })
-  })
-
-  it('should list the problems of a recipe with their paths', () => {
-    const err = Object.assign(new Error('invalid recipe'), { name: 'RecipeValidationError', problems: [{ path: 'dag.output', message: 'unknown node "x"', code: 'dangling' }] })
-    expect(describeFailure(err)).toEqual({ status: 400, expected: true, notice: { kind: 'error', message: 'The recipe has problems:', problems: ['dag.output: unknown node "x"'] } })
   })
 })
 

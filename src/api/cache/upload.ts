@@ -1,7 +1,7 @@
 import busboy from 'busboy'
 import type { Readable } from 'node:stream'
 import type { Context } from 'koa'
-import { UploadTooLargeError, type ContentLibrary, type AddedContent } from '../../content/index.js'
+import { PayloadTooLargeError, type ContentLibrary, type AddedContent } from '../../content/index.js'
 import { BadUploadError } from '../errors.js'
 
 /**
@@ -22,7 +22,7 @@ export async function receiveUpload (ctx: Context, library: ContentLibrary, init
 
 function tooLarge (ctx: Context, maxBytes: number): never {
   ctx.req.resume()
-  throw new UploadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
+  throw new PayloadTooLargeError(`upload is larger than the limit of ${maxBytes} bytes`)
 }
 
 async function uploadMultipart (ctx: Context, library: ContentLibrary, init: { maxBytes: number, name?: string, signal: AbortSignal }): Promise<AddedContent> {

@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { checkSupported } from '../../store/car/index.js'
-import { InvalidIpfsCidError, UnknownIpfsFormatError } from './errors.js'
+import { InvalidCidError } from '../../store/index.js'
+import { UnknownIpfsFormatError } from './errors.js'
 
 export type IpfsFormat = 'car' | 'raw'
 
@@ -32,12 +33,12 @@ export function pathCid (text: string): CID {
   try {
     cid = CID.parse(text)
   } catch {
-    throw new InvalidIpfsCidError(`"${text.length > 80 ? text.slice(0, 77) + '...' : text}" is not a valid CID`)
+    throw new InvalidCidError(`"${text.length > 80 ? text.slice(0, 77) + '...' : text}" is not a valid CID`)
   }
   try {
     checkSupported(cid)
   } catch (err) {
-    throw new InvalidIpfsCidError((err as Error).message)
+    throw new InvalidCidError((err as Error).message)
   }
   return cid
 }

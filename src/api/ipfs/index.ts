@@ -8,11 +8,12 @@ import { answeredNotModified } from '../conditional.js'
 import { IMMUTABLE_CACHE_CONTROL } from '../constants.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiAuth } from '../ports.js'
-import { ClusterTokenRejectedError, IpfsContentNotLocalError } from './errors.js'
+import { ContentNotFoundError } from '../../store/index.js'
+import { ClusterTokenRejectedError } from './errors.js'
 import { pumpCar } from './car-response.js'
 import { pathCid, responseFormat } from './format.js'
 
-export { InvalidIpfsCidError, UnknownIpfsFormatError, IpfsContentNotLocalError, ClusterTokenRejectedError } from './errors.js'
+export { UnknownIpfsFormatError, ClusterTokenRejectedError } from './errors.js'
 
 export interface IpfsRouteComponents {
   auth: Pick<ApiAuth, 'requireRead'>
@@ -68,7 +69,7 @@ async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise
   // the root block is read before any header goes out: "not here" is a clean 404, not a broken stream
   const first = await car.next().catch((err: Error) => err)
   if (first instanceof Error) {
-    if (first.name === 'CarBlockMissingError') throw new IpfsContentNotLocalError(`${cid.toString()} is not in this node's store`)
+    if (first.name === 'CarBlockMissingError') throw new ContentNotFoundError(`${cid.toString()} is not in this node's store`)
     throw first
   }
   ctx.status = 200
@@ -86,7 +87,7 @@ async function serveCar (ctx: Context, helia: CarBlockSource, cid: CID): Promise
 async function serveRaw (ctx: Context, helia: CarBlockSource, cid: CID): Promise<void> {
   if (answeredNotModified(ctx, etagOf(cid, 'raw'))) return
   const signal = requestSignal(ctx)
-  if (!await helia.blockstore.has(cid, { signal })) throw new IpfsContentNotLocalError(`${cid.toString()} is not in this node's store`)
+  if (!await helia.blockstore.has(cid, { signal })) throw new ContentNotFoundError(`${cid.toString()} is not in this node's store`)
   const parts: Uint8Array[] = []
   for await (const part of helia.blockstore.get(cid, { offline: true, signal })) parts.push(part)
   const bytes = Buffer.concat(parts)

@@ -2,7 +2,7 @@ import type { Context } from 'koa'
 import { currentUser } from '../../auth/index.js'
 import type { Logger } from '../../util/logger.js'
 import { LoginRequiredError } from '../errors.js'
-import { describeFailure } from '../failures.js'
+import { describeError } from '../../util/errors.js'
 import { html, raw, type SafeHtml } from '../html.js'
 import { layout, type PageInit, type Viewer } from '../layout.js'
 import type { WebUiComponents } from '../ports.js'
@@ -74,14 +74,14 @@ export function requireWriter (ctx: Context): string {
 
 /** Renders an error as a page (a stack trace never reaches the browser) */
 export function sendError (deps: WebDeps, ctx: Context, err: unknown): void {
-  const failure = describeFailure(err)
+  const failure = describeError(err)
   if (!failure.expected) deps.log.error({ err, path: ctx.path }, 'page failed')
   const login = failure.status === 401 ? `<p><a class="button" href="/login">Log in</a></p>` : ''
   sendPage(ctx, failure.status, {
     title: failure.status === 404 ? 'Not found' : 'Error',
     section: 'none',
     viewer: viewer(deps, ctx),
-    notice: failure.notice,
+    notice: { kind: 'error', ...failure.banner },
     body: raw(`<p><a href="/">Back to the home page</a></p>${login}`)
   })
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'koa'
 import { asCid, isCid } from '../../dag/ids.js'
 import { FormError, PageNotFoundError } from '../errors.js'
-import { describeFailure } from '../failures.js'
+import { describeError } from '../../util/errors.js'
 import { readForm } from '../form.js'
 import { html } from '../html.js'
 import type { Notice } from '../layout.js'
@@ -61,9 +61,9 @@ export async function uploadMedia (deps: WebDeps, ctx: Context): Promise<void> {
     ctx.status = 303
     ctx.redirect(`/media?uploaded=${file.cid}`)
   } catch (err) {
-    const failure = describeFailure(err)
+    const failure = describeError(err)
     if (!failure.expected || failure.status === 403) throw err
-    await mediaPage(deps, ctx, failure.notice, failure.status)
+    await mediaPage(deps, ctx, { kind: 'error', ...failure.banner }, failure.status)
   }
 }
 
@@ -76,9 +76,9 @@ export async function deleteMedia (deps: WebDeps, ctx: Context, value: string): 
   try {
     await deps.components.library.deleteContent(cid)
   } catch (err) {
-    const failure = describeFailure(err)
+    const failure = describeError(err)
     if (!failure.expected) throw err
-    await mediaPage(deps, ctx, { ...failure.notice, message: `Cannot delete ${cid}: ${failure.notice.message}` }, failure.status)
+    await mediaPage(deps, ctx, { kind: 'error', ...failure.banner, message: `Cannot delete ${cid}: ${failure.banner.message}` }, failure.status)
     return
   }
   ctx.status = 303

@@ -8,7 +8,7 @@ import type { StoredRecipe } from '../../state/types.js'
 import { PICKER_CONTENT } from '../constants.js'
 import { dagSvg } from '../dag/svg.js'
 import { FormError, PageNotFoundError } from '../errors.js'
-import { describeFailure } from '../failures.js'
+import { describeError } from '../../util/errors.js'
 import { readForm, type UploadedFile } from '../form.js'
 import { html, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
@@ -171,8 +171,8 @@ export async function startRun (deps: WebDeps, ctx: Context, idOrName: string): 
     ctx.status = 303
     ctx.redirect(`/run/${run.id}`)
   } catch (err) {
-    const failure = describeFailure(err)
+    const failure = describeError(err)
     if (!failure.expected) throw err
-    await recipePage(deps, ctx, idOrName, failure.notice, failure.status)
+    await recipePage(deps, ctx, idOrName, { kind: 'error', ...failure.banner }, failure.status)
   }
 }

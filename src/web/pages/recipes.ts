@@ -6,7 +6,7 @@ import { FormError } from '../errors.js'
 import { readForm } from '../form.js'
 import { html } from '../html.js'
 import type { Notice } from '../layout.js'
-import { describeFailure } from '../failures.js'
+import { describeError } from '../../util/errors.js'
 import { csrfField, pager, shortId, when } from '../views.js'
 import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { paging } from './runs.js'
@@ -72,8 +72,8 @@ export async function uploadRecipe (deps: WebDeps, ctx: Context): Promise<void> 
     ctx.status = 303
     ctx.redirect(`/recipe/${saved.id}`)
   } catch (err) {
-    const failure = describeFailure(err)
+    const failure = describeError(err)
     if (!failure.expected) throw err
-    await recipesPage(deps, ctx, failure.notice, failure.status, yaml)
+    await recipesPage(deps, ctx, { kind: 'error', ...failure.banner }, failure.status, yaml)
   }
 }

@@ -7,7 +7,7 @@ import { PageNotFoundError } from '../errors.js'
 import { readForm } from '../form.js'
 import { html, jsonScript, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
-import { describeFailure } from '../failures.js'
+import { describeError } from '../../util/errors.js'
 import { badge, cidLink, csrfField, duration, preview, shortId, when } from '../views.js'
 import { csrfToken, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
 import { FINAL_RUN_STATUSES } from '../../state/index.js'
@@ -138,9 +138,9 @@ export async function runAction (deps: WebDeps, ctx: Context, id: string, action
     }
     await deps.components.library.discardRun(planId)
   } catch (err) {
-    const failure = describeFailure(err)
+    const failure = describeError(err)
     if (!failure.expected || failure.status === 404) throw err
-    await runPage(deps, ctx, planId, { ...failure.notice, message: `The node refused: ${failure.notice.message}` }, failure.status)
+    await runPage(deps, ctx, planId, { kind: 'error', ...failure.banner, message: `The node refused: ${failure.banner.message}` }, failure.status)
     return
   }
   ctx.status = 303
