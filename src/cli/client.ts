@@ -3,15 +3,37 @@ import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 
-/** Exit codes that mean something to scripts */
+/** Exit codes that mean something to scripts: 2 is a bad command line or an input the node (or the recipe check) refused */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, auth: 4, notFound: 5 } as const
 
-/** An error answer of the node, or a failure to reach it */
+/** The stable `error` of a failure the CLI found itself, by exit code (the node's answers carry their own) */
+const EXIT_CODES: Readonly<Record<number, string>> = { 1: 'failed', 2: 'usage', 3: 'unreachable', 4: 'unauthorized', 5: 'not-found' }
+
+/** What a failure says beyond its message: the node's status, its stable code, the problems it listed */
+export interface CliErrorInit {
+  status?: number
+  code?: string
+  details?: unknown
+}
+
+/** An error answer of the node, a failure to reach it, or a refusal of the CLI itself */
 export class CliError extends Error {
   override name = 'CliError'
-  constructor (message: string, readonly exitCode: number, readonly status?: number, readonly details?: unknown) {
+  readonly status?: number
+  /** the stable code scripts can branch on (the node's `error`, else one named after the exit code) */
+  readonly code: string
+  readonly details?: unknown
+  constructor (message: string, readonly exitCode: number, init: CliErrorInit = {}) {
     super(message)
+    this.code = init.code ?? EXIT_CODES[exitCode] ?? 'failed'
+    if (init.status != null) this.status = init.status
+    if (init.details !== undefined) this.details = init.details
   }
+}
+
+/** The exit code for an HTTP status of an error answer */
+export function exitCodeOf (status: number): number {
+  return status === 401 || status === 403 ? EXIT.auth : status === 404 ? EXIT.notFound : status < 500 ? EXIT.usage : EXIT.failed
 }
 
 export interface ClientInit {
@@ -83,7 +105,10 @@ export class ApiClient {
     let payload: { error?: string, message?: string, details?: unknown } = {}
     try { payload = await res.json() as typeof payload } catch {}
     const message = payload.message ?? `${res.status} ${res.statusText}`
-    const code = res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : res.status < 500 ? EXIT.usage : EXIT.failed
-    throw new CliError(message, code, res.status, payload.details)
+    throw new CliError(message, exitCodeOf(res.status), {
+      status: res.status,
+      ...(typeof payload.error === 'string' ? { code: payload.error } : {}),
+      ...(payload.details !== undefined ? { details: payload.details } : {})
+    })
   }
 }

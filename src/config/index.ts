@@ -2,18 +2,13 @@ import { existsSync } from 'node:fs'
 import { parse as parseDotenv } from 'dotenv'
 import { readFileSync } from 'node:fs'
 import type { z } from 'zod'
+import { ConfigError } from './errors.js'
 import { configSchema, type NodeConfig, type NodeConfigInit } from './schema.js'
 
 export { configSchema, type NodeConfig, type NodeConfigInit }
 export * as constants from './constants.js'
+export { ConfigError } from './errors.js'
 
-/** Thrown when configuration is invalid; lists every bad key */
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-  constructor (readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
-  }
-}
 
 /** Environment variable -> config key; `.env.example` lists the same names */
 export const ENV_KEYS: Readonly<Record<string, keyof NodeConfigInit>> = {

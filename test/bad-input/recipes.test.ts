@@ -124,7 +124,7 @@ describe('bad input: recipes', () => {
     expect(healthMs).toBeLessThan(1000)
   })
 
-  it('should exit 1 from artdag validate listing the cycle and the unknown effect of a recipe file', async () => {
+  it('should exit 2 from artdag validate listing the cycle and the unknown effect of a recipe file', async () => {
     await ensureBuilt()
     const dir = await mkdtemp(join(tmpdir(), 'artdag-bad-recipe-'))
     try {
@@ -132,7 +132,7 @@ describe('bad input: recipes', () => {
       await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: in, type: SOURCE, config: {input: true, name: in}}\n' +
         '    - {id: a, type: EFFECT, config: {effect: invert}, inputs: [b]}\n    - {id: b, type: EFFECT, config: {effect: "no-such"}, inputs: [a]}\n  output: b\n')
       const result = await run(NODE24, [CLI, 'validate', file])
-      expect(result.code).toBe(1)
+      expect(result.code).toBe(2)
       expect(result.stdout).toContain('dag.nodes[2].config.effect: unknown effect "no-such" (known: blur, brightness,')
       expect(result.stdout).toMatch(/dag\.nodes\[\d\]\.inputs\[0\]: cycle: (a -> b -> a|b -> a -> b)\n/)
       expect(result.stderr).toBe(`artdag: ${file}: 2 problems\n`)

@@ -69,7 +69,9 @@ describe('artdag CLI against a running node', () => {
     expect(unknown.stderr).toBe('artdag: unknown recipe or effect "no_such_effect"\n')
     expect(unknown.code).toBe(5)
     const badInput = await artdag('render', 'dog', 'not-a-cid-or-asset')
-    expect(badInput.stderr).toMatch(/^artdag: .*"not-a-cid-or-asset" is neither a CID nor a known asset name\n/)
+    // the node's message names the problem its details list: it is printed once, on one line
+    expect(badInput.stderr).toMatch(/^artdag: [^\n]*"not-a-cid-or-asset" is neither a CID nor a known asset name\n$/)
+    expect(badInput.stdout).toBe('')
     expect(badInput.code).toBe(2)
     const badCid = await artdag('cache', 'get', 'notacid', join(dir, 'never'))
     expect(badCid.code).toBe(2)
@@ -77,6 +79,25 @@ describe('artdag CLI against a running node', () => {
     const badId = await artdag('runs', 'show', 'xyz')
     expect(badId.stderr).toBe('artdag: "xyz" is not a run id: give its 64 hex characters or a prefix of at least 8\n')
     expect(badId.code).toBe(2)
+  })
+
+  it('should print a failure as one JSON object on stdout with --json, keeping the exit code', async () => {
+    const json = async (...args: string[]): Promise<{ code: number, stderr: string, body: Record<string, unknown> }> => {
+      const result = await artdag('--json', ...args)
+      return { code: result.code, stderr: result.stderr, body: JSON.parse(result.stdout) as Record<string, unknown> }
+    }
+    expect(await json('render', 'no_such_effect', 'cat')).toEqual({
+      code: 5, stderr: '', body: { error: 'recipe-not-found', message: 'unknown recipe or effect "no_such_effect"', status: 404 }
+    })
+    const badInput = await json('render', 'dog', 'not-a-cid-or-asset')
+    expect(badInput).toMatchObject({ code: 2, stderr: '', body: { status: 400, message: expect.stringContaining('"not-a-cid-or-asset" is neither a CID nor a known asset name') } })
+    expect(badInput.body.error).toMatch(/^[a-z-]+$/)
+    expect(await json('runs', 'show', 'xyz')).toEqual({ code: 2, stderr: '', body: { error: 'usage', message: '"xyz" is not a run id (64 hex characters)' } })
+    expect(await json('runs', 'bogus')).toEqual({ code: 2, stderr: '', body: { error: 'usage', message: "unknown command 'bogus'" } })
+    const unreachable = await run(NODE24, [CLIENT, '--json', '--server', 'http://127.0.0.1:9', 'runs', 'ls'], env)
+    expect(unreachable.code).toBe(3)
+    expect(unreachable.stderr).toBe('')
+    expect(JSON.parse(unreachable.stdout)).toMatchObject({ error: 'unreachable', message: expect.stringMatching(/^cannot reach http:\/\/127\.0\.0\.1:9: /) })
   })
 
   it('should exit with code 3 when the server cannot be reached', async () => {

@@ -124,7 +124,7 @@ describe('artdag client commands', () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toBe('artdag: no-such-asset: neither a CID nor an asset name the node knows\n')
     const unbound = await run(NODE24, [CLI, 'plan', 'config/recipes/montage.yaml', '-i', `first=${cat}`], env)
-    expect(unbound.code).toBe(1)
+    expect(unbound.code).toBe(2)
     expect(unbound.stderr).not.toMatch(/Error\b/)
     expect(unbound.stderr).toContain('1 problem in the inputs')
   })

@@ -28,7 +28,8 @@ const ARGS: Record<string, unknown[]> = {
   RangeNotSatisfiableError: ['bytes=9-1 does not fit', 10],
   RequestValidationError: ['invalid body: n: required', [{ path: 'n', message: 'required' }]],
   FormError: ['The form has problems', ['name: required']],
-  InvalidTokenError: ['bad token', 'signature']
+  InvalidTokenError: ['bad token', 'signature'],
+  ConfigError: [['port (PORT): must be a number']]
 }
 
 function exportedErrors (): Array<{ file: string, name: string, error: Error }> {
@@ -45,7 +46,7 @@ describe('errors carry their HTTP meaning', () => {
 
   it('should find the error classes of every folder', () => {
     const folders = new Set(errors.map((e) => e.file.split('/src/')[1]?.split('/')[0]))
-    expect([...folders].sort()).toEqual(['api', 'auth', 'content', 'dag', 'effects', 'exec', 'mesh', 'state', 'store', 'web'])
+    expect([...folders].sort()).toEqual(['api', 'auth', 'config', 'content', 'dag', 'effects', 'exec', 'mesh', 'state', 'store', 'web'])
   })
 
   it('should give every exported error class a status and a code, and 500 only to internal errors', () => {

@@ -22,6 +22,8 @@ export interface PlanOptions {
   input?: string[]
   /** `k=v`, only with an effect name */
   param?: string[]
+  /** problems go out as the error's details (printed once, as JSON) instead of on stderr */
+  json?: boolean
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
@@ -87,8 +89,9 @@ export async function runPlan (target: string, options: PlanOptions, deps: PlanC
     if ('outcome' in read) return read.outcome
     const parsed = parseRecipe(read.text, { effects })
     if (!parsed.ok) {
-      err(deps)(formatProblems(parsed.problems))
-      return { code: EXIT.failed, summary: `${target}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}` }
+      if (options.json !== true) err(deps)(formatProblems(parsed.problems))
+      const n = parsed.problems.length
+      return { code: EXIT.usage, summary: `${target}: ${n} problem${n === 1 ? '' : 's'}`, error: 'recipe-validation', details: parsed.problems }
     }
     recipe = parsed.recipe
   } else {
@@ -102,8 +105,9 @@ export async function runPlan (target: string, options: PlanOptions, deps: PlanC
     return { code: EXIT.ok }
   } catch (e) {
     if (!(e instanceof RecipeValidationError) && !(e instanceof InputBindingError)) throw e
-    err(deps)(formatProblems(e.problems))
-    return { code: EXIT.failed, summary: `${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} in the ${e instanceof InputBindingError ? 'inputs' : 'recipe'}` }
+    if (options.json !== true) err(deps)(formatProblems(e.problems))
+    const n = e.problems.length
+    return { code: EXIT.usage, summary: `${n} problem${n === 1 ? '' : 's'} in the ${e instanceof InputBindingError ? 'inputs' : 'recipe'}`, error: e.code, details: e.problems }
   }
 }
 
@@ -113,7 +117,7 @@ export function registerPlanCommand (program: Command, deps: PlanCommandDeps): C
     .argument('<recipe>', 'recipe YAML file, or an effect name (the short form)')
     .option('-i, --input <name=cid>', 'bind a variable input by name or node id (or a bare CID, in order) to a CID or an asset name (looked up on the node); repeatable', collect)
     .option('-p, --param <k=v>', 'effect parameter (with an effect name); repeatable', collect)
-    .action(async (target: string, opts: PlanOptions) => {
-      finish(await runPlan(target, opts, deps))
+    .action(async (target: string, _opts: unknown, cmd: Command) => {
+      finish(await runPlan(target, cmd.optsWithGlobals<PlanOptions>(), deps))
     })
 }

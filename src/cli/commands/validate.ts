@@ -13,10 +13,13 @@ export interface RecipeCommandDeps {
 }
 
 export interface CommandOutcome {
-  /** 0 ok, 1 the recipe or inputs have problems, 2 usage (unreadable file, malformed option) */
+  /** 0 ok, 2 the recipe or inputs have problems or the command line is wrong (unreadable file, malformed option) */
   code: number
   /** one line for the error that carries a non-zero code */
   summary?: string
+  /** the stable code of that error (`recipe-validation`...) and its problems, for --json */
+  error?: string
+  details?: unknown
 }
 
 export const out = (deps: RecipeCommandDeps): (text: string) => void => deps.stdout ?? ((text) => { process.stdout.write(text) })
@@ -42,9 +45,10 @@ export async function runValidate (file: string, options: { json?: boolean }, de
   const parsed = parseRecipe(read.text, { effects: await deps.effects() })
   const write = out(deps)
   if (!parsed.ok) {
-    write(options.json === true ? JSON.stringify({ ok: false, problems: parsed.problems }, null, 2) + '\n' : formatProblems(parsed.problems))
+    // with --json the problems go out once, as the details of the error the program prints
+    if (options.json !== true) write(formatProblems(parsed.problems))
     const n = parsed.problems.length
-    return { code: EXIT.failed, summary: `${file}: ${n} problem${n === 1 ? '' : 's'}` }
+    return { code: EXIT.usage, summary: `${file}: ${n} problem${n === 1 ? '' : 's'}`, error: 'recipe-validation', details: parsed.problems }
   }
   write(options.json === true
     ? JSON.stringify({ ok: true, recipeId: parsed.recipeId, name: parsed.recipe.name, variableInputs: parsed.variableInputs }, null, 2) + '\n'
@@ -52,9 +56,13 @@ export async function runValidate (file: string, options: { json?: boolean }, de
   return { code: EXIT.ok }
 }
 
-/** Throws the CliError the program turns into an exit code (program.ts sets process.exitCode from it) */
+/** Throws the CliError the program reports and turns into an exit code (program.ts) */
 export function finish (outcome: CommandOutcome): void {
-  if (outcome.code !== EXIT.ok) throw new CliError(outcome.summary ?? 'failed', outcome.code)
+  if (outcome.code === EXIT.ok) return
+  throw new CliError(outcome.summary ?? 'failed', outcome.code, {
+    ...(outcome.error != null ? { code: outcome.error } : {}),
+    ...(outcome.details !== undefined ? { details: outcome.details } : {})
+  })
 }
 
 export function registerValidateCommand (program: Command, deps: RecipeCommandDeps): Command {

@@ -40,12 +40,12 @@ describe('plan command', () => {
     expect(plan.inputs.map(i => i.cid)).toEqual([A, B])
   })
 
-  it('should print every problem and return 1 for bad inputs or params', async () => {
+  it('should print every problem and return 2 for bad inputs or params', async () => {
     const c = capture()
-    expect(await runPlan(MONTAGE, { input: [`first=${A}`] }, c.deps)).toEqual({ code: 1, summary: '1 problem in the inputs' })
+    expect(await runPlan(MONTAGE, { input: [`first=${A}`] }, c.deps)).toEqual({ code: 2, summary: '1 problem in the inputs', error: 'input-binding', details: [expect.objectContaining({ path: 'inputs.second' })] })
     expect(c.err.join('')).toBe('inputs.second: variable input "second" (node "clip_b") is not bound\n')
     const d = capture()
-    expect(await runPlan('invert', { input: [A], param: ['intensity=lots'] }, d.deps)).toEqual({ code: 1, summary: '1 problem in the recipe' })
+    expect(await runPlan('invert', { input: [A], param: ['intensity=lots'] }, d.deps)).toEqual({ code: 2, summary: '1 problem in the recipe', error: 'recipe-validation', details: [expect.objectContaining({ code: expect.any(String) })] })
     expect(d.err.join('')).toBe('dag.nodes[1].config.params.intensity: parameter "intensity" must be a number, got "lots"\n')
   })
 
@@ -64,7 +64,7 @@ describe('plan command', () => {
     registerPlanCommand(program, c.deps)
     await program.parseAsync(['plan', 'blur', '-i', A, '-p', 'radius=3'], { from: 'user' })
     expect((JSON.parse(c.out.join('')) as Plan).steps[1]?.config).toEqual({ effect: 'blur', params: { radius: 3 } })
-    await expect(program.parseAsync(['plan', 'blur'], { from: 'user' })).rejects.toMatchObject({ name: 'CliError', exitCode: 1 })
+    await expect(program.parseAsync(['plan', 'blur'], { from: 'user' })).rejects.toMatchObject({ name: 'CliError', exitCode: 2 })
   })
 })
 
@@ -75,11 +75,11 @@ describe('validate command', () => {
     expect(c.out.join('')).toMatch(/^ok [0-9a-f]{64}\n$/)
   })
 
-  it('should print every problem as path: message and return 1', async () => {
+  it('should print every problem as path: message and return 2', async () => {
     const file = join(dir, 'bad.yaml')
     await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n    - {id: b, type: BLEND, inputs: [a, x], config: {mode: glow}}\n  output: c\n')
     const c = capture()
-    expect(await runValidate(file, {}, c.deps)).toEqual({ code: 1, summary: `${file}: 3 problems` })
+    expect(await runValidate(file, {}, c.deps)).toEqual({ code: 2, summary: `${file}: 3 problems`, error: 'recipe-validation', details: expect.any(Array) })
     expect(c.out.join('')).toBe([
       'dag.nodes[1].inputs[1]: unknown node "x"',
       'dag.nodes[1].config.mode: must be one of multiply, screen, overlay, add, subtract, average, difference, lighten, darken, got "glow"',
@@ -88,15 +88,15 @@ describe('validate command', () => {
     ].join('\n'))
   })
 
-  it('should print JSON with --json and fail through commander', async () => {
+  it('should leave the problems to the error with --json, so they are printed once', async () => {
     const file = join(dir, 'syntax.yaml')
     await writeFile(file, 'name: [\n')
     const c = capture()
     const program = new Command('artdag').option('--json').exitOverride()
     registerValidateCommand(program, c.deps)
-    await expect(program.parseAsync(['--json', 'validate', file], { from: 'user' })).rejects.toMatchObject({ name: 'CliError', exitCode: 1 })
-    const printed = JSON.parse(c.out.join('')) as { ok: boolean, problems: Array<{ code: string }> }
-    expect(printed.ok).toBe(false)
-    expect(printed.problems[0]?.code).toBe('yaml-syntax')
+    const failure = await program.parseAsync(['--json', 'validate', file], { from: 'user' }).catch((e: unknown) => e)
+    expect(failure).toMatchObject({ name: 'CliError', exitCode: 2, code: 'recipe-validation', message: `${file}: 1 problem` })
+    expect((failure as { details: Array<{ code: string }> }).details[0]?.code).toBe('yaml-syntax')
+    expect(c.out.join('')).toBe('')
   })
 })
