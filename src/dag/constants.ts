@@ -1,5 +1,8 @@
 import type { NodeType } from './types.js'
 
+/** Salt of cache ids: bump when encoder settings change so old results are not reused */
+export const ENGINE_SALT = 'artdag-l1/ffmpeg-5/x264-crf18-fast/v1'
+
 /** Inputs each node type takes: [min, max] (max Infinity = any number) */
 export const ARITY: Readonly<Record<NodeType, readonly [number, number]>> = {
   SOURCE: [0, 0],

@@ -1,4 +1,4 @@
-import { ENGINE_SALT } from '../config/constants.js'
+import { ENGINE_SALT } from './constants.js'
 import { planRun } from './planner.js'
 import { effectRecipe, parseRecipe, validateRecipe } from './recipe.js'
 import type { Problem } from './errors.js'

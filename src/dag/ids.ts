@@ -1,24 +1,10 @@
-import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import { CID } from 'multiformats/cid'
+import type { Cid, CacheId, PlanId, RecipeId } from '../util/ids.js'
 import { InvalidIdError } from './errors.js'
 
-/**
- * Identifiers of the system. They are all strings at runtime but carry a brand at compile time,
- * so a cache id can never be passed where a CID is expected (DESIGN section 2).
- */
-declare const brand: unique symbol
-type Brand<T, B extends string> = T & { readonly [brand]: B }
-
-/** Identity of bytes: a CIDv1 string (base32) */
-export type Cid = Brand<string, 'Cid'>
-/** Identity of a computation: SHA3-256 hex of the JCS of a plan step */
-export type CacheId = Brand<string, 'CacheId'>
-/** Identity of a recipe applied to inputs; a run id equals the plan id */
-export type PlanId = Brand<string, 'PlanId'>
-export type RunId = PlanId
-/** Identity of a parsed recipe: SHA3-256 hex of its canonical JSON */
-export type RecipeId = Brand<string, 'RecipeId'>
+export type { Cid, CacheId, PlanId, RunId, RecipeId } from '../util/ids.js'
+export { sha3Hex, hashCanonical } from '../util/ids.js'
 
 const HEX64 = /^[0-9a-f]{64}$/
 
@@ -29,16 +15,6 @@ export function canonicalJson (value: unknown): string {
     throw new InvalidIdError('value has no canonical JSON form')
   }
   return text
-}
-
-/** SHA3-256 lowercase hex of text (UTF-8) or bytes */
-export function sha3Hex (data: string | Uint8Array): string {
-  return createHash('sha3-256').update(data).digest('hex')
-}
-
-/** SHA3-256 hex of the canonical JSON of a value */
-export function hashCanonical (value: unknown): string {
-  return sha3Hex(canonicalJson(value))
 }
 
 export function isCid (value: string): boolean {

@@ -1,4 +1,4 @@
-import type { Cid, CacheId } from '../dag/ids.js'
+import type { Cid, CacheId } from '../util/ids.js'
 
 /** Type of one effect parameter */
 export interface ParamSpec {

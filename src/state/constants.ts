@@ -1,5 +1,7 @@
-/** Defaults of the Redis state layer (STYLE rule 3) */
-export { DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../config/constants.js'
+/** Defaults of the Redis state layer (config/constants.ts lists them with every other setting's) */
+export const DEFAULT_REDIS_DB = 5
+export const DEFAULT_REDIS_PREFIX = 'artdag:'
+export const DEFAULT_CLAIM_LEASE_MS = 30_000
 
 /** how long createRedisConnection waits for Redis at startup */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5_000

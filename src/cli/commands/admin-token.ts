@@ -62,8 +62,7 @@ export function registerAdminTokenCommand (program: Command): void {
 }
 
 async function rotateOffline (config: NodeConfig): Promise<string> {
-  const { createRedisConnection, createTokenStore, startManagedRedis } = await import('../../state/index.js')
-  const { createRedisKeys } = await import('../../state/keys.js')
+  const { createRedisConnection, createRedisKeys, createTokenStore, startManagedRedis } = await import('../../state/index.js')
   const { rotateAdminToken } = await import('../../auth/index.js')
   let managed
   if (config.redisUrl == null) {

@@ -18,7 +18,7 @@ export function registerLoginCommand (program: Command): void {
         who = await client.json<Whoami>('GET', '/auth/whoami')
       } catch (err) {
         if (!(err instanceof CliError)) throw err
-        throw new CliError(`${err.message} (nothing saved)`, err.exitCode, err.status)
+        throw new CliError(`${err.message} (nothing saved)`, err.exitCode, { code: err.code, ...(err.status != null ? { status: err.status } : {}) })
       }
       if (who.user == null && who.mode !== 'none') throw new CliError(`${client.server} did not accept the token (nothing saved)`, EXIT.auth)
       const settings = { ...readSettings(), token, ...(opts.server != null ? { server: opts.server } : {}) }
