@@ -8,7 +8,7 @@ import type { ApiComponents } from './ports.js'
 export * from './errors.js'
 export type * from './ports.js'
 export type { ApiMetrics } from './metrics.js'
-export { describeError, type ErrorBody } from '../util/errors.js'
+export { describeError, type ErrorBody } from '../util/index.js'
 export { openApiSpec } from './docs/openapi.js'
 
 export interface ApiInit {
@@ -43,3 +43,4 @@ export function createApi (components: ApiComponents, init: ApiInit = {}): Api {
   return buildApi(components, init)
 }
 export { createNodeApi, type NodeApi, type NodeApiInit, type NodeApiParts } from './node-api.js'
+export { ipfsRouter } from './ipfs/index.js'

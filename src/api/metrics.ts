@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { RenderEvent } from '../exec/events.js'
+import type { RenderEvent } from '../exec/index.js'
 import type { ApiComponents } from './ports.js'
 import { RUN_STATUSES } from './schemas.js'
 

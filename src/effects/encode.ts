@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { sha3Hex, type CacheId } from '../util/ids.js'
+import { sha3Hex, type CacheId } from '../util/index.js'
 import { STILL_DURATION_S, STILL_FPS, X264_THREADS } from './constants.js'
 import type { MediaInfo } from './probe.js'
 

@@ -1,5 +1,5 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { RunStatus, StepSource, StepStatus } from '../state/types.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { RunStatus, StepSource, StepStatus } from '../state/index.js'
 
 /** Progress events, named area:op:phase, consumed by SSE, the CLI and logs (STYLE rule 6) */
 export type RenderEvent =

@@ -1,4 +1,4 @@
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 import type { StorePort } from './ports.js'
 
 /**

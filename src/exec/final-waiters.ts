@@ -1,6 +1,6 @@
-import type { PlanId } from '../dag/ids.js'
-import type { RunRecord } from '../state/types.js'
-import { KeyedWaiters } from '../util/keyed-waiters.js'
+import type { PlanId } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
+import { KeyedWaiters } from '../util/index.js'
 
 /** Callers waiting for a run's final write in this process, handed the record it stored */
 export class FinalWaiters {

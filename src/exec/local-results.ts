@@ -1,4 +1,4 @@
-import { KeyedWaiters } from '../util/keyed-waiters.js'
+import { KeyedWaiters } from '../util/index.js'
 import type { StepJobResult } from './queue.js'
 
 /**

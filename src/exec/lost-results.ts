@@ -1,6 +1,6 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { RunRecord } from '../state/types.js'
-import type { Logger } from '../util/logger.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
+import type { Logger } from '../util/index.js'
 import { LOST_RESULTS_CONCURRENCY, LOST_RESULTS_PAGE } from './constants.js'
 import type { RunStorePort, StorePort } from './ports.js'
 

@@ -1,8 +1,8 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { Plan } from '../dag/types.js'
-import type { StepExecutor } from '../effects/types.js'
-import type { ContentStore } from '../store/types.js'
-import type { RunRecord, StepRecord } from '../state/types.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { Plan } from '../dag/index.js'
+import type { StepExecutor } from '../effects/index.js'
+import type { ContentStore } from '../store/index.js'
+import type { RunRecord, StepRecord } from '../state/index.js'
 
 /**
  * The narrow views of other concepts that execution needs (STYLE rule 2).

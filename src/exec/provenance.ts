@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
-import type { Plan } from '../dag/types.js'
-import type { RunRecord } from '../state/types.js'
+import type { Plan } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
 
 export interface SoftwareInfo {
   name: string

@@ -1,5 +1,5 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { StepSpec } from '../effects/types.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { StepSpec } from '../effects/index.js'
 
 export const STEP_QUEUE = 'steps'
 

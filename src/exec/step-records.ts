@@ -1,5 +1,5 @@
-import type { PlanId } from '../dag/ids.js'
-import type { RunRecord, StepRecord } from '../state/types.js'
+import type { PlanId } from '../dag/index.js'
+import type { RunRecord, StepRecord } from '../state/index.js'
 import { STEP_RECORD_BATCH_MS } from './constants.js'
 import { RunNotFoundError } from './errors.js'
 import type { RunStorePort } from './ports.js'

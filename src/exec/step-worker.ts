@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { STEP_ABANDON_WAIT_MS, STEP_WORKER_CLOSE_GRACE_MS } from './constants.js'
 import { isDeterministic, StepAbandonedError } from './errors.js'
 import type { LocalResults } from './local-results.js'

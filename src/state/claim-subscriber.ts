@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 
 type Listener = (message: string) => void
 

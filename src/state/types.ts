@@ -1,4 +1,4 @@
-import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
+import type { CacheId, Cid, PlanId, RecipeId } from '../dag/index.js'
 
 export type RunStatus = 'pending' | 'planning' | 'running' | 'completed' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'claimed' | 'running' | 'completed' | 'cached' | 'failed'

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheId, Cid } from '../dag/index.js'
 import type { ResultSubscriber } from './claim-subscriber.js'
 import type { StepResult } from './claims.js'
 import type { RedisKeys } from './keys.js'

@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /** Thrown when content is neither local nor delivered by a peer before the fetch deadline, or is not stored here */
 export class ContentNotFoundError extends DomainError {

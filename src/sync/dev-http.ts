@@ -10,8 +10,8 @@ import type { Server } from 'node:http'
 import Router from '@koa/router'
 import Koa from 'koa'
 import { describeError } from '../api/index.js'
-import { ipfsRouter } from '../api/ipfs/index.js'
-import type { CarBlockSource } from '../store/car/index.js'
+import { ipfsRouter } from '../api/index.js'
+import type { CarBlockSource } from '../store/index.js'
 
 export interface DevHttp {
   url: string

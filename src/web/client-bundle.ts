@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { projectRoot } from '../util/paths.js'
+import { projectRoot } from '../util/index.js'
 import { VERSION } from '../version.js'
 import { CLIENT_NODE_TARGET } from './constants.js'
 import { ClientBundleError } from './errors.js'

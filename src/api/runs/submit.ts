@@ -1,5 +1,5 @@
 import type { Context } from 'koa'
-import type { RunRecord } from '../../state/types.js'
+import type { RunRecord } from '../../state/index.js'
 import { requestSignal, flatQuery, userName } from '../context.js'
 import type { ApiComponents, RunSubmission } from '../ports.js'
 import { waitQuery } from '../schemas.js'

@@ -3,7 +3,7 @@ import { SERVER_NAME } from '../constants.js'
 import type { ApiMetrics } from '../metrics.js'
 import type { ApiComponents } from '../ports.js'
 import { VERSION } from '../../version.js'
-import { asCid } from '../../dag/ids.js'
+import { asCid } from '../../dag/index.js'
 
 const HEALTH_TIMEOUT_MS = 2_000
 /**

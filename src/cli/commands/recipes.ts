@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import type { RunRecord, StoredRecipe } from '../../state/types.js'
+import type { RunRecord, StoredRecipe } from '../../state/index.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
 import { terminalText as t } from '../terminal-text.js'

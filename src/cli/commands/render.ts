@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { RunRecord } from '../../state/types.js'
+import type { RunRecord } from '../../state/index.js'
 import type { ApiClient } from '../client.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, collectPairs, globals, print } from '../context.js'

@@ -1,4 +1,4 @@
-import { DomainError } from '../../util/errors.js'
+import { DomainError } from '../../util/index.js'
 
 /** Thrown by RemoteFetcher.fetch when no peer is known or connected to ask for the DAG in bulk */
 export class NoBulkSourceError extends DomainError {

@@ -3,7 +3,7 @@ import { pullCar, pullCarHttp, type ImportCarResult } from '../car/index.js'
 import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
 import { BulkFetchFailedError, NoBulkSourceError } from './errors.js'
 import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit } from './index.js'
-import type { Logger } from '../../util/logger.js'
+import type { Logger } from '../../util/index.js'
 import type { InflightBlocks } from '../holds.js'
 
 /** a peer's answer that it does not hold the DAG: asking it again by another path is pointless */
