@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
-import type { Cid } from './dag/ids.js'
-import type { AssetRecord } from './state/types.js'
-import type { ContentStore } from './store/types.js'
-import type { Logger } from './util/logger.js'
-import { configPath } from './util/paths.js'
+import type { Cid } from './dag/index.js'
+import type { AssetRecord } from './state/index.js'
+import type { ContentStore } from './store/index.js'
+import type { Logger } from './util/index.js'
+import { configPath } from './util/index.js'
 
 /** The sample media bundled in config/assets, registered on first start so `artdag render dog cat` works */
 export const SAMPLE_ASSETS: ReadonlyArray<{ name: string, file: string, mediaType: string }> = [

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa'
-import { describeError } from '../util/errors.js'
-import type { Logger } from '../util/logger.js'
+import { describeError } from '../util/index.js'
+import type { Logger } from '../util/index.js'
 
 /** True for a client that went away mid-request: nothing to answer, nothing to log as a bug */
 function isClientGone (err: unknown): boolean {

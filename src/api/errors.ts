@@ -1,4 +1,4 @@
-import { DomainError } from '../util/errors.js'
+import { DomainError } from '../util/index.js'
 
 /** Errors raised by the HTTP layer itself */
 export abstract class ApiError extends DomainError {}

@@ -8,7 +8,7 @@ import type { ApiComponents } from './ports.js'
 export * from './errors.js'
 export type * from './ports.js'
 export type { ApiMetrics } from './metrics.js'
-export { describeError, type ErrorBody } from '../util/errors.js'
+export { describeError, type ErrorBody } from '../util/index.js'
 export { openApiSpec } from './docs/openapi.js'
 
 export interface ApiInit {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RUN_STATUSES } from '../state/index.js'
-import { outputChoiceSchema } from '../dag/output.js'
+import { outputChoiceSchema } from '../dag/index.js'
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_WAIT_SECONDS } from './constants.js'
 
 /** Request schemas: validation of every param, query and body, and the source of the OpenAPI spec */

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { zodProblems } from '../dag/problems.js'
+import { zodProblems } from '../dag/index.js'
 import { RequestValidationError } from './errors.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { ADMIN_USER, ANONYMOUS_USER, DEFAULT_COOKIE_MAX_AGE_S } from './constants.js'
 import { InvalidTokenError, TokenRevokedError, TokenWrongScopeError } from './errors.js'
 import type { L2Client, L2Identity } from './l2-client.js'

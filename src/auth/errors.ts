@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /**
  * Errors of the auth area. `headers` (when present) go on the response too (`WWW-Authenticate` on

@@ -1,6 +1,6 @@
 import type Router from '@koa/router'
 import type { Context, Middleware } from 'koa'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { Authenticator } from './authenticator.js'
 import { CSRF_FIELD, CSRF_HEADER, DEFAULT_COOKIE_NAME } from './constants.js'
 import { COOKIE_NAME, type SessionCookieOptions } from './cookies.js'

@@ -1,5 +1,5 @@
-import type { Cid } from '../dag/ids.js'
-import type { Logger } from '../util/logger.js'
+import type { Cid } from '../dag/index.js'
+import type { Logger } from '../util/index.js'
 import {
   DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_L2_TIMEOUT_MS, DEFAULT_PUBLISHED_CACHE_MS, DEFAULT_UNPUBLISHED_CACHE_MS,
   DEFAULT_VERIFY_CACHE_MS

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { Authenticator } from './authenticator.js'
 import { anonymousUser } from './authenticator.js'
 import { clearedCookie, readCookie, type SessionCookieOptions } from './cookies.js'

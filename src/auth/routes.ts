@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { Authenticator } from './authenticator.js'
 import { readAuthBody } from './body.js'
 import { clearedCookie, sessionCookie, type SessionCookieOptions } from './cookies.js'

@@ -1,4 +1,4 @@
-import type { Page, RunRecord } from '../state/types.js'
+import type { Page, RunRecord } from '../state/index.js'
 import type { ApiClient } from './client.js'
 import { CliError, EXIT } from './client.js'
 

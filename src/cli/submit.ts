@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import type { RunRecord, StoredRecipe } from '../state/types.js'
+import type { RunRecord, StoredRecipe } from '../state/index.js'
 import type { ApiClient } from './client.js'
 import { CliError, EXIT } from './client.js'
 import { downloadTo, STDOUT } from './commands/cache.js'

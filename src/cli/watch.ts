@@ -1,4 +1,4 @@
-import type { RunRecord } from '../state/types.js'
+import type { RunRecord } from '../state/index.js'
 import type { ApiClient } from './client.js'
 import { progressBar } from './progress.js'
 

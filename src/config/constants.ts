@@ -2,8 +2,8 @@
  * Defaults of every setting, in one place. Those a lower folder needs without the settings are defined
  * there and listed here, so no folder below config imports config.
  */
-export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../state/constants.js'
-export { ENGINE_SALT } from '../dag/constants.js'
+export { DEFAULT_CLAIM_LEASE_MS, DEFAULT_REDIS_DB, DEFAULT_REDIS_PREFIX } from '../state/index.js'
+export { ENGINE_SALT } from '../dag/index.js'
 export const DEFAULT_PORT = 8100
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_P2P_LISTEN = '/ip4/127.0.0.1/tcp/4100'

@@ -1,4 +1,4 @@
-import { DomainError } from '../util/errors.js'
+import { DomainError } from '../util/index.js'
 
 /** Thrown when configuration is invalid; lists every bad key */
 export class ConfigError extends DomainError {

@@ -70,3 +70,4 @@ export function loadConfig (...layers: NodeConfigInit[]): NodeConfig {
     return `${key}${env != null ? ` (${env})` : ''}: ${issue.message}`
   }))
 }
+export { DEFAULT_FETCH_TIMEOUT_MS, ENGINE_SALT } from './constants.js'

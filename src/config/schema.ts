@@ -3,8 +3,8 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
-import { SwarmKey } from '../mesh/swarm-key.js'
-import { redisEndpoint } from '../state/connection.js'
+import { SwarmKey } from '../mesh/index.js'
+import { redisEndpoint } from '../state/index.js'
 import * as C from './constants.js'
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])

@@ -1,5 +1,5 @@
-import type { CacheId, Cid } from '../dag/ids.js'
-import type { Logger } from '../util/logger.js'
+import type { CacheId, Cid } from '../dag/index.js'
+import type { Logger } from '../util/index.js'
 import { CACHE_SCAN_COUNT } from './constants.js'
 import type { CacheIndexPort } from './ports.js'
 

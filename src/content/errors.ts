@@ -1,4 +1,4 @@
-import { DomainError } from '../util/errors.js'
+import { DomainError } from '../util/index.js'
 
 /**
  * Errors of the content library. The refusals it shares with the layers below (content not found, in

@@ -1,5 +1,5 @@
-import type { Cid, PlanId } from '../dag/ids.js'
-import type { RunRecord } from '../state/types.js'
+import type { Cid, PlanId } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
 import { DefaultContentLibrary } from './library.js'
 import type { ContentLibraryComponents } from './ports.js'
 
@@ -79,3 +79,4 @@ export interface ContentLibrary {
 export function createContentLibrary (components: ContentLibraryComponents, init: ContentLibraryInit = {}): ContentLibrary {
   return new DefaultContentLibrary(components, init)
 }
+export { SNIFF_HEAD_BYTES } from './constants.js'

@@ -1,7 +1,7 @@
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { RunRecord } from '../state/types.js'
-import type { AddResult, ContentStore, StoreHold } from '../store/types.js'
-import type { Logger } from '../util/logger.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
+import type { AddResult, ContentStore, StoreHold } from '../store/index.js'
+import type { Logger } from '../util/index.js'
 
 /**
  * The narrow views of other concepts the content library uses (STYLE rule 2); the real ones are

@@ -5,7 +5,7 @@ import type { Problem } from './errors.js'
 import type { RunInputs } from './planner.js'
 import type { ParseResult } from './recipe.js'
 import type { Plan, Recipe } from './types.js'
-import type { EffectCatalog } from '../effects/types.js'
+import type { EffectCatalog } from '../effects/index.js'
 
 export interface PlannerComponents {
   effects: EffectCatalog

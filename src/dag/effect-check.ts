@@ -4,7 +4,7 @@ import { isHexId } from './ids.js'
 import { joinPath, show } from './problems.js'
 import type { Problem } from './errors.js'
 import type { Recipe, RecipeNode } from './types.js'
-import type { EffectCatalog, EffectDefinition, ParamSpec } from '../effects/types.js'
+import type { EffectCatalog, EffectDefinition, ParamSpec } from '../effects/index.js'
 
 
 const TYPE_WORDS: Record<ParamSpec['type'], string> = {

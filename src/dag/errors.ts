@@ -1,4 +1,4 @@
-import { DomainError } from '../util/errors.js'
+import { DomainError } from '../util/index.js'
 
 /** Thrown when a string is not a well-formed identifier (CID, cache id, run id, recipe id) */
 export class InvalidIdError extends DomainError {

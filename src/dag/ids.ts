@@ -1,10 +1,10 @@
 import canonicalize from 'canonicalize'
 import { CID } from 'multiformats/cid'
-import type { Cid, CacheId, PlanId, RecipeId } from '../util/ids.js'
+import type { Cid, CacheId, PlanId, RecipeId } from '../util/index.js'
 import { InvalidIdError } from './errors.js'
 
-export type { Cid, CacheId, PlanId, RunId, RecipeId } from '../util/ids.js'
-export { sha3Hex, hashCanonical } from '../util/ids.js'
+export type { Cid, CacheId, PlanId, RunId, RecipeId } from '../util/index.js'
+export { sha3Hex, hashCanonical } from '../util/index.js'
 
 const HEX64 = /^[0-9a-f]{64}$/
 

@@ -24,3 +24,6 @@ export {
 } from './ids.js'
 export type { CacheId, Cid, PlanId, RecipeId, RunId } from './ids.js'
 export { ARITY, EFFECT_RECIPE_INPUT } from './constants.js'
+export { ENGINE_SALT } from './constants.js'
+export { zodProblems } from './problems.js'
+export { COLOR_WORDS, isColor } from './colors.js'

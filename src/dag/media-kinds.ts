@@ -2,7 +2,7 @@ import type { Problem } from './errors.js'
 import type { Cid } from './ids.js'
 import type { MediaKind } from './output.js'
 import type { PlanStep } from './types.js'
-import type { EffectCatalog } from '../effects/types.js'
+import type { EffectCatalog } from '../effects/index.js'
 
 /**
  * What each step of a plan makes (a still, a clip or sound), from what its sources are, following the

@@ -8,7 +8,7 @@ import { checkRecipe, recipeId, variableInputs } from './recipe.js'
 import type { Problem } from './errors.js'
 import type { CacheId, Cid } from './ids.js'
 import type { Plan, PlanStep, Recipe, VariableInput } from './types.js'
-import type { EffectCatalog } from '../effects/types.js'
+import type { EffectCatalog } from '../effects/index.js'
 
 /** Values of a run's variable inputs: by node id or input name, or positionally in recipe order */
 export type RunInputs = Record<string, string> | readonly string[]

@@ -11,7 +11,7 @@ import { EFFECT_RECIPE_INPUT } from './constants.js'
 import type { Problem } from './errors.js'
 import type { RecipeId } from './ids.js'
 import type { Recipe, VariableInput } from './types.js'
-import type { EffectCatalog } from '../effects/types.js'
+import type { EffectCatalog } from '../effects/index.js'
 
 export type ParseResult =
   | { ok: true, recipe: Recipe, recipeId: RecipeId, variableInputs: VariableInput[] }

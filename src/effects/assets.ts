@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sha3Hex } from '../util/ids.js'
+import { sha3Hex } from '../util/index.js'
 import { ASSETS_SUBDIR } from './constants.js'
 import { MissingAssetError } from './errors.js'
 

@@ -1,4 +1,4 @@
-import { sha3Hex, type CacheId } from '../util/ids.js'
+import { sha3Hex, type CacheId } from '../util/index.js'
 import { STILL_DURATION_S, STILL_FPS } from './constants.js'
 import type { MediaInfo } from './probe.js'
 

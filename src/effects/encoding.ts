@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { readOutputChoice, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../dag/output.js'
+import { readOutputChoice, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../dag/index.js'
 import { X264_THREADS } from './constants.js'
 import type { AudioMode, OutputKind } from './encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from './errors.js'

@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /**
  * Errors of the effects area. `deterministic = true` marks failures that would fail the same way

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { encodingFor, seedFromCacheId, type ProbedInput } from './encode.js'
 import { InvalidMediaError, InvalidStepInputError, UnsupportedStepError } from './errors.js'
 import { buildAudioMix } from './primitives/audio-mix.js'

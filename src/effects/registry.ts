@@ -1,4 +1,4 @@
-import { hashCanonical } from '../util/ids.js'
+import { hashCanonical } from '../util/index.js'
 import { defaultAssetsDir, loadAsset } from './assets.js'
 import { BUILTIN_EFFECTS } from './builtins/index.js'
 import { InvalidEffectParamError, MissingAssetError, UnknownEffectError } from './errors.js'

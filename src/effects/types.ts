@@ -1,4 +1,4 @@
-import type { Cid, CacheId } from '../util/ids.js'
+import type { Cid, CacheId } from '../util/index.js'
 
 /** Type of one effect parameter */
 export interface ParamSpec {

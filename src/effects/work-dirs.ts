@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 
 /** the programs a step runs; only these are ever reaped */
 const STEP_PROGRAMS = new Set(['ffmpeg', 'ffprobe'])

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os'
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { Plan } from '../dag/types.js'
-import type { RunRecord } from '../state/types.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { Plan } from '../dag/index.js'
+import type { RunRecord } from '../state/index.js'
 import type { PinReason } from '../store/index.js'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { ContentRefsPort, RunStorePort, StorePort } from './ports.js'
 
 /**

@@ -1,6 +1,6 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
-export { RecipeNotFoundError, RunNotFoundError, RunStateError } from '../state/errors.js'
+export { RecipeNotFoundError, RunNotFoundError, RunStateError } from '../state/index.js'
 
 /** Thrown when a run cannot start because one of its inputs is not available anywhere */
 export class InputUnavailableError extends DomainError {

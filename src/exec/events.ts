@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
-import type { CacheId, Cid, PlanId } from '../dag/ids.js'
-import type { RunStatus, StepSource, StepStatus } from '../state/types.js'
-import type { Logger } from '../util/logger.js'
+import type { CacheId, Cid, PlanId } from '../dag/index.js'
+import type { RunStatus, StepSource, StepStatus } from '../state/index.js'
+import type { Logger } from '../util/index.js'
 import type { StepJobResult } from './step-jobs.js'
 
 /** Progress of runs, named area:op:phase, consumed by SSE, the CLI, metrics and logs */

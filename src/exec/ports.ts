@@ -1,8 +1,8 @@
-import type { CacheId, Cid } from '../dag/ids.js'
-import type { StepExecutor } from '../effects/types.js'
-import type { ContentStore } from '../store/types.js'
+import type { CacheId, Cid } from '../dag/index.js'
+import type { StepExecutor } from '../effects/index.js'
+import type { ContentStore } from '../store/index.js'
 import type { CacheIndex, RunStore } from '../state/index.js'
-import type { RunRecord } from '../state/types.js'
+import type { RunRecord } from '../state/index.js'
 
 /** The narrow views of other concepts that execution needs; the real parts live in state, store, effects, sync and content */
 export type CacheIndexPort = Pick<CacheIndex, 'get' | 'set' | 'getMany' | 'delete'>

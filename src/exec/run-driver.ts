@@ -1,6 +1,6 @@
-import type { Cid } from '../dag/ids.js'
-import type { Plan, PlanStep } from '../dag/types.js'
-import type { StepRecord } from '../state/types.js'
+import type { Cid } from '../dag/index.js'
+import type { Plan, PlanStep } from '../dag/index.js'
+import type { StepRecord } from '../state/index.js'
 import { InputUnavailableError, StepFailedError } from './errors.js'
 import type { StepJobResult } from './step-jobs.js'
 

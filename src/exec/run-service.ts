@@ -1,8 +1,8 @@
-import { asCid, isCid, type Cid } from '../dag/ids.js'
+import { asCid, isCid, type Cid } from '../dag/index.js'
 import { effectRecipe, mediaKindOf, nameProblem, parseRecipe, planRun, RecipeValidationError, type MediaKind } from '../dag/index.js'
-import type { Recipe } from '../dag/types.js'
-import type { EffectCatalog } from '../effects/types.js'
-import type { AssetRecord, StoredRecipe } from '../state/types.js'
+import type { Recipe } from '../dag/index.js'
+import type { EffectCatalog } from '../effects/index.js'
+import type { AssetRecord, StoredRecipe } from '../state/index.js'
 import { InvalidNameError, OutputNameConflictError, UnknownParamError, RecipeNotFoundError, UnknownInputError } from './errors.js'
 import type { Orchestrator, Submitted } from './orchestrator.js'
 

@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /** Thrown when a multiaddr given to the mesh (listen, bootstrap, dial) cannot be parsed */
 export class InvalidMultiaddrError extends DomainError {

@@ -1,6 +1,6 @@
 import { MeshNodeImpl } from './mesh-node.js'
 import type { StoreBackend } from './constants.js'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { HeliaWithLibp2p } from '@helia/libp2p'
 import type { Libp2p } from '@libp2p/interface'
 import type { MeshServices } from './services.js'

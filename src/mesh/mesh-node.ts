@@ -19,7 +19,7 @@ import { BootstrapRedialer } from './redial.js'
 import { meshServices, type MeshServices } from './services.js'
 import { SwarmKey } from './swarm-key.js'
 import type { MeshHelia, MeshNode, MeshNodeInit } from './index.js'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { Libp2p } from '@libp2p/interface'
 
 function parseAddr (addr: string, what: string): Multiaddr {

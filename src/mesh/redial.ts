@@ -1,4 +1,4 @@
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

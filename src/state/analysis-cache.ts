@@ -1,4 +1,4 @@
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 import type { StateComponents } from './run-store.js'
 
 /** ffprobe metadata (and optional features) of content, computed once per CID */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheId, Cid } from '../dag/index.js'
 import type { RedisKeys } from './keys.js'
 import type { StateComponents } from './run-store.js'
 

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { readFile } from 'node:fs/promises'
 import { InvalidRedisUrlError, RedisPasswordFileError, RedisUnavailableError } from './errors.js'
 import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, DEFAULT_REDIS_DB, REDIS_RECONNECT_MAX_DELAY_MS } from './constants.js'

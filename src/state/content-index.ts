@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 import { CHANGE_REF, REMOVE_CONTENT } from './content-scripts.js'
 import { ContentInUseError, ContentPublishedError, InvalidRecordError } from './errors.js'
 import type { RedisKeys } from './keys.js'

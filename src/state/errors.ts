@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /**
  * Named errors of the Redis state layer, and of the records it keeps (runs, recipes) that other folders

@@ -1,4 +1,4 @@
-import type { Cid, PlanId, RecipeId } from '../dag/ids.js'
+import type { Cid, PlanId, RecipeId } from '../dag/index.js'
 
 /**
  * Every Redis key name of the node, in one place (DESIGN section 6). All keys live under one

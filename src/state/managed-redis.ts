@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { silentLogger, type Logger } from '../util/logger.js'
+import { silentLogger, type Logger } from '../util/index.js'
 import { MANAGED_REDIS_READY_TIMEOUT_MS, MANAGED_REDIS_RESTART_DELAY_MS, MANAGED_REDIS_RESTART_MAX_DELAY_MS, MANAGED_REDIS_STOP_TIMEOUT_MS } from './constants.js'
 import { ManagedRedisStartError } from './errors.js'
 import { launch, PortTakenError } from './managed-redis-launch.js'

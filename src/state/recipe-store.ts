@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { isHexId, type RecipeId } from '../dag/ids.js'
+import { isHexId, type RecipeId } from '../dag/index.js'
 import { InvalidRecordError } from './errors.js'
 import type { RedisKeys } from './keys.js'
 import { pageOfSortedSet, type PageOptions } from './paging.js'

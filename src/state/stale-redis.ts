@@ -1,6 +1,6 @@
 import { readFile, readlink, realpath, rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import { ManagedRedisInUseError } from './errors.js'
 
 /**

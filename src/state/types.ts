@@ -1,4 +1,4 @@
-import type { CacheId, Cid, PlanId, RecipeId } from '../dag/ids.js'
+import type { CacheId, Cid, PlanId, RecipeId } from '../dag/index.js'
 
 /** every status a run can have, in the order a run goes through them */
 export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const

@@ -1,4 +1,4 @@
-import { DEFAULT_FETCH_TIMEOUT_MS as CONFIG_FETCH_TIMEOUT_MS } from '../config/constants.js'
+import { DEFAULT_FETCH_TIMEOUT_MS as CONFIG_FETCH_TIMEOUT_MS } from '../config/index.js'
 import type { PinReason } from './types.js'
 
 /** IPIP-499 `unixfs-v1-2025`: 1 MiB fixed chunks */

@@ -1,4 +1,4 @@
-import { DomainError, InternalError } from '../util/errors.js'
+import { DomainError, InternalError } from '../util/index.js'
 
 /** Thrown when content is not local and no peer asked has it (each said no, or none could be asked) */
 export class ContentNotFoundError extends DomainError {

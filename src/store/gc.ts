@@ -5,7 +5,7 @@ import { collect, mhKey, verifyBlock } from './verify.js'
 import type { Holds } from './holds.js'
 import type { Helia } from '@helia/interface'
 import type { Blockstore } from 'interface-blockstore'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { CID } from 'multiformats/cid'
 
 export interface GcContext {

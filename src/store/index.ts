@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { HeliaContentStore } from './content-store.js'
 import type { ContentStore } from './types.js'
 import type { RemoteFetcher } from './remote/index.js'
-import type { Cid } from '../dag/ids.js'
-import type { Logger } from '../util/logger.js'
+import type { Cid } from '../dag/index.js'
+import type { Logger } from '../util/index.js'
 import type { Helia } from '@helia/interface'
 
 export type * from './types.js'
@@ -44,3 +44,6 @@ export interface CorruptContentEvent {
 export function createContentStore (init: ContentStoreInit): ContentStore {
   return new HeliaContentStore({ ...init, blocksDir: init.dataDir != null ? join(init.dataDir, 'helia', 'blocks') : undefined })
 }
+export { BufferPool, CAR_CONTENT_TYPE, DEFAULT_EXPORT_READ_AHEAD, POOL_BUFFER_BYTES, RAW_BLOCK_CONTENT_TYPE, checkSupported, createCarServer, exportCar, fsBlockstoreOf, pullCar, pullCarHttp } from './car/index.js'
+export type { CarBlockSource } from './car/index.js'
+export { createRemoteFetcher } from './remote/index.js'

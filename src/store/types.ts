@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 
 /** Why a CID is kept: GC removes only blocks that no pin reaches */
 /** 'cache': a step result kept so it is never rendered twice; dropping it makes the step an orphan GC may take */

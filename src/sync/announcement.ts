@@ -1,4 +1,4 @@
-import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
+import { asCid, isHexId, type CacheId, type Cid } from '../dag/index.js'
 import { MAX_ANNOUNCEMENT_BYTES } from './constants.js'
 import { InvalidAnnouncementError } from './errors.js'
 import { parsePeerUrl } from './peer-directory.js'

@@ -1,7 +1,7 @@
 import { multihashToIPNSRoutingKey } from '@helia/ipns'
 import { base64url } from 'multiformats/bases/base64'
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface CatchUpDeps {

@@ -1,4 +1,4 @@
-import { sha3Hex } from '../dag/ids.js'
+import { sha3Hex } from '../dag/index.js'
 
 /**
  * A cluster is a trust domain: nodes sharing a cluster key see each other's announcements and

@@ -1,9 +1,9 @@
 import { HAND_OVER_CONCURRENCY } from './constants.js'
 import type { SyncStateStore } from './sync-state.js'
-import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheId, Cid } from '../dag/index.js'
 import type { CacheIndex } from '../state/index.js'
 import type { ContentStore } from '../store/index.js'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 
 export interface HandOverDeps {
   state: Pick<SyncStateStore, 'isWorker'>

@@ -1,4 +1,4 @@
-import type { CacheId, Cid } from '../dag/ids.js'
+import type { CacheId, Cid } from '../dag/index.js'
 import type { RedisKeys } from '../state/index.js'
 import type { Redis } from 'ioredis'
 

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
+import { asCid, isHexId, type CacheId, type Cid } from '../dag/index.js'
 import { MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES, MAX_TAIL_BATCHES } from './constants.js'
 import { InvalidManifestError } from './errors.js'
 import { parsePeerUrl } from './peer-directory.js'

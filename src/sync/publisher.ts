@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { asCid, type CacheId, type Cid } from '../dag/ids.js'
+import { asCid, type CacheId, type Cid } from '../dag/index.js'
 import { IPNS_KEY_NAME, IPNS_LIFETIME_MS, IPNS_TTL_MS, MANIFEST_TYPE, MANIFEST_VERSION, MAX_BATCH_ENTRIES } from './constants.js'
 import { InvalidManifestError, PublishUnreachedError } from './errors.js'
 import { parseBatch, parseManifest, type StateBatch, type StateManifest } from './manifest.js'
@@ -7,7 +7,7 @@ import { snapshotGet, snapshotInsert, type SnapshotBlocks } from './snapshot.js'
 import type { SyncStateStore } from './sync-state.js'
 import type { CacheIndex } from '../state/index.js'
 import type { ContentStore, StoreHold } from '../store/index.js'
-import type { Logger } from '../util/logger.js'
+import type { Logger } from '../util/index.js'
 import type { IPNS } from '@helia/ipns'
 
 export interface PublishReport {

@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
-import { asCid, type Cid } from '../dag/ids.js'
+import { asCid, type Cid } from '../dag/index.js'
 import { MERGE_CONCURRENCY } from './constants.js'
 import { InvalidManifestError, PeerResolveError } from './errors.js'
 import { parseBatch, parseManifest } from './manifest.js'

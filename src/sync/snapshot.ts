@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { asCid, isHexId, type CacheId, type Cid } from '../dag/ids.js'
+import { asCid, isHexId, type CacheId, type Cid } from '../dag/index.js'
 import { SNAPSHOT_LEAF_MAX } from './constants.js'
 import { InvalidManifestError } from './errors.js'
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { projectRoot } from '../util/paths.js'
+import { projectRoot } from '../util/index.js'
 import { ClientBundleError } from './errors.js'
 
 export interface ClientBundle {

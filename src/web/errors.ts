@@ -1,4 +1,4 @@
-import { DomainError } from '../util/errors.js'
+import { DomainError } from '../util/index.js'
 
 /** Errors of the web UI; the page that shows one renders its message (never a stack trace) */
 export abstract class WebError extends DomainError {}

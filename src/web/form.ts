@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import busboy from 'busboy'
 import type { Context } from 'koa'
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 import { MAX_FORM_BYTES, MAX_FORM_FIELDS } from './constants.js'
 import { PayloadTooLargeError } from '../content/index.js'
 import { FormError } from './errors.js'

@@ -1,9 +1,9 @@
 import type { Context } from 'koa'
-import type { Cid, PlanId, RecipeId } from '../dag/ids.js'
-import type { Plan } from '../dag/types.js'
-import type { EffectCatalog } from '../effects/types.js'
-import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/types.js'
-import type { Logger } from '../util/logger.js'
+import type { Cid, PlanId, RecipeId } from '../dag/index.js'
+import type { Plan } from '../dag/index.js'
+import type { EffectCatalog } from '../effects/index.js'
+import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/index.js'
+import type { Logger } from '../util/index.js'
 
 /** Content as listed by the content index */
 export interface WebContentEntry {

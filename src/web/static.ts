@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { projectRoot } from '../util/paths.js'
+import { projectRoot } from '../util/index.js'
 
 export interface StaticFile {
   body: Buffer

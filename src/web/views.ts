@@ -1,6 +1,6 @@
 import { previewKind } from '../content/index.js'
 import { CSRF_FIELD } from '../auth/index.js'
-import type { Cid } from '../dag/ids.js'
+import type { Cid } from '../dag/index.js'
 import { html, type SafeHtml } from './html.js'
 
 /** A coloured status label (run or step status) */

@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
 import type { AddedContent } from '../../content/index.js'
-import { asCid } from '../../dag/ids.js'
+import { asCid } from '../../dag/index.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiComponents } from '../ports.js'
 import { cidParam, importQuery, pageQuery, uploadQuery } from '../schemas.js'

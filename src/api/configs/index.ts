@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import type { StoredRecipe } from '../../state/types.js'
+import type { StoredRecipe } from '../../state/index.js'
 import { readJson } from '../body.js'
 import { flatQuery, userName } from '../context.js'
 import { RecipeNotFoundError } from '../../state/index.js'

@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import { describeEffect, effectCatalogue } from '../../effects/catalogue.js'
+import { describeEffect, effectCatalogue } from '../../effects/index.js'
 import type { ApiComponents } from '../ports.js'
 import { EffectNotFoundError } from './errors.js'
 

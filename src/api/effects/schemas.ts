@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { EffectEntry, ParamEntry } from '../../effects/catalogue.js'
-import { EFFECT_GROUPS } from '../../effects/types.js'
+import type { EffectEntry, ParamEntry } from '../../effects/index.js'
+import { EFFECT_GROUPS } from '../../effects/index.js'
 
 /** One parameter of GET /effects; kept equal to the catalogue's ParamEntry by the type check below */
 export const paramEntrySchema = z.object({

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
-import type { BufferPool } from '../../store/car/index.js'
-import { firstEvent } from '../../util/events.js'
+import type { BufferPool } from '../../store/index.js'
+import { firstEvent } from '../../util/index.js'
 
 /** bytes queued on the response (beyond the socket) before the pump waits for 'drain' */
 export const CAR_RESPONSE_HIGH_WATER_BYTES = 4 * 1024 * 1024

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { checkSupported } from '../../store/car/index.js'
+import { checkSupported } from '../../store/index.js'
 import { InvalidCidError } from '../../store/index.js'
 import { UnknownIpfsFormatError } from './errors.js'
 

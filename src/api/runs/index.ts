@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import { asPlanId } from '../../dag/ids.js'
+import { asPlanId } from '../../dag/index.js'
 import { readJson } from '../body.js'
 import { flatQuery, requestSignal } from '../context.js'
 import type { ApiComponents } from '../ports.js'
@@ -7,7 +7,7 @@ import { runBody, runIdParam, runListQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
 import { streamRunEvents } from './events.js'
 import { submitAndAnswer } from './submit.js'
-import { RunNotFoundError } from '../../exec/errors.js'
+import { RunNotFoundError } from '../../exec/index.js'
 
 /** /runs: submit, list, inspect, follow (SSE), cancel and discard runs */
 export function runsRouter (components: ApiComponents, router = new Router()): Router {

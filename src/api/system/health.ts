@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asCid } from '../../dag/ids.js'
+import { asCid } from '../../dag/index.js'
 import type { ApiComponents } from '../ports.js'
 
 const HEALTH_TIMEOUT_MS = 2_000

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { EffectEntry, ParamEntry } from '../../effects/catalogue.js'
+import type { EffectEntry, ParamEntry } from '../../effects/index.js'
 import { clientFor, print } from '../context.js'
 import { terminalText as t } from '../terminal-text.js'
 

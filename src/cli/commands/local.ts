@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { createEffectRegistry, type EffectRegistryInit } from '../../effects/index.js'
-import type { AssetRecord } from '../../state/types.js'
+import type { AssetRecord } from '../../state/index.js'
 import { clientFor } from '../context.js'
 import { registerPlanCommand } from './plan.js'
 import { registerValidateCommand } from './validate.js'

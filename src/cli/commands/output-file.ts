@@ -1,4 +1,4 @@
-import { FORMAT_BY_EXTENSION, type OutputFormat } from '../../dag/output.js'
+import { FORMAT_BY_EXTENSION, type OutputFormat } from '../../dag/index.js'
 import { CliError, EXIT } from '../client.js'
 
 /**

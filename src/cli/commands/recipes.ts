@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { StoredRecipe } from '../../state/types.js'
+import type { StoredRecipe } from '../../state/index.js'
 import { clientFor, collectPairs, print } from '../context.js'
 import { submitAndFollow, uploadRecipeFile } from '../submit.js'
 import { terminalText as t } from '../terminal-text.js'

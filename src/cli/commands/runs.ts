@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { Page, RunRecord } from '../../state/types.js'
+import type { Page, RunRecord } from '../../state/index.js'
 import { CliError, EXIT } from '../client.js'
 import { clientFor, globals, print } from '../context.js'
 import { terminalText as t } from '../terminal-text.js'

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { configFromEnv, constants, loadConfig, type NodeConfigInit } from '../../config/index.js'
 import { SWARM_KEY_FILE } from '../../mesh/index.js'
 import type { L1Node } from '../../node.js'
-import { firstEvent } from '../../util/events.js'
+import { firstEvent } from '../../util/index.js'
 import { announceAdminToken } from './admin-token.js'
 
 interface NodeFlags {

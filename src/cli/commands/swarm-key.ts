@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { SwarmKey } from '../../mesh/swarm-key.js'
+import { SwarmKey } from '../../mesh/index.js'
 import { CliError, EXIT } from '../client.js'
 import type { Command } from 'commander'
 

@@ -3,7 +3,7 @@ import { parseRecipe } from '../../dag/index.js'
 import { CliError, EXIT } from '../client.js'
 import type { Command } from 'commander'
 import type { Problem } from '../../dag/index.js'
-import type { EffectCatalog } from '../../effects/types.js'
+import type { EffectCatalog } from '../../effects/index.js'
 
 /** What the offline recipe commands need; writers default to the process's stdout / stderr */
 export interface RecipeCommandDeps {

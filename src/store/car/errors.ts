@@ -1,4 +1,4 @@
-import { DomainError } from '../../util/errors.js'
+import { DomainError } from '../../util/index.js'
 
 /** Thrown when a block of a CAR stream does not hash to its CID; the import stops and the root is not kept */
 export class CarBlockMismatchError extends DomainError {

@@ -4,7 +4,7 @@ import { checkSupported, linksOf } from './codecs.js'
 import { DEFAULT_EXPORT_READ_AHEAD, RAW_CODE } from './constants.js'
 import { localBlockReader } from './block-reader.js'
 import type { BufferPool } from './buffer-pool.js'
-import { concatBytes } from '../../util/bytes.js'
+import { concatBytes } from '../../util/index.js'
 import type { Helia } from '@helia/interface'
 
 export interface ExportCarOptions {

@@ -1,7 +1,7 @@
 import { RemoteFetcherImpl } from './remote-fetcher.js'
 import type { CarBlockSink } from '../car/index.js'
 import type { InflightBlocks } from '../holds.js'
-import type { Logger } from '../../util/logger.js'
+import type { Logger } from '../../util/index.js'
 import type { ReadWritten } from './pull-blocks.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'

@@ -4,7 +4,7 @@ import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
 import { failureOf, kindOf, nobodyToAsk, type AttemptFailure } from './outcome.js'
 import { PullBlocks } from './pull-blocks.js'
 import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit, RemotePull } from './index.js'
-import type { Logger } from '../../util/logger.js'
+import type { Logger } from '../../util/index.js'
 import type { InflightBlocks } from '../holds.js'
 
 export class RemoteFetcherImpl implements RemoteFetcher {

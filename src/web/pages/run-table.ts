@@ -1,5 +1,5 @@
 import { previewKind } from '../../content/index.js'
-import type { RunRecord } from '../../state/types.js'
+import type { RunRecord } from '../../state/index.js'
 import { html, type SafeHtml } from '../html.js'
 import { badge, shortId, when } from '../views.js'
 import type { WebDeps } from './context.js'

@@ -1,6 +1,6 @@
 import type { Context } from 'koa'
 import { RUN_STATUSES } from '../../state/index.js'
-import type { RunRecord, RunStatus } from '../../state/types.js'
+import type { RunRecord, RunStatus } from '../../state/index.js'
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../constants.js'
 import { PageNotFoundError } from '../errors.js'
 import { html } from '../html.js'

@@ -1,4 +1,4 @@
-import type { EffectEntry, ParamEntry } from '../../effects/catalogue.js'
+import type { EffectEntry, ParamEntry } from '../../effects/index.js'
 import { html, type SafeHtml } from '../html.js'
 
 /** the form field of a parameter */

@@ -1,4 +1,4 @@
-import type { EffectEntry } from '../../effects/catalogue.js'
+import type { EffectEntry } from '../../effects/index.js'
 import { FormError } from '../errors.js'
 import { paramField } from './controls.js'
 

@@ -1,0 +1,12 @@
+/** What the util folder offers the others: imports from another folder come through this file */
+export { startingWith } from './iterables.js'
+export { DomainError, InternalError, describeError } from './errors.js'
+export type { ErrorBody } from './errors.js'
+export { createLogger, silentLogger } from './logger.js'
+export type { Logger } from './logger.js'
+export { firstEvent } from './events.js'
+export { configPath, projectRoot } from './paths.js'
+export { hashCanonical, sha3Hex } from './ids.js'
+export type { CacheId, Cid, PlanId, RecipeId, RunId } from './ids.js'
+export { KeyedWaiters } from './keyed-waiters.js'
+export { concatBytes } from './bytes.js'
