@@ -53,11 +53,15 @@ export class InputBindingError extends DomainError {
 }
 
 /** Thrown by planRun when a run's output choice is malformed or cannot hold what the run makes (png for a clip) */
-export class OutputChoiceError extends Error {
+export class OutputChoiceError extends DomainError {
   override name = 'OutputChoiceError'
+  readonly status = 400
+  readonly code = 'output-choice'
   readonly problems: Problem[]
   constructor (problems: Problem[]) {
     super(summarise('invalid output choice', problems))
     this.problems = problems
+    this.details = problems
+    this.title = 'The output choice has problems:'
   }
 }

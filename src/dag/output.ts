@@ -1,34 +1,10 @@
 import { z } from 'zod'
+import { CLIP_FORMATS, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice } from '../effects/index.js'
 import { MAX_SIDE } from './constants.js'
 import { zodProblems } from './problems.js'
 import type { Problem } from './errors.js'
 
-/**
- * What a run may ask of its result: a container/codec, a size and a frame rate.
- * - mp4: H.264 + AAC (the default when nothing is asked)
- * - webm: VP9 + Opus
- * - gif: 256-colour palette made from the clip, transparency kept (1-bit), no sound
- * - mov: ProRes 4444 with alpha + AAC
- * - png / jpg: still pictures only
- */
-export const OUTPUT_FORMATS = ['mp4', 'webm', 'gif', 'mov', 'png', 'jpg'] as const
-export type OutputFormat = typeof OUTPUT_FORMATS[number]
-export const STILL_FORMATS: readonly OutputFormat[] = ['png', 'jpg']
-export const CLIP_FORMATS: readonly OutputFormat[] = ['mp4', 'webm', 'gif', 'mov']
-/** file name extensions that name a format (`-o out.jpeg`) */
-export const FORMAT_BY_EXTENSION: Readonly<Record<string, OutputFormat>> = {
-  mp4: 'mp4', m4v: 'mp4', webm: 'webm', gif: 'gif', mov: 'mov', png: 'png', jpg: 'jpg', jpeg: 'jpg'
-}
-export const MAX_OUTPUT_FPS = 120
-
-export interface OutputChoice {
-  format: OutputFormat
-  /** the result fits inside width x height (aspect kept, even sides); one side alone scales the other */
-  width?: number
-  height?: number
-  /** frames per second of a clip */
-  fps?: number
-}
+export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../effects/index.js'
 
 export const outputChoiceSchema = z.strictObject({
   format: z.enum(OUTPUT_FORMATS),

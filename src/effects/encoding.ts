@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { readOutputChoice, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../dag/index.js'
 import { X264_THREADS } from './constants.js'
+import { STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from './formats.js'
 import type { AudioMode, OutputKind } from './encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from './errors.js'
 import type { MediaInfo } from './probe.js'
@@ -131,7 +131,7 @@ export const DEFAULT_ENCODING: Encoding = new StepEncoding()
 /** The encoding of a step from its config: the run's output choice on the output step, else the default */
 export function encodingFor (config: Readonly<Record<string, unknown>>): Encoding {
   if (config.output === undefined) return DEFAULT_ENCODING
-  const read = readOutputChoice(config.output)
-  if ('problems' in read) throw new InvalidStepConfigError(read.problems.map((p) => `${p.path}: ${p.message}`).join('; '))
-  return new StepEncoding(read.choice)
+  const choice = stepOutputChoice(config.output)
+  if (choice === undefined) throw new InvalidStepConfigError(`output: not an output choice: ${JSON.stringify(config.output).slice(0, 200)}`)
+  return new StepEncoding(choice)
 }

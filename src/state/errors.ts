@@ -44,42 +44,6 @@ export class InvalidPageError extends DomainError {
   readonly code = 'invalid-page'
 }
 
-/** Thrown by RunStore.updateStep when the run has no step with that id */
-export class UnknownStepError extends DomainError {
-  override name = 'UnknownStepError'
-  readonly status = 404
-  readonly code = 'unknown-step'
-}
-
-/** Thrown by RunStore.update when the mutation changes the run id */
-export class RunIdChangedError extends InternalError {
-  override name = 'RunIdChangedError'
-}
-
-/** Thrown by RunStore.update when concurrent writers keep winning for too many attempts */
-export class UpdateConflictError extends DomainError {
-  override name = 'UpdateConflictError'
-  readonly status = 503
-  readonly code = 'update-conflict'
-}
-
-/** Thrown by Claims.hold when the claim could not be taken (another worker owns it) */
-export class ClaimNotAcquiredError extends InternalError {
-  override name = 'ClaimNotAcquiredError'
-}
-
-/** Abort reason (and error of hold) when renewal finds that the claim now belongs to someone else or expired */
-export class ClaimLostError extends InternalError {
-  override name = 'ClaimLostError'
-}
-
-/** Thrown by Claims methods after stop() */
-export class ClaimsStoppedError extends DomainError {
-  override name = 'ClaimsStoppedError'
-  readonly status = 503
-  readonly code = 'stopping'
-}
-
 /** Thrown by ContentIndex.remove when runs still use the CID as input or output */
 export class ContentInUseError extends DomainError {
   override name = 'ContentInUseError'

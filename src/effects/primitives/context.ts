@@ -1,5 +1,5 @@
 import type { Encoding, FfmpegCommand, ProbedInput } from '../encode.js'
-import { COLOR_WORDS, isColor } from '../../dag/index.js'
+import { COLOR_WORDS, isColor } from '../colors.js'
 import { InvalidStepConfigError } from '../errors.js'
 import type { EffectRegistry } from '../registry.js'
 import type { StepSpec } from '../types.js'
