@@ -2,19 +2,13 @@ import type { CacheId, Cid, PlanId } from '../dag/index.js'
 import type { Plan } from '../dag/index.js'
 import type { StepExecutor } from '../effects/index.js'
 import type { ContentStore } from '../store/index.js'
-import type { RunRecord, StepRecord } from '../state/index.js'
+import type { ClaimedStep, RunRecord, StepRecord, StepResult } from '../state/index.js'
 
 /**
  * The narrow views of other concepts that execution needs (STYLE rule 2).
  * The real implementations live in src/state, src/store, src/effects and src/sync.
  */
-export type StepResult = { kind: 'result', cid: Cid } | { kind: 'error', error: string } | { kind: 'orphaned' }
-
-/** what taking a claim learned: the step's cache index entry read in the same step (indexRead) */
-export interface ClaimedStep {
-  indexRead: boolean
-  indexed?: Cid
-}
+export type { ClaimedStep, StepResult }
 
 export interface ClaimsPort {
   /** claims the step and renews the claim while fn runs; an error named ClaimNotAcquiredError when another worker owns it */

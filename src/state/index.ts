@@ -10,7 +10,7 @@ export type { PageOptions } from './paging.js'
 
 export { createRunStore, FINAL_RUN_STATUSES, RUN_STATUSES, type RunListOptions, type RunStore, type StateComponents } from './run-store.js'
 export { createCacheIndex, type CacheIndex, type CacheIndexEntries, type RemoteHint } from './cache-index.js'
-export { createClaims, type Claims, type ClaimsInit, type StepResult } from './claims.js'
+export { createClaims, type ClaimedStep, type Claims, type ClaimsInit, type StepResult } from './claims.js'
 export { createRecipeStore, type RecipeStore } from './recipe-store.js'
 export { createAssetStore, type AssetStore } from './asset-store.js'
 export { createContentIndex, type ContentEntry, type ContentIndex, type ContentMeta } from './content-index.js'
