@@ -1,10 +1,10 @@
 import type { Context, Middleware } from 'koa'
 import type Router from '@koa/router'
-import type { Cid, PlanId, RecipeId } from '../dag/index.js'
+import type { PlanId } from '../dag/index.js'
 import type { EffectCatalog } from '../effects/index.js'
-import type { ChannelEvent, Submitted } from '../exec/index.js'
-import type { ContentLibrary, ContentMetaRecord } from '../content/index.js'
-import type { AssetRecord, Page, RunRecord, RunStatus, StoredRecipe } from '../state/index.js'
+import type { ChannelEvent, RunService } from '../exec/index.js'
+import type { ContentLibrary } from '../content/index.js'
+import type { AssetStore, ContentIndex, RecipeStore, RunRecord, RunStore } from '../state/index.js'
 import type { ContentStore } from '../store/index.js'
 import type { CarBlockSource } from '../store/index.js'
 import type { Logger } from '../util/index.js'
@@ -18,23 +18,11 @@ export interface ApiComponents {
   config: ApiConfig
   logger: Logger
   store: Pick<ContentStore, 'get' | 'stat' | 'held' | 'size' | 'has'>
-  runs: {
-    get(id: PlanId): Promise<RunRecord | undefined>
-    list(options: { status?: RunStatus, offset: number, limit: number }): Promise<Page<RunRecord>>
-    count(status?: RunStatus): Promise<number>
-  }
-  recipes: {
-    put(recipe: StoredRecipe): Promise<{ created: boolean, recipe: StoredRecipe }>
-    resolve(idOrName: string): Promise<StoredRecipe | undefined>
-    list(options: { offset: number, limit: number }): Promise<Page<StoredRecipe>>
-    delete(id: RecipeId): Promise<boolean>
-  }
-  assets: { list(): Promise<AssetRecord[]> }
-  content: {
-    list(options: { offset: number, limit: number }): Promise<Page<ContentMetaRecord>>
-    meta(cid: Cid): Promise<ContentMetaRecord | undefined>
-  }
-  runService: { submit(request: RunSubmission): Promise<Submitted> }
+  runs: Pick<RunStore, 'get' | 'list' | 'count'>
+  recipes: Pick<RecipeStore, 'put' | 'resolve' | 'list' | 'delete'>
+  assets: Pick<AssetStore, 'list'>
+  content: Pick<ContentIndex, 'list' | 'meta'>
+  runService: Pick<RunService, 'submit'>
   orchestrator: {
     /** the event channel: one run's events (by its id), or every event; each returns the function that stops listening */
     readonly events: { on(key: string, listener: (e: ChannelEvent) => void): () => void, onAll(listener: (e: ChannelEvent) => void): () => void }
@@ -72,13 +60,3 @@ export interface ApiAuth {
   router(): Router
 }
 
-/** A run request as RunService takes it */
-export interface RunSubmission {
-  recipe: string
-  inputs: string[] | Record<string, string>
-  params?: Record<string, unknown>
-  outputName?: string
-  /** format, size, fps of the result (checked by the planner) */
-  output?: unknown
-  user?: string
-}

@@ -1,7 +1,7 @@
 import type { Context } from 'koa'
 import { requestSignal, flatQuery, userName } from '../context.js'
-import type { Submitted } from '../../exec/index.js'
-import type { ApiComponents, RunSubmission } from '../ports.js'
+import type { RunRequest, Submitted } from '../../exec/index.js'
+import type { ApiComponents } from '../ports.js'
 import { waitQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
 import { FINAL_RUN_STATUSES } from '../../state/index.js'
@@ -12,7 +12,7 @@ import { FINAL_RUN_STATUSES } from '../../state/index.js'
  * and returns the run either way.
  */
 export async function submitAndAnswer (ctx: Context, components: Pick<ApiComponents, 'runService' | 'orchestrator' | 'runs'>,
-  request: Omit<RunSubmission, 'user'>): Promise<void> {
+  request: Omit<RunRequest, 'user'>): Promise<void> {
   const { wait } = parseWith(waitQuery, flatQuery(ctx), 'query')
   const submitted = await components.runService.submit({ ...request, user: userName(ctx) })
   const { created } = submitted
