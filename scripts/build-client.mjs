@@ -39,7 +39,7 @@ const result = await build({
   plugins: [{
     name: 'artdag-version',
     setup (b) {
-      b.onLoad({ filter: /[\\/]src[\\/]version\.(ts|js)$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)}`, loader: 'js' }))
+      b.onLoad({ filter: /[\\/]src[\\/]version\.(ts|js)$/ }, (args) => args.path.startsWith(join(root, 'src')) === false ? undefined : ({ contents: `export const VERSION = ${JSON.stringify(version)}`, loader: 'js' }))
     }
   }]
 })

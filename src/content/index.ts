@@ -5,7 +5,7 @@ import type { ContentLibraryComponents } from './ports.js'
 
 export * from './errors.js'
 export type * from './ports.js'
-export { sniffMediaType, isInlineMediaType, previewKind, extensionFor, FALLBACK_MEDIA_TYPE, type PreviewKind } from './sniff.js'
+export { sniffMediaType, isInlineMediaType, previewKind, extensionFor, FALLBACK_MEDIA_TYPE, type PreviewKind } from '../media/index.js'
 export { createDamageHandler, type DamagedContentComponents } from './damage.js'
 
 export interface ContentLibraryInit {

@@ -6,7 +6,7 @@ import { CACHE_SCAN_COUNT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PUBLISHED_TIMEOUT_M
 import { ContentInUseError, ContentPublishedError, RunNotFoundError, RunStateError } from '../state/index.js'
 import { ContentNotFoundError, ImportDisabledError } from '../store/index.js'
 import type { ContentLibraryComponents } from './ports.js'
-import { FALLBACK_MEDIA_TYPE, sniffMediaType } from './sniff.js'
+import { FALLBACK_MEDIA_TYPE, sniffMediaType } from '../media/index.js'
 import { limitStream, readHead, type StreamTally } from './upload.js'
 import type {
   AddedContent, ContentLibrary, ContentLibraryInit, DeleteResult, DiscardResult, LibraryOptions, UploadInit

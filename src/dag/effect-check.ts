@@ -1,4 +1,4 @@
-import { COLOR_WORDS, isColor } from '../effects/index.js'
+import { COLOR_WORDS, isColor } from '../media/index.js'
 import { SAFE_STRING } from './constants.js'
 import { isHexId } from './ids.js'
 import { joinPath, show } from './problems.js'

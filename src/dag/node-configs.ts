@@ -2,7 +2,7 @@ import { z } from 'zod'
 import {
   BLEND_FITS, BLEND_MODES, DEFAULTS, MAX_SIDE, RESIZE_MODES, TARGET_SIZES, TRANSFORM_RANGES, TRANSITIONS
 } from './constants.js'
-import { COLOR_WORDS, isColor } from '../effects/index.js'
+import { COLOR_WORDS, isColor } from '../media/index.js'
 import { zodProblems } from './problems.js'
 import { sourceConfig } from './source-config.js'
 import type { Problem } from './errors.js'

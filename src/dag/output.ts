@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { CLIP_FORMATS, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice } from '../effects/index.js'
+import { CLIP_FORMATS, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice } from '../media/index.js'
 import { MAX_SIDE } from './constants.js'
 import { zodProblems } from './problems.js'
 import type { Problem } from './errors.js'
 
-export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../effects/index.js'
+export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../media/index.js'
 
 export const outputChoiceSchema = z.strictObject({
   format: z.enum(OUTPUT_FORMATS),

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { X264_THREADS } from './constants.js'
-import { STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from './formats.js'
+import { STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from '../media/index.js'
 import type { AudioMode, OutputKind } from './encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from './errors.js'
 import type { MediaInfo } from './probe.js'

@@ -1,6 +1,6 @@
 import type { ResolvedParams } from './spec.js'
 import type { ParamSpec } from './types.js'
-import { COLOR_WORDS, isColor } from './colors.js'
+import { COLOR_WORDS, isColor } from '../media/index.js'
 import { InvalidEffectParamError } from './errors.js'
 
 /** free strings go into a filtergraph: letters, digits, space, dot, dash, underscore only */

@@ -1,4 +1,4 @@
-import { FORMAT_BY_EXTENSION, type OutputFormat } from '../../dag/index.js'
+import { FORMAT_BY_EXTENSION, type OutputFormat } from '../../media/index.js'
 import { CliError, EXIT } from '../client.js'
 
 /**

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
-import { ENGINE_SALT } from '../../config/index.js'
-import { coerceParams, effectRecipe, InputBindingError, isCid, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
+import { coerceParams, effectRecipe, ENGINE_SALT, InputBindingError, isCid, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
 import { EXIT } from '../client.js'
 import { err, finish, formatProblems, out, readRecipeFile } from './validate.js'
 import type { Command } from 'commander'

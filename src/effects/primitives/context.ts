@@ -1,5 +1,5 @@
 import type { Encoding, FfmpegCommand, ProbedInput } from '../encode.js'
-import { COLOR_WORDS, isColor } from '../colors.js'
+import { COLOR_WORDS, isColor } from '../../media/index.js'
 import { InvalidStepConfigError } from '../errors.js'
 import type { EffectRegistry } from '../registry.js'
 import type { StepSpec } from '../types.js'
