@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { X264_THREADS } from './constants.js'
-import { STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from '../media/index.js'
+import { OUTPUT_FORMATS, STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from '../media/index.js'
 import type { AudioMode, OutputKind } from './encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from './errors.js'
 import type { MediaInfo } from './probe.js'
@@ -132,6 +132,11 @@ export const DEFAULT_ENCODING: Encoding = new StepEncoding()
 export function encodingFor (config: Readonly<Record<string, unknown>>): Encoding {
   if (config.output === undefined) return DEFAULT_ENCODING
   const choice = stepOutputChoice(config.output)
-  if (choice === undefined) throw new InvalidStepConfigError(`output: not an output choice: ${JSON.stringify(config.output).slice(0, 200)}`)
+  if (choice === undefined) {
+    const format = (config.output as { format?: unknown } | null)?.format
+    throw new InvalidStepConfigError(OUTPUT_FORMATS.includes(format as OutputFormat)
+      ? `output: not an output choice: ${JSON.stringify(config.output).slice(0, 200)}`
+      : `output.format: must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+  }
   return new StepEncoding(choice)
 }

@@ -92,7 +92,7 @@ describe('artdag CLI against a running node', () => {
     const badInput = await json('render', 'dog', 'not-a-cid-or-asset')
     expect(badInput).toMatchObject({ code: 2, stderr: '', body: { status: 400, message: expect.stringContaining('"not-a-cid-or-asset" is neither a CID nor a known asset name') } })
     expect(badInput.body.error).toMatch(/^[a-z-]+$/)
-    expect(await json('runs', 'show', 'xyz')).toEqual({ code: 2, stderr: '', body: { error: 'usage', message: '"xyz" is not a run id (64 hex characters)' } })
+    expect(await json('runs', 'show', 'xyz')).toEqual({ code: 2, stderr: '', body: { error: 'usage', message: '"xyz" is not a run id: give its 64 hex characters or a prefix of at least 8' } })
     expect(await json('runs', 'bogus')).toEqual({ code: 2, stderr: '', body: { error: 'usage', message: "unknown command 'bogus'" } })
     const unreachable = await run(NODE24, [CLIENT, '--json', '--server', 'http://127.0.0.1:9', 'runs', 'ls'], env)
     expect(unreachable.code).toBe(3)

@@ -54,7 +54,7 @@ describe('the client downloaded from a node', () => {
     const broken = join(dir, 'broken.yaml')
     await writeFile(broken, (await readFile(recipe, 'utf8')).replace(/effect: dog/, 'effect: no_such_effect'))
     const invalid = await run(NODE20, [client, 'validate', broken], env)
-    expect(invalid.code).toBe(1)
+    expect(invalid.code).toBe(2)
     expect(invalid.stdout + invalid.stderr).toContain('no_such_effect')
     // the dog effect hashes its picture: the client has the hash, not the file, and must plan the same cache ids
     const args = ['plan', recipe, '--input', 'input=bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy']

@@ -94,15 +94,15 @@ describe('sync of a node with an `artdag worker`', () => {
     expect(own.entries.get(byA.cacheId)).toBe(byA.cid)
 
     // the worker's own record and manifest: its PeerId, only what it rendered
-    // (the worker publishes after it announces: its record may name an older manifest for a moment)
-    const { manifest: workerManifest, chain: workerChain } = await until('the worker to publish its result', 30_000, async () => {
+    // (the worker publishes after it announces: its record may name an older manifest for a moment; A reads
+    // a manifest only once it merged it)
+    const workerChain = await until('A to merge the worker\'s manifest listing its result', 30_000, async () => {
       const record = await probe.syncField(prefixA, `worker:${workerPeer}`)
-      if (record?.manifest == null) return undefined
+      const merged = await probe.syncField<{ manifest?: string }>(prefixA, `peer:${workerPeer}`)
+      if (record?.manifest == null || merged?.manifest !== record.manifest) return undefined
       const chain = await chainOf(a, record.manifest)
-      return chain.entries.has(byWorker.cacheId) ? { manifest: record.manifest, chain } : undefined
+      return chain.entries.has(byWorker.cacheId) ? chain : undefined
     }, 200)
-    await until('A to merge the worker\'s manifest', 30_000, async () =>
-      (await probe.syncField<{ manifest?: string }>(prefixA, `peer:${workerPeer}`))?.manifest === workerManifest ? true : undefined, 200)
     expect(workerChain.manifest.peer).toBe(workerPeer)
     expect(workerChain.entries.get(byWorker.cacheId)).toBe(byWorker.cid)
     expect(workerChain.entries.has(byA.cacheId)).toBe(false)

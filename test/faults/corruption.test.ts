@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { CID } from 'multiformats/cid'
 import type { Cid } from '../../src/dag/ids.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runFfmpeg } from '../../src/effects/index.js'
 import type { RunRecord } from '../../src/state/types.js'
 import { startTestNode, type TestNode } from '../fixtures/node.js'
@@ -75,7 +75,8 @@ describe('a block damaged on disk', () => {
       expect((await fetch(`${t.url}/cache/${cid}`)).status).toBe(502)
       // the next read finds the block missing and fetches it (verified) from the peer
       await expectServedIntact(t.url, cid)
-      expect(await t.node.store.has(cid)).toBe(true)
+      // the download streamed from the pull; the pull itself completes (stores the root) right after
+      await vi.waitFor(async () => { expect(await t.node.store.has(cid)).toBe(true) }, { timeout: 20_000, interval: 50 })
     } finally {
       await peer.stop()
     }

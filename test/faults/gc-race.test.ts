@@ -23,7 +23,7 @@ describe('garbage collection racing renders, uploads and the state manifest', ()
   /** every block the blockstore deleted, whoever asked, by multihash (the store lists blocks by multihash only) */
   const deleted = new Set<string>()
   const key = (cid: string | CID): string => Buffer.from((typeof cid === 'string' ? CID.parse(cid) : cid).multihash.bytes).toString('base64')
-  /** the state manifests the node wrote (each replaced one may go) */
+  /** the sync state the node wrote: manifests, batches and snapshot nodes (each one a newer manifest replaced may go) */
   const manifests = new Set<string>()
   /** the slowest answer of each request kind while the race ran, in ms */
   const slowest = new Map<string, number>()
@@ -49,7 +49,7 @@ describe('garbage collection racing renders, uploads and the state manifest', ()
     const putJson = store.putJson.bind(store)
     store.putJson = async (value, options) => {
       const cid = await putJson(value, options)
-      if (options?.pin === 'manifest') manifests.add(key(cid))
+      if (options?.pin !== 'provenance') manifests.add(key(cid))
       return cid
     }
   })
@@ -117,13 +117,19 @@ describe('garbage collection racing renders, uploads and the state manifest', ()
     expect(t.node.sync.status().manifest).toBe(manifest)
     expect(await t.node.store.pinReasons(manifest)).toContain('manifest')
     referenced.add(manifest)
-    let batch = (await t.node.store.getJson<{ batches: CID | null }>(manifest, { timeoutMs: 1_000 })).batches
-    while (batch != null) {
-      referenced.add(batch.toString())
-      batch = (await t.node.store.getJson<{ prev: CID | null }>(batch.toString() as Cid, { timeoutMs: 1_000 })).prev
+    // and every block the manifest links to (its snapshot tree and tail batches)
+    const linked = async (cid: string): Promise<void> => {
+      const walk = async (value: unknown): Promise<void> => {
+        const link = CID.asCID(value)
+        if (link != null) {
+          if (!referenced.has(link.toString())) { referenced.add(link.toString()); await linked(link.toString()) }
+        } else if (Array.isArray(value)) { for (const v of value) await walk(v) } else if (typeof value === 'object' && value != null) { for (const v of Object.values(value)) await walk(v) }
+      }
+      await walk(await t.node.store.getJson<unknown>(cid as Cid, { timeoutMs: 1_000 }))
     }
+    await linked(manifest)
     expect([...referenced].filter((cid) => deleted.has(key(cid)))).toEqual([])
-    // what went: each deleted upload, and besides them only manifests this node replaced
+    // what went: each deleted upload, and besides them only sync state a newer manifest replaced
     for (const cid of deletedUploads) {
       expect(deleted.has(key(cid)), `upload ${cid} was not collected`).toBe(true)
       expect(await t.node.store.has(cid)).toBe(false)

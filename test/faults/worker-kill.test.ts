@@ -59,7 +59,7 @@ describe('workers SIGKILLed mid-step', () => {
       for (let k = 0; k < Math.min(KILLS_PER_RUN, left); k++) {
         // the worker owns the slow step (it holds the claim): kill it without warning
         const deadline = Date.now() + 90_000
-        while (!((await t.node.orchestrator.stepOwner(blurred.cacheId))?.endsWith(`:${worker.pid}`) ?? false)) {
+        while (!((await t.node.orchestrator.stepOwner(blurred.cacheId))?.includes(`:${worker.pid}:`) ?? false)) {
           if (Date.now() > deadline) throw new Error(`worker ${worker.pid} never claimed the step of run ${r}`)
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
