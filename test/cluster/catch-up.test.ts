@@ -52,8 +52,8 @@ describe('catch-up of a restarted node', () => {
     for (const step of rendered) expect(step.status).toBe('completed')
 
     c = await start(dirC, prefixC, { ...env, ARTDAG_BOOTSTRAP: a.multiaddr })
-    const started = loggedAt(c, 'node started')
-    expect(started).toBeDefined()
+    // the log line carries the time it was written; it may reach the pipe a little after the start banner
+    const started = await until('C to log that it started', 10_000, async () => loggedAt(c, 'node started'))
     // the steps go in at once: a lookup while A's state is still being resolved waits for it
     const onC = Promise.all(EFFECTS.map(async (effect) => await render(c, effect)))
     onC.catch(() => {}) // awaited below; a failure before that must not go unhandled

