@@ -24,44 +24,35 @@ function summarise (what: string, problems: readonly Problem[]): string {
   return `${what} (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${lines.join('; ')}`
 }
 
-/** Thrown by throwing APIs (planRun, requireRecipe) when a recipe has problems; carries every one of them */
-export class RecipeValidationError extends DomainError {
-  override name = 'RecipeValidationError'
+/** A 400 that carries every problem found (as `details`), under a headline for pages */
+abstract class ProblemsError extends DomainError {
   readonly status = 400
-  readonly code = 'recipe-validation'
   readonly problems: Problem[]
-  constructor (problems: Problem[]) {
-    super(summarise('invalid recipe', problems))
+  constructor (what: string, title: string, problems: Problem[]) {
+    super(summarise(what, problems))
     this.problems = problems
     this.details = problems
-    this.title = 'The recipe has problems:'
+    this.title = title
   }
+}
+
+/** Thrown by throwing APIs (planRun, requireRecipe) when a recipe has problems; carries every one of them */
+export class RecipeValidationError extends ProblemsError {
+  override name = 'RecipeValidationError'
+  readonly code = 'recipe-validation'
+  constructor (problems: Problem[]) { super('invalid recipe', 'The recipe has problems:', problems) }
 }
 
 /** Thrown by planRun when the run's inputs do not bind the recipe's variable inputs (unbound, unknown, not a CID) */
-export class InputBindingError extends DomainError {
+export class InputBindingError extends ProblemsError {
   override name = 'InputBindingError'
-  readonly status = 400
   readonly code = 'input-binding'
-  readonly problems: Problem[]
-  constructor (problems: Problem[]) {
-    super(summarise('invalid run inputs', problems))
-    this.problems = problems
-    this.details = problems
-    this.title = 'The run inputs have problems:'
-  }
+  constructor (problems: Problem[]) { super('invalid run inputs', 'The run inputs have problems:', problems) }
 }
 
 /** Thrown by planRun when a run's output choice is malformed or cannot hold what the run makes (png for a clip) */
-export class OutputChoiceError extends DomainError {
+export class OutputChoiceError extends ProblemsError {
   override name = 'OutputChoiceError'
-  readonly status = 400
   readonly code = 'output-choice'
-  readonly problems: Problem[]
-  constructor (problems: Problem[]) {
-    super(summarise('invalid output choice', problems))
-    this.problems = problems
-    this.details = problems
-    this.title = 'The output choice has problems:'
-  }
+  constructor (problems: Problem[]) { super('invalid output choice', 'The output choice has problems:', problems) }
 }
