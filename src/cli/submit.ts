@@ -6,13 +6,26 @@ import { CliError, EXIT } from './client.js'
 import { downloadTo, STDOUT } from './commands/cache.js'
 import { withOutputFile } from './commands/output-file.js'
 import { globals, print } from './context.js'
+import { formatProblems, problemsOf } from './problems.js'
 import { terminalText as t } from './terminal-text.js'
 import { watchRun } from './watch.js'
 
-/** Uploads a recipe file (a stored recipe with the same YAML is answered as it is) */
-export async function uploadRecipeFile (client: ApiClient, file: string): Promise<StoredRecipe> {
+/**
+ * Uploads a recipe file (a stored recipe with the same YAML is answered as it is). When the node lists
+ * problems of the recipe, they are printed one per line with their place in the file, like `validate`
+ * does (with --json they stay in the error's details, with their line and column).
+ */
+export async function uploadRecipeFile (cmd: Command, client: ApiClient, file: string): Promise<StoredRecipe> {
   const yaml = await readFile(file, 'utf8').catch(() => { throw new CliError(`${file}: cannot read the recipe`, EXIT.usage) })
-  return await client.json<StoredRecipe>('POST', '/configs/upload', { yaml })
+  try {
+    return await client.json<StoredRecipe>('POST', '/configs/upload', { yaml })
+  } catch (err) {
+    const problems = err instanceof CliError && err.code === 'recipe-validation' ? problemsOf(err.details) : undefined
+    if (!(err instanceof CliError) || problems === undefined) throw err
+    if (globals(cmd).json !== true) process.stderr.write(formatProblems(problems, file))
+    const n = problems.length
+    throw new CliError(`${file}: ${n} problem${n === 1 ? '' : 's'}`, err.exitCode, { ...(err.status != null ? { status: err.status } : {}), code: err.code, details: err.details })
+  }
 }
 
 /** A run as text; every field from the server is escaped for the terminal, one line each */

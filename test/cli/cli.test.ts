@@ -81,6 +81,33 @@ describe('artdag CLI against a running node', () => {
     expect(badId.code).toBe(2)
   })
 
+  it('should print each problem of a recipe the node refuses at its place in the file, and as JSON with --json', async () => {
+    const file = join(dir, 'refused.yaml')
+    await writeFile(file, 'name: refused\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n    - {id: b, type: BLEND, inputs: [a, x], config: {mode: glow}}\n  output: b\n')
+    for (const args of [['recipes', 'upload', file], ['render', file, 'cat']]) {
+      const refused = await artdag(...args)
+      expect(refused.stderr, args.join(' ')).toBe([
+        `${file}:5:40: dag.nodes[1].inputs[1]: unknown node "x"`,
+        `${file}:5:59: dag.nodes[1].config.mode: must be one of multiply, screen, overlay, add, subtract, average, difference, lighten, darken, got "glow"`,
+        `artdag: ${file}: 2 problems`,
+        ''
+      ].join('\n'))
+      expect(refused.code).toBe(2)
+    }
+    const json = await artdag('--json', 'recipes', 'upload', file)
+    expect(json.stderr).toBe('')
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: 'recipe-validation',
+      message: `${file}: 2 problems`,
+      status: 400,
+      details: [
+        expect.objectContaining({ path: 'dag.nodes[1].inputs[1]', line: 5, column: 40 }),
+        expect.objectContaining({ path: 'dag.nodes[1].config.mode', line: 5, column: 59 })
+      ]
+    })
+  })
+
   it('should print a failure as one JSON object on stdout with --json, keeping the exit code', async () => {
     const json = async (...args: string[]): Promise<{ code: number, stderr: string, body: Record<string, unknown> }> => {
       const result = await artdag('--json', ...args)

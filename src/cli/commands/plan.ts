@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { coerceParams, effectRecipe, ENGINE_SALT, InputBindingError, isCid, parseRecipe, planRun, RecipeValidationError } from '../../dag/index.js'
 import { EXIT } from '../client.js'
-import { err, finish, formatProblems, out, readRecipeFile } from './validate.js'
+import { formatProblems } from '../problems.js'
+import { err, finish, out, readRecipeFile } from './validate.js'
 import type { Command } from 'commander'
 import type { Recipe, RunInputs } from '../../dag/index.js'
 import type { CommandOutcome, RecipeCommandDeps } from './validate.js'
@@ -67,8 +68,9 @@ function parseInputs (values: string[]): { inputs: RunInputs } | { outcome: Comm
 
 /**
  * `artdag plan <recipe.yaml|effect> --input name=CID ... [--param k=v]`: the plan as JSON on stdout,
- * or every problem (`path: message`) on stderr and code 1. A target that names a file (or ends in
- * .yaml / .yml) is a recipe; otherwise it must be an effect of the catalog (the short form).
+ * or every problem on stderr (`file:line:col: path: message` for the recipe file's own problems) and
+ * code 2. A target that names a file (or ends in .yaml / .yml) is a recipe; otherwise it must be an
+ * effect of the catalog (the short form).
  */
 export async function runPlan (target: string, options: PlanOptions, deps: PlanCommandDeps): Promise<CommandOutcome> {
   const effects = await deps.effects()
@@ -88,7 +90,7 @@ export async function runPlan (target: string, options: PlanOptions, deps: PlanC
     if ('outcome' in read) return read.outcome
     const parsed = parseRecipe(read.text, { effects })
     if (!parsed.ok) {
-      if (options.json !== true) err(deps)(formatProblems(parsed.problems))
+      if (options.json !== true) err(deps)(formatProblems(parsed.problems, target))
       const n = parsed.problems.length
       return { code: EXIT.usage, summary: `${target}: ${n} problem${n === 1 ? '' : 's'}`, error: 'recipe-validation', details: parsed.problems }
     }

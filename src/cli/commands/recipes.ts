@@ -20,7 +20,7 @@ export function registerRecipesCommand (program: Command): void {
     })
   recipes.command('upload').argument('<file>', 'recipe YAML')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
-      const recipe = await uploadRecipeFile(clientFor(cmd), file)
+      const recipe = await uploadRecipeFile(cmd, clientFor(cmd), file)
       print(cmd, `${t(recipe.id)} ${t(recipe.name)}`, recipe)
     })
   recipes.command('rm').argument('<id>')

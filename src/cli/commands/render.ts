@@ -9,8 +9,8 @@ import { checkOutputTarget } from './cache.js'
 import { outputFormatOf } from './output-file.js'
 
 /** A recipe argument that names a YAML file is uploaded first and run by its id */
-async function recipeName (client: ApiClient, recipe: string): Promise<string> {
-  return /\.ya?ml$/i.test(recipe) ? (await uploadRecipeFile(client, recipe)).id : recipe
+async function recipeName (cmd: Command, client: ApiClient, recipe: string): Promise<string> {
+  return /\.ya?ml$/i.test(recipe) ? (await uploadRecipeFile(cmd, client, recipe)).id : recipe
 }
 
 /** An input is a local file (uploaded first), else a CID or asset name passed as is */
@@ -49,11 +49,11 @@ export function registerRenderCommand (program: Command): void {
           const [key, ...rest] = pair.split('=')
           byName[key as string] = await resolveInput(client, rest.join('='), showProgress)
         }
-        body = { recipe: await recipeName(client, recipe), inputs: byName }
+        body = { recipe: await recipeName(cmd, client, recipe), inputs: byName }
       } else {
         const resolved: string[] = []
         for (const input of inputs) resolved.push(await resolveInput(client, input, showProgress))
-        body = { recipe: await recipeName(client, recipe), inputs: resolved }
+        body = { recipe: await recipeName(cmd, client, recipe), inputs: resolved }
       }
       if (Object.keys(opts.param).length > 0) body.params = opts.param
       if (opts.name != null) body.output_name = opts.name

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { parseRecipe } from '../../dag/index.js'
 import { CliError, EXIT } from '../client.js'
+import { formatProblems } from '../problems.js'
 import type { Command } from 'commander'
-import type { Problem } from '../../dag/index.js'
 import type { EffectCatalog } from '../../effects/index.js'
 
 /** What the offline recipe commands need; writers default to the process's stdout / stderr */
@@ -25,10 +25,6 @@ export interface CommandOutcome {
 export const out = (deps: RecipeCommandDeps): (text: string) => void => deps.stdout ?? ((text) => { process.stdout.write(text) })
 export const err = (deps: RecipeCommandDeps): (text: string) => void => deps.stderr ?? ((text) => { process.stderr.write(text) })
 
-export function formatProblems (problems: readonly Problem[]): string {
-  return problems.map(p => `${p.path === '' ? '(recipe)' : p.path}: ${p.message}\n`).join('')
-}
-
 export async function readRecipeFile (file: string): Promise<{ text: string } | { outcome: CommandOutcome }> {
   try {
     return { text: await readFile(file, 'utf8') }
@@ -38,7 +34,7 @@ export async function readRecipeFile (file: string): Promise<{ text: string } | 
   }
 }
 
-/** `artdag validate <recipe.yaml>`: every problem as `path: message`, or `ok <recipe id>` */
+/** `artdag validate <recipe.yaml>`: every problem as `file:line:col: path: message`, or `ok <recipe id>` */
 export async function runValidate (file: string, options: { json?: boolean }, deps: RecipeCommandDeps): Promise<CommandOutcome> {
   const read = await readRecipeFile(file)
   if ('outcome' in read) return read.outcome
@@ -46,7 +42,7 @@ export async function runValidate (file: string, options: { json?: boolean }, de
   const write = out(deps)
   if (!parsed.ok) {
     // with --json the problems go out once, as the details of the error the program prints
-    if (options.json !== true) write(formatProblems(parsed.problems))
+    if (options.json !== true) write(formatProblems(parsed.problems, file))
     const n = parsed.problems.length
     return { code: EXIT.usage, summary: `${file}: ${n} problem${n === 1 ? '' : 's'}`, error: 'recipe-validation', details: parsed.problems }
   }
@@ -67,7 +63,7 @@ export function finish (outcome: CommandOutcome): void {
 
 export function registerValidateCommand (program: Command, deps: RecipeCommandDeps): Command {
   return program.command('validate')
-    .description('check a recipe file offline: every problem with its path, or its recipe id')
+    .description('check a recipe file offline: every problem with its line, column and path, or its recipe id')
     .argument('<recipe>', 'recipe YAML file')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       finish(await runValidate(file, cmd.optsWithGlobals<{ json?: boolean }>(), deps))

@@ -49,6 +49,14 @@ describe('plan command', () => {
     expect(d.err.join('')).toBe('dag.nodes[1].config.params.intensity: parameter "intensity" must be a number, got "lots"\n')
   })
 
+  it('should print the problems of a recipe file with their place in it', async () => {
+    const file = join(dir, 'plan-bad.yaml')
+    await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n    - {id: b, type: EFFECT, inputs: [a], config: {effect: sparkle}}\n  output: b\n')
+    const c = capture()
+    expect(await runPlan(file, { input: [A] }, c.deps)).toMatchObject({ code: 2, summary: `${file}: 1 problem`, error: 'recipe-validation' })
+    expect(c.err.join('')).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+: dag\\.nodes\\[1\\]\\.config\\.effect: [^\n]*sparkle[^\n]*\n$`))
+  })
+
   it('should reject malformed options and unknown targets with code 2', async () => {
     const c = capture()
     expect(await runPlan('sparkle', { input: [A] }, c.deps)).toEqual({ code: 2, summary: '"sparkle" is neither a recipe file nor a known effect' })
@@ -75,17 +83,25 @@ describe('validate command', () => {
     expect(c.out.join('')).toMatch(/^ok [0-9a-f]{64}\n$/)
   })
 
-  it('should print every problem as path: message and return 2', async () => {
+  it('should print every problem as file:line:col: path: message and return 2', async () => {
     const file = join(dir, 'bad.yaml')
     await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n    - {id: b, type: BLEND, inputs: [a, x], config: {mode: glow}}\n  output: c\n')
     const c = capture()
     expect(await runValidate(file, {}, c.deps)).toEqual({ code: 2, summary: `${file}: 3 problems`, error: 'recipe-validation', details: expect.any(Array) })
     expect(c.out.join('')).toBe([
-      'dag.nodes[1].inputs[1]: unknown node "x"',
-      'dag.nodes[1].config.mode: must be one of multiply, screen, overlay, add, subtract, average, difference, lighten, darken, got "glow"',
-      'dag.output: unknown node "c"',
+      `${file}:5:40: dag.nodes[1].inputs[1]: unknown node "x"`,
+      `${file}:5:59: dag.nodes[1].config.mode: must be one of multiply, screen, overlay, add, subtract, average, difference, lighten, darken, got "glow"`,
+      `${file}:6:11: dag.output: unknown node "c"`,
       ''
     ].join('\n'))
+  })
+
+  it('should print a YAML syntax problem at its place, without repeating the place as a path', async () => {
+    const file = join(dir, 'tabs.yaml')
+    await writeFile(file, 'name: x\ndag: [\n')
+    const c = capture()
+    expect(await runValidate(file, {}, c.deps)).toMatchObject({ code: 2, error: 'recipe-validation' })
+    expect(c.out.join('')).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: [^:\n]+\n$`))
   })
 
   it('should leave the problems to the error with --json, so they are printed once', async () => {
@@ -97,6 +113,17 @@ describe('validate command', () => {
     const failure = await program.parseAsync(['--json', 'validate', file], { from: 'user' }).catch((e: unknown) => e)
     expect(failure).toMatchObject({ name: 'CliError', exitCode: 2, code: 'recipe-validation', message: `${file}: 1 problem` })
     expect((failure as { details: Array<{ code: string }> }).details[0]?.code).toBe('yaml-syntax')
+    expect(c.out.join('')).toBe('')
+  })
+
+  it('should give every problem as a JSON object with its line and column with --json', async () => {
+    const file = join(dir, 'bad-json.yaml')
+    await writeFile(file, 'name: bad\ndag:\n  nodes:\n    - {id: a, type: SOURCE, config: {input: true}}\n  output: c\n')
+    const c = capture()
+    expect(await runValidate(file, { json: true }, c.deps)).toEqual({
+      code: 2, summary: `${file}: 1 problem`, error: 'recipe-validation',
+      details: [{ path: 'dag.output', code: 'unknown-output', message: 'unknown node "c"', line: 5, column: 11 }]
+    })
     expect(c.out.join('')).toBe('')
   })
 })
