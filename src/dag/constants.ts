@@ -17,8 +17,7 @@ export const ARITY: Readonly<Record<NodeType, readonly [number, number]>> = {
   AUDIO_MIX: [2, Infinity]
 }
 
-/** Largest frame side accepted by RESIZE / SEQUENCE (8K UHD) */
-export const MAX_SIDE = 7680
+export { MAX_SIDE } from '../media/index.js'
 
 export const RESIZE_MODES = ['fit', 'fill', 'stretch', 'pad'] as const
 export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const

@@ -1,17 +1,8 @@
-import { z } from 'zod'
-import { CLIP_FORMATS, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice } from '../media/index.js'
-import { MAX_SIDE } from './constants.js'
+import { CLIP_FORMATS, STILL_FORMATS, outputChoiceSchema, type OutputChoice } from '../media/index.js'
 import { zodProblems } from './problems.js'
 import type { Problem } from './errors.js'
 
-export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, type OutputChoice, type OutputFormat } from '../media/index.js'
-
-export const outputChoiceSchema = z.strictObject({
-  format: z.enum(OUTPUT_FORMATS),
-  width: z.number().int().min(2).max(MAX_SIDE).optional(),
-  height: z.number().int().min(2).max(MAX_SIDE).optional(),
-  fps: z.number().min(1).max(MAX_OUTPUT_FPS).optional()
-}).describe('container/codec, size and frame rate of the result: mp4 (H.264, default), webm (VP9), gif, mov (ProRes 4444 with alpha), png or jpg (stills)')
+export { CLIP_FORMATS, FORMAT_BY_EXTENSION, OUTPUT_FORMATS, STILL_FORMATS, outputChoiceSchema, type OutputChoice, type OutputFormat } from '../media/index.js'
 
 /** The output choice of a run request, or every problem with it named by field (`output.format`...) */
 export function readOutputChoice (raw: unknown): { choice: OutputChoice } | { problems: Problem[] } {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { X264_THREADS } from './constants.js'
-import { OUTPUT_FORMATS, STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from '../media/index.js'
+import { OUTPUT_FORMATS, STILL_FORMATS, outputChoiceSchema, type OutputChoice, type OutputFormat } from '../media/index.js'
 import type { AudioMode, OutputKind } from './encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from './errors.js'
 import type { MediaInfo } from './probe.js'
@@ -128,15 +128,18 @@ function audioArgs (audio: AudioMode, encode: string[]): string[] {
 /** Every step but a run's output step */
 export const DEFAULT_ENCODING: Encoding = new StepEncoding()
 
-/** The encoding of a step from its config: the run's output choice on the output step, else the default */
+/**
+ * The encoding of a step from its config: the run's output choice on the output step, else the default.
+ * The choice is checked with the planner's own schema, as a step's config also arrives through the queue.
+ */
 export function encodingFor (config: Readonly<Record<string, unknown>>): Encoding {
   if (config.output === undefined) return DEFAULT_ENCODING
-  const choice = stepOutputChoice(config.output)
-  if (choice === undefined) {
+  const parsed = outputChoiceSchema.safeParse(config.output)
+  if (!parsed.success) {
     const format = (config.output as { format?: unknown } | null)?.format
     throw new InvalidStepConfigError(OUTPUT_FORMATS.includes(format as OutputFormat)
       ? `output: not an output choice: ${JSON.stringify(config.output).slice(0, 200)}`
       : `output.format: must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
-  return new StepEncoding(choice)
+  return new StepEncoding(parsed.data)
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * What a run may ask of its result: a container/codec, a size and a frame rate.
  * - mp4: H.264 + AAC (the default when nothing is asked)
@@ -17,23 +19,20 @@ export const FORMAT_BY_EXTENSION: Readonly<Record<string, OutputFormat>> = {
 /** the highest frame rate a run may ask for */
 export const MAX_OUTPUT_FPS = 120
 
-export interface OutputChoice {
-  format: OutputFormat
-  /** the result fits inside width x height (aspect kept, even sides); one side alone scales the other */
-  width?: number
-  height?: number
-  /** frames per second of a clip */
-  fps?: number
-}
+/** Largest frame side a run, RESIZE or SEQUENCE may ask for (8K UHD) */
+export const MAX_SIDE = 7680
 
 /**
- * The output choice a step's config carries. The planner validated it against the run request's rules;
- * this only checks the shape again, as a step's config also arrives through the job queue.
+ * The one definition of an output choice: the planner reads a run request's choice with it (naming every
+ * problem by field) and a step checks again the choice its config carries, as that also arrives through
+ * the job queue. The result fits inside width x height (aspect kept, even sides for clips); one side
+ * alone scales the other; fps is the frame rate of a clip.
  */
-export function stepOutputChoice (raw: unknown): OutputChoice | undefined {
-  if (typeof raw !== 'object' || raw == null) return undefined
-  const { format, width, height, fps } = raw as Record<string, unknown>
-  const number = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0)
-  if (!OUTPUT_FORMATS.includes(format as OutputFormat) || !number(width) || !number(height) || !number(fps)) return undefined
-  return raw as OutputChoice
-}
+export const outputChoiceSchema = z.strictObject({
+  format: z.enum(OUTPUT_FORMATS),
+  width: z.number().int().min(2).max(MAX_SIDE).optional(),
+  height: z.number().int().min(2).max(MAX_SIDE).optional(),
+  fps: z.number().min(1).max(MAX_OUTPUT_FPS).optional()
+}).describe('container/codec, size and frame rate of the result: mp4 (H.264, default), webm (VP9), gif, mov (ProRes 4444 with alpha), png or jpg (stills)')
+
+export type OutputChoice = z.infer<typeof outputChoiceSchema>

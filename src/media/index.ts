@@ -4,5 +4,5 @@
  * recipe may name.
  */
 export { sniffMediaType, isInlineMediaType, previewKind, extensionFor, FALLBACK_MEDIA_TYPE, type PreviewKind } from './media-types.js'
-export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, OUTPUT_FORMATS, STILL_FORMATS, stepOutputChoice, type OutputChoice, type OutputFormat } from './formats.js'
+export { CLIP_FORMATS, FORMAT_BY_EXTENSION, MAX_OUTPUT_FPS, MAX_SIDE, OUTPUT_FORMATS, STILL_FORMATS, outputChoiceSchema, type OutputChoice, type OutputFormat } from './formats.js'
 export { COLOR_WORDS, isColor } from './colors.js'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { effectRecipe, OutputChoiceError, planRun, RecipeValidationError, type Cid, type MediaKind, type Recipe } from '../../src/dag/index.js'
 import { createEffectRegistry } from '../../src/effects/index.js'
+import { encodingFor } from '../../src/effects/encoding.js'
 
 const effects = createEffectRegistry()
 const STILL = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
@@ -80,5 +81,18 @@ describe('output choice in the plan', () => {
     expect(plan('trails', CLIP).steps).toHaveLength(2)
     const sourceOnly: Recipe = { ...effectRecipe('blur'), nodes: effectRecipe('blur').nodes.slice(0, 1), output: 'input' }
     expect(() => planRun({ recipe: sourceOnly, inputs: [CLIP], effects, engine: 'e1', output: { format: 'gif' } })).toThrow(OutputChoiceError)
+  })
+
+  it('should let a step take exactly the choices the planner takes', () => {
+    const accepted = [{ format: 'mp4' }, { format: 'gif', width: 2, fps: 1 }, { format: 'mov', width: 7680, height: 7680, fps: 120 }, { format: 'jpg', height: 100 }]
+    const refused = [{ format: 'mp4', width: 1 }, { format: 'webm', fps: 500 }, { format: 'gif', height: 7682 }, { format: 'mp4', width: 2.5 }, { format: 'mov', size: 3 }, { format: 'avi' }, 'webm']
+    for (const output of accepted) {
+      expect(() => plan('invert', output.format === 'jpg' ? STILL : CLIP, output), JSON.stringify(output)).not.toThrow()
+      expect(encodingFor({ output }).choice, JSON.stringify(output)).toEqual(output)
+    }
+    for (const output of refused) {
+      expect(() => plan('invert', CLIP, output), JSON.stringify(output)).toThrow(OutputChoiceError)
+      expect(() => encodingFor({ output }), JSON.stringify(output)).toThrow(/^output(\.format)?: /)
+    }
   })
 })

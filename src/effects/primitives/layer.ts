@@ -1,3 +1,4 @@
+import { MAX_SIDE } from '../../media/index.js'
 import { STILL_FPS } from '../constants.js'
 import { GLOBAL_ARGS, audioModeFor, inputArgs, type FfmpegCommand } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
@@ -71,8 +72,8 @@ function readLayers (raw: unknown, count: number): LayerSpec[] {
     if (!Array.isArray(position) || position.length !== 2) fail('position')('must be [x, y]', position)
     const [px, py] = position as unknown[]
     return {
-      x: checkNumber(fail('position'), px, { min: -7680, max: 7680 })!,
-      y: checkNumber(fail('position'), py, { min: -7680, max: 7680 })!,
+      x: checkNumber(fail('position'), px, { min: -MAX_SIDE, max: MAX_SIDE })!,
+      y: checkNumber(fail('position'), py, { min: -MAX_SIDE, max: MAX_SIDE })!,
       opacity: checkNumber(fail('opacity'), e.opacity, { min: 0, max: 1, default: 1 })!,
       scale: checkNumber(fail('scale'), e.scale, { above: 0, max: 16, default: 1 })!,
       ...(e.fit === undefined ? {} : { fit: readFit(e.fit, fail('fit')) })

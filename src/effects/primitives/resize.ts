@@ -1,3 +1,4 @@
+import { MAX_SIDE } from '../../media/index.js'
 import {
   GLOBAL_ARGS, audioModeFor, type FfmpegCommand
 } from '../encode.js'
@@ -7,14 +8,14 @@ import { ConfigReader, type StepContext } from './context.js'
 export const RESIZE_MODES = ['fit', 'fill', 'stretch', 'pad'] as const
 
 /**
- * RESIZE to `width` x `height` (integers 2..7680), `mode`:
+ * RESIZE to `width` x `height` (integers 2..MAX_SIDE), `mode`:
  * fit = scale inside and pad with `background`; fill = scale to cover and crop; stretch = exact size,
  * aspect ignored; pad = never upscale, pad to the size. Images stay PNG; video sizes are made even.
  */
 export function buildResize (ctx: StepContext): FfmpegCommand {
   const cfg = new ConfigReader('RESIZE', ctx.step.config)
-  const w = cfg.number('width', { min: 2, max: 7680, integer: true })
-  const h = cfg.number('height', { min: 2, max: 7680, integer: true })
+  const w = cfg.number('width', { min: 2, max: MAX_SIDE, integer: true })
+  const h = cfg.number('height', { min: 2, max: MAX_SIDE, integer: true })
   const mode = cfg.enum('mode', RESIZE_MODES, 'fit')
   const background = cfg.color('background', 'black')
   const input = ctx.inputs[0]!

@@ -1,3 +1,4 @@
+import { MAX_SIDE } from '../../media/index.js'
 import { AUDIO_SAMPLE_RATE, STILL_DURATION_S, STILL_FPS } from '../constants.js'
 import { GLOBAL_ARGS, inputArgs, type FfmpegCommand, type ProbedInput } from '../encode.js'
 import { InvalidStepConfigError, InvalidStepInputError } from '../errors.js'
@@ -27,7 +28,7 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
   })
 
   const [width, height] = targetSize === 'explicit'
-    ? [cfg.number('width', { min: 2, max: 7680, integer: true }), cfg.number('height', { min: 2, max: 7680, integer: true })]
+    ? [cfg.number('width', { min: 2, max: MAX_SIDE, integer: true }), cfg.number('height', { min: 2, max: MAX_SIDE, integer: true })]
     : pickSize(inputs, targetSize)
   const W = width - (width % 2)
   const H = height - (height % 2)
