@@ -1,7 +1,10 @@
 import type { NodeType } from './types.js'
 
-/** Salt of cache ids: bump when encoder settings change so old results are not reused */
-export const ENGINE_SALT = 'artdag-l1/ffmpeg-5/x264-crf18-fast/v1'
+/**
+ * Salt of cache ids: bump when encoder settings or a primitive's output change, so old results are not
+ * reused. v2: BLEND keeps alpha, SEQUENCE keeps alpha and makes no sound for a gif.
+ */
+export const ENGINE_SALT = 'artdag-l1/ffmpeg-5/x264-crf18-fast/v2'
 
 /** Inputs each node type takes: [min, max] (max Infinity = any number) */
 export const ARITY: Readonly<Record<NodeType, readonly [number, number]>> = {

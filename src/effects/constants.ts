@@ -15,7 +15,7 @@ export const STILL_DURATION_S = 2
 export const STILL_FPS = 25
 /**
  * x264 threads, fixed (not "auto" = per-core) so two machines render the same bytes for the same step.
- * Changing it changes outputs: bump ENGINE_SALT in src/config/constants.ts too.
+ * Changing it changes outputs: bump ENGINE_SALT in src/dag/constants.ts too.
  */
 export const X264_THREADS = 2
 export const AUDIO_SAMPLE_RATE = 48_000

@@ -17,6 +17,8 @@ export interface Encoding {
   readonly videoFinish: string
   /** the filter that ends every still's graph: the chosen size, else nothing (`null`) */
   readonly imageFinish: string
+  /** false when the chosen clip format carries no sound (gif): a graph must not make a sound output for it */
+  readonly sound: boolean
   outputPath(workDir: string, kind: OutputKind): string
   /** codec, muxer and bitexact args after the maps */
   outputArgs(kind: OutputKind, audio: AudioMode, path: string, options?: { copyVideo?: boolean }): string[]
@@ -78,9 +80,11 @@ function stillSizeFilter (choice: OutputChoice | undefined): string {
 class StepEncoding implements Encoding {
   readonly videoFinish: string
   readonly imageFinish: string
+  readonly sound: boolean
 
   constructor (readonly choice?: OutputChoice) {
     const clip = choice === undefined || STILL_FORMATS.includes(choice.format) ? CLIP.mp4 : CLIP[choice.format as keyof typeof CLIP]
+    this.sound = clip.audio !== undefined
     const fps = choice?.fps === undefined ? '' : `fps=${choice.fps},`
     this.videoFinish = `${sizeFilter(choice)},setsar=1,${fps}${clip.finish}`
     this.imageFinish = stillSizeFilter(choice)

@@ -100,6 +100,19 @@ describe('output choice of a step', () => {
     expect((await ffprobe(mp4!)).pixFmt).toBe('yuv420p')
   }, SLOW_TEST_TIMEOUT_MS)
 
+  it('should keep the transparency of a SEQUENCE of the dog and a clip in a GIF and a ProRes 4444 MOV, cut or crossfaded', async () => {
+    const cases = [['gif', 'cut'], ['mov', 'cut'], ['mov', 'crossfade'], ['mov', 'fade']] as const
+    const paths = await Promise.all(cases.map(async ([format, type]) =>
+      pathOf(await executor.execute(stepOf('SEQUENCE', { transition: { type, duration: 0.3 }, output: { format } }), media(DOG, m.clip), { workDir: await workDir(m.dir, `sequence-${format}-${type}`) }))))
+    for (const path of paths) {
+      const [transparent, opaque] = await alphaCounts(path)
+      // the first frame is the dog: its background stays see-through, the dog stays opaque
+      expect(transparent, path).toBeGreaterThan(1000)
+      expect(opaque, path).toBeGreaterThan(1000)
+    }
+    expect((await probeMedia(paths[1]!)).hasAlpha).toBe(true)
+  }, SLOW_TEST_TIMEOUT_MS)
+
   it('should fit, fill or stretch the second input of a BLEND to the first, keeping alpha where an input has it', async () => {
     const dog = await probeMedia(DOG)
     const blend = async (fit: string, format: string): Promise<string> =>

@@ -8,19 +8,24 @@ export const TRANSITIONS = ['cut', 'crossfade', 'fade'] as const
 export const TARGET_SIZES = ['first', 'last', 'largest', 'explicit'] as const
 
 /**
- * SEQUENCE: the inputs one after another, in order, as one MP4.
+ * SEQUENCE: the inputs one after another, in order, as one clip (MP4 unless the run chose a format).
  * - `transition: {type: cut | crossfade | fade, duration = 0.5}`: cut = concat; crossfade = xfade +
  *   acrossfade (the clips overlap by `duration`); fade = each clip fades in and out, then concat.
  * - `target_size: first | last | largest | explicit` (+ `width`, `height`), `background` for the padding.
  * - still images are shown for `image_duration` (default STILL_DURATION_S) seconds.
+ * - alpha: when an input has it, the graph keeps an alpha plane (and pads with transparency unless a
+ *   `background` is given), so a format that holds alpha (mov, gif) keeps it; mp4 and webm drop it.
  * - audio: when any input has sound, clips without sound get silence, so clips with and without
- *   audio mix freely; with no sound anywhere the output has no audio stream.
+ *   audio mix freely; with no sound anywhere (or a format without sound, gif) there is no audio stream.
  */
 export function buildSequence (ctx: StepContext): FfmpegCommand {
   const cfg = new ConfigReader('SEQUENCE', ctx.step.config)
   const { type, duration: fadeDuration } = readTransition(ctx.step.config.transition)
   const targetSize = cfg.enum('target_size', TARGET_SIZES, 'first')
-  const background = cfg.color('background', 'black')
+  const alpha = ctx.inputs.some((input) => input.info.hasAlpha)
+  // yuva444p: an alpha plane, and full chroma for ProRes 4444; every segment must share one format to be joined
+  const pixFmt = alpha ? 'yuva444p' : 'yuv420p'
+  const background = alpha && cfg.raw('background') === undefined ? 'black@0' : cfg.color('background', 'black')
   const imageDuration = cfg.number('image_duration', { above: 0, max: 3600, default: STILL_DURATION_S })
   const inputs = ctx.inputs
   inputs.forEach((input, i) => {
@@ -34,7 +39,7 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
   const H = height - (height % 2)
   const fps = inputs.find((input) => input.info.fps != null)?.info.fps ?? STILL_FPS
   const durations = inputs.map((input) => input.info.kind === 'image' ? imageDuration : input.info.duration)
-  const withAudio = inputs.some((input) => input.info.hasAudio)
+  const withAudio = ctx.encoding.sound && inputs.some((input) => input.info.hasAudio)
   const T = type === 'cut' ? 0 : fadeDuration
   durations.forEach((d, i) => {
     // a fade needs room to fade in and out; a crossfade overlaps neighbours by T
@@ -50,8 +55,9 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
     const d = durations[i]!
     args.push(...inputArgs(input, { duration: d, fps }))
     const fades = type === 'fade' && T > 0 ? `,fade=t=in:st=0:d=${sec(T)},fade=t=out:st=${sec(d - T)}:d=${sec(T)}` : ''
-    graph.push(`[${i}:v]scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${background},` +
-      `setsar=1,fps=${sec(fps)},format=yuv420p,trim=duration=${sec(d)},setpts=PTS-STARTPTS${fades}[v${i}]`)
+    // with alpha the padding is drawn into an alpha plane, so the format comes before pad
+    graph.push(`[${i}:v]scale=${W}:${H}:force_original_aspect_ratio=decrease,${alpha ? `format=${pixFmt},` : ''}pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${background},` +
+      `setsar=1,fps=${sec(fps)},format=${pixFmt},trim=duration=${sec(d)},setpts=PTS-STARTPTS${fades}[v${i}]`)
     if (!withAudio) return
     const afades = type === 'fade' && T > 0 ? `,afade=t=in:st=0:d=${sec(T)},afade=t=out:st=${sec(d - T)}:d=${sec(T)}` : ''
     const source = input.info.hasAudio ? `[${i}:a]` : `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=stereo,`
@@ -74,7 +80,7 @@ export function buildSequence (ctx: StepContext): FfmpegCommand {
       end += durations[k]! - T
     }
     total = end
-    graph.push(`${video}format=yuv420p[vseq]`)
+    graph.push(`${video}format=${pixFmt}[vseq]`)
     if (withAudio) graph.push(`${audio}anull[aout]`)
   } else {
     const pads = inputs.map((_input, i) => withAudio ? `[v${i}][a${i}]` : `[v${i}]`).join('')
