@@ -5,15 +5,13 @@
  * itself (the goal: none). Both nodes are processes on 127.0.0.1 with the default 30 s sync interval, so
  * nothing here comes from a periodic tick. `node dist/bench/catch-up.js` writes bench-results/catch-up.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SwarmKey } from '../src/mesh/index.js'
 import { createRedisConnection, createRedisKeys, startManagedRedis } from '../src/state/index.js'
-import { projectRoot } from '../src/util/paths.js'
+import { startServeProcess, type ServeProcess } from '../test/fixtures/cli-process.js'
 import type { Redis } from 'ioredis'
 import type { BenchResult } from './index.js'
 
@@ -23,45 +21,15 @@ export interface CatchUpBenchInit {
 }
 
 interface Step { type: string, cacheId: string, cid?: string, status: string, source?: string }
-interface Node { url: string, peerId: string, multiaddr: string, child: ChildProcess, spawnedAt: number, log: () => string }
+interface Node extends ServeProcess { spawnedAt: number }
 
 const STEPS = 5
 const GOAL_MS = 2000
 
+/** `artdag serve` with sync on (what this bench measures), two workers, info logs (the start line it times) */
 async function startNode (dataDir: string, env: Record<string, string>): Promise<Node> {
-  const root = projectRoot()
-  const cli = join(root, 'dist', 'src', 'cli', 'main.js')
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first')
   const spawnedAt = Date.now()
-  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [cli, 'serve'], {
-    env: { ...process.env, ARTDAG_DATA_DIR: dataDir, PORT: '0', ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_AUTH: 'none', ARTDAG_WORKERS: '2', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  while (!/serving (http:\S+)/.test(out) || !/libp2p (\S+)/.test(out)) {
-    if (child.exitCode != null) throw new Error(`node exited with ${child.exitCode}:\n${out}`)
-    if (Date.now() - spawnedAt > 60_000) throw new Error(`node did not start within 60 s:\n${out}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  return {
-    url: /serving (http:\S+)/.exec(out)?.[1] as string,
-    peerId: /node (\S+) serving/.exec(out)?.[1] as string,
-    multiaddr: /libp2p (\S+)/.exec(out)?.[1] as string,
-    child,
-    spawnedAt,
-    log: () => out
-  }
-}
-
-async function stopNode (node: Node): Promise<void> {
-  if (node.child.exitCode != null || node.child.signalCode != null) return
-  const exited = new Promise((resolve) => node.child.once('exit', resolve))
-  node.child.kill('SIGTERM')
-  const timer = setTimeout(() => node.child.kill('SIGKILL'), 20_000)
-  await exited
-  clearTimeout(timer)
+  return { ...await startServeProcess(dataDir, { ARTDAG_WORKERS: '2', LOG_LEVEL: 'info', ...env }), spawnedAt }
 }
 
 /** the EFFECT step of a `saturation` run on the bundled cat picture */
@@ -117,7 +85,7 @@ export async function runCatchUpBench (init: CatchUpBenchInit = {}): Promise<Ben
     c = await startC()
     await until('C to know A', 30_000, async () => await redis.hget(keysC.sync(), `peer:${(a as Node).peerId}`) ?? undefined)
     for (let r = 0; r < repetitions; r++) {
-      await stopNode(c)
+      await c.stop()
       const amounts = Array.from({ length: STEPS }, (_, i) => 0.05 + 0.1 * (r * STEPS + i))
       const onA: Step[] = []
       for (const amount of amounts) onA.push(await render(a, amount))
@@ -149,8 +117,8 @@ export async function runCatchUpBench (init: CatchUpBenchInit = {}): Promise<Ben
       raw: { repetitions, steps: STEPS, fromStartedMs, fromSpawnMs, duplicates, syncIntervalMs: 30_000 }
     }
   } finally {
-    if (c != null) await stopNode(c)
-    if (a != null) await stopNode(a)
+    if (c != null) await c.stop()
+    if (a != null) await a.stop()
     await redis.quit()
     await managed.stop()
     await rm(root, { recursive: true, force: true })

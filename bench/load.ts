@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { projectRoot } from '../src/util/paths.js'
+import { startNodeProcess } from './node-process.js'
 
 interface Row { name: string, value: number, unit: string, goal?: string, met?: boolean, note?: string }
 
@@ -51,36 +49,6 @@ export interface LoadRaw {
 }
 
 const DEFAULTS = { connections: 200, durationS: 60, submissions: 50 }
-
-/** `artdag serve` in its own process with its own managed redis-server, on 127.0.0.1 port 0 */
-async function startNode (dataDir: string): Promise<{ url: string, child: ChildProcess, log: () => string }> {
-  const root = projectRoot()
-  const cli = join(root, 'dist', 'src', 'cli', 'main.js')
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first')
-  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [cli, 'serve'], {
-    env: { ...process.env, ARTDAG_DATA_DIR: dataDir, PORT: '0', ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_AUTH: 'none', ARTDAG_WORKERS: '2', ARTDAG_SYNC: 'false', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  const started = Date.now()
-  while (!/serving (http:\S+)/.test(out)) {
-    if (child.exitCode != null) throw new Error(`node exited with ${child.exitCode}:\n${out}`)
-    if (Date.now() - started > 60_000) throw new Error(`node did not start within 60 s:\n${out}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  return { url: /serving (http:\S+)/.exec(out)?.[1] as string, child, log: () => out }
-}
-
-async function stopNode (child: ChildProcess): Promise<void> {
-  if (child.exitCode != null || child.signalCode != null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  await exited
-  clearTimeout(timer)
-}
 
 async function json<T> (url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init)
@@ -132,7 +100,7 @@ export async function runLoadBench (init: LoadBenchInit = {}): Promise<{ rows: R
   const submissions = init.submissions ?? DEFAULTS.submissions
   const cannon = createRequire(import.meta.url)('autocannon') as Cannon
   const dataDir = await mkdtemp(join(tmpdir(), 'artdag-bench-load-'))
-  const node = await startNode(dataDir)
+  const node = await startNodeProcess(dataDir, { ARTDAG_WORKERS: '2' })
   try {
     const { url } = node
     const { cid, runId } = await seed(url)
@@ -169,7 +137,7 @@ export async function runLoadBench (init: LoadBenchInit = {}): Promise<{ rows: R
     rows.push({ name: `${submissions} distinct runs submitted at once under the read load, completed`, value: submitted.completed, unit: `of ${submissions}`, goal: `${submissions}`, met: submitted.completed === submissions, note: `all final after ${(submitted.allDoneMs / 1000).toFixed(1)} s` })
     return { rows, raw }
   } finally {
-    await stopNode(node.child)
+    await node.stop()
     await rm(dataDir, { recursive: true, force: true })
   }
 }

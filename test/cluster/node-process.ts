@@ -1,80 +1,31 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { runFfmpeg } from '../../src/effects/index.js'
-import { projectRoot } from '../../src/util/paths.js'
+import { CLI_MAIN, NODE_BIN, startServeProcess, type ServeProcess } from '../fixtures/cli-process.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 
-const root = projectRoot()
-const cli = join(root, 'dist', 'src', 'cli', 'main.js')
-const nodeBin = join(root, 'node_modules', '.bin', 'node')
-
-export interface NodeProcess {
-  child: ChildProcess
-  url: string
-  peerId: string
-  multiaddr: string
+export interface NodeProcess extends ServeProcess {
   dataDir: string
-  log: () => string
   /** JSON request against the node's API */
   api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number, body: T }>
-  stop(signal?: NodeJS.Signals): Promise<void>
 }
 
-/** `artdag serve` as its own process (own managed Redis under its data dir), on 127.0.0.1 */
+/** `artdag serve` as its own process (own managed Redis under its data dir), two workers, the suite's swarm key */
 export async function startNodeProcess (dataDir: string, env: Record<string, string> = {}): Promise<NodeProcess> {
-  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)')
-  const child = spawn(nodeBin, [cli, 'serve'], {
-    env: {
-      ...process.env,
-      ARTDAG_DATA_DIR: dataDir,
-      PORT: '0',
-      ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
-      ARTDAG_AUTH: 'none',
-      ARTDAG_WORKERS: '2',
-      ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
-      LOG_LEVEL: 'warn',
-      ...env
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  const started = Date.now()
-  while (!/serving (http:\S+)/.test(out) || !/libp2p (\S+)/.test(out)) {
-    if (child.exitCode != null) throw new Error(`node exited with ${child.exitCode}:\n${out}`)
-    if (Date.now() - started > 60_000) throw new Error(`node did not start within 60 s:\n${out}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  const url = /serving (http:\S+)/.exec(out)![1]!
-  const multiaddr = /libp2p (\S+)/.exec(out)![1]!
-  const peerId = /node (\S+) serving/.exec(out)![1]!
+  const node = await startServeProcess(dataDir, { ARTDAG_WORKERS: '2', ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX, ...env })
   return {
-    child,
-    url,
-    peerId,
-    multiaddr,
+    ...node,
     dataDir,
-    log: () => out,
     async api<T> (method: string, path: string, body?: unknown) {
-      const res = await fetch(`${url}${path}`, {
+      const res = await fetch(`${node.url}${path}`, {
         method,
         headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body !== undefined ? JSON.stringify(body) : undefined
       })
       const text = await res.text()
       return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T }
-    },
-    async stop (signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode != null || child.signalCode != null) return
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-      await exited
-      clearTimeout(timer)
     }
   }
 }
@@ -84,7 +35,7 @@ export async function startNodeProcess (dataDir: string, env: Record<string, str
  * (the node shows its token on a terminal only, and test processes have none)
  */
 export async function adminTokenFor (dataDir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(nodeBin, [cli, 'admin-token', 'rotate', '--data-dir', dataDir], {
+  const { stdout } = await promisify(execFile)(NODE_BIN, [CLI_MAIN, 'admin-token', 'rotate', '--data-dir', dataDir], {
     env: { ...process.env, REDIS_URL: '', ARTDAG_AUTH: 'local' }
   })
   const token = /^\s+(\S+)$/m.exec(stdout)?.[1]

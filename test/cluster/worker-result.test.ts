@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../src/state/types.js'
-import { projectRoot } from '../../src/util/paths.js'
 import { call } from '../api/helpers.js'
+import { startWorker, type CliProcess } from '../fixtures/cli-process.js'
 import { testPrefix, testRedisUrl } from '../fixtures/redis.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 import { startNodeProcess, type NodeProcess } from './node-process.js'
@@ -40,7 +39,7 @@ const lines = (node: NodeProcess): LogLine[] => node.log().split('\n').filter((l
 describe('a result held by a worker', () => {
   const dirs: string[] = []
   const nodes: Record<string, NodeProcess> = {}
-  let worker: ChildProcess | undefined
+  let worker: CliProcess | undefined
 
   beforeAll(async () => {
     const dir = async (name: string): Promise<string> => { const d = await mkdtemp(join(tmpdir(), `artdag-wres-${name}-`)); dirs.push(d); return d }
@@ -48,28 +47,15 @@ describe('a result held by a worker', () => {
     nodes.a = await startNodeProcess(await dir('a'), { REDIS_URL: testRedisUrl(), ARTDAG_REDIS_PREFIX: prefix, ARTDAG_WORKERS: '0', LOG_LEVEL: 'info' })
     nodes.b = await startNodeProcess(await dir('b'), { ARTDAG_BOOTSTRAP: nodes.a.multiaddr })
     nodes.c = await startNodeProcess(await dir('c'), { ARTDAG_BOOTSTRAP: nodes.a.multiaddr })
-    const root = projectRoot()
-    worker = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'dist', 'src', 'cli', 'main.js'), 'worker', '--redis', testRedisUrl()], {
-      env: {
-        ...process.env,
-        ARTDAG_DATA_DIR: await dir('w'),
-        ARTDAG_REDIS_PREFIX: prefix,
-        ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
-        ARTDAG_BOOTSTRAP: nodes.a.multiaddr,
-        ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
-        ARTDAG_WORKERS: '1',
-        LOG_LEVEL: 'warn'
-      },
-      stdio: ['ignore', 'ignore', 'inherit']
+    worker = startWorker(['--redis', testRedisUrl()], await dir('w'), {
+      ARTDAG_REDIS_PREFIX: prefix,
+      ARTDAG_BOOTSTRAP: nodes.a.multiaddr,
+      ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX
     })
   }, 180_000)
 
   afterAll(async () => {
-    if (worker != null && worker.exitCode == null) {
-      const gone = new Promise((resolve) => worker?.once('exit', resolve))
-      worker.kill('SIGTERM')
-      await gone
-    }
+    await worker?.stop()
     await Promise.all(Object.values(nodes).map(async (n) => { await n.stop() }))
     for (const d of dirs) await rm(d, { recursive: true, force: true })
   })

@@ -1,37 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { projectRoot } from '../../src/util/paths.js'
+import { startWorker, type CliProcess } from '../fixtures/cli-process.js'
 import { testPrefix, testRedis, testRedisUrl } from '../fixtures/redis.js'
 import { startNodeProcess, type NodeProcess } from './node-process.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 import { SyncProbe, chainOf, effectStep, render, until } from './sync-probe.js'
 
-const root = projectRoot()
-
 /** `artdag worker` for a node process: the node's Redis (the suite's, under the node's prefix), joined to its mesh */
-function startWorker (node: NodeProcess, prefix: string, dataDir: string): { child: ChildProcess, log: () => string } {
-  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'dist', 'src', 'cli', 'main.js'), 'worker', '--redis', testRedisUrl()], {
-    env: {
-      ...process.env,
-      ARTDAG_DATA_DIR: dataDir,
-      ARTDAG_REDIS_PREFIX: prefix,
-      ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
-      ARTDAG_BOOTSTRAP: node.multiaddr,
-      ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
-      ARTDAG_WORKERS: '1',
-      ARTDAG_SYNC_INTERVAL_MS: '2000',
-      LOG_LEVEL: 'info'
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
+function startNodeWorker (node: NodeProcess, prefix: string, dataDir: string): CliProcess {
+  return startWorker(['--redis', testRedisUrl()], dataDir, {
+    ARTDAG_REDIS_PREFIX: prefix,
+    ARTDAG_BOOTSTRAP: node.multiaddr,
+    ARTDAG_SWARM_KEY: TEST_SWARM_KEY_HEX,
+    ARTDAG_SYNC_INTERVAL_MS: '2000',
+    LOG_LEVEL: 'info'
   })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  return { child, log: () => out }
 }
 
 describe('sync of a node with an `artdag worker`', () => {
@@ -39,7 +25,7 @@ describe('sync of a node with an `artdag worker`', () => {
   let probe: SyncProbe
   const dirs: Record<string, string> = {}
   const nodes: NodeProcess[] = []
-  let worker: ChildProcess | undefined
+  let worker: CliProcess | undefined
 
   async function start (name: string, prefix: string, env: Record<string, string>): Promise<NodeProcess> {
     const node = await startNodeProcess(dirs[name] as string, { REDIS_URL: testRedisUrl(), ARTDAG_REDIS_PREFIX: prefix, ARTDAG_SYNC_INTERVAL_MS: '2000', LOG_LEVEL: 'info', ...env })
@@ -54,11 +40,7 @@ describe('sync of a node with an `artdag worker`', () => {
   })
 
   afterAll(async () => {
-    if (worker != null && worker.exitCode == null) {
-      const gone = new Promise((resolve) => worker?.once('exit', resolve))
-      worker.kill('SIGTERM')
-      await gone
-    }
+    await worker?.stop()
     await Promise.all(nodes.map(async (n) => { await n.stop() }))
     for (const dir of Object.values(dirs)) await rm(dir, { recursive: true, force: true })
     await redis?.quit()
@@ -76,8 +58,8 @@ describe('sync of a node with an `artdag worker`', () => {
     // from here on A renders nothing itself: its worker process does
     await a.stop()
     a = await start('a', prefixA, { ARTDAG_WORKERS: '0', ARTDAG_BOOTSTRAP: b.multiaddr })
-    const w = startWorker(a, prefixA, dirs.w as string)
-    worker = w.child
+    const w = startNodeWorker(a, prefixA, dirs.w as string)
+    worker = w
     const workerPeer = await until('the worker to start', 60_000, async () => /"peerId":"(\w+)","role":"worker"[^\n]*"msg":"node started"/.exec(w.log())?.[1], 100)
     const byWorker = effectStep(await render(a, 'grayscale'))
     expect(byWorker.status).toBe('completed')

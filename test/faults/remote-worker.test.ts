@@ -1,26 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../src/state/types.js'
-import { projectRoot } from '../../src/util/paths.js'
 import { startNodeProcess, type NodeProcess } from '../cluster/node-process.js'
+import { startWorker, type CliProcess } from '../fixtures/cli-process.js'
 import { freePort } from '../fixtures/redis-server.js'
 import { TEST_SWARM_KEY_HEX } from '../fixtures/swarm-key.js'
 import { waitForRun } from './invariants.js'
-
-const root = projectRoot()
-const cli = join(root, 'dist', 'src', 'cli', 'main.js')
-const nodeBin = join(root, 'node_modules', '.bin', 'node')
 
 /**
  * the worker command `artdag serve` printed: its leading VAR=value settings and its argv after `artdag`. The
  * node was given the suite's key, so the command names a placeholder for the key file: the suite's key stands in
  */
-function printedWorkerCommand (log: string): { env: Record<string, string>, args: string[] } {
-  const line = /^ {2}((?:[A-Z_]+=\S+ )*artdag worker .*)$/m.exec(log)?.[1]
-  if (line == null) throw new Error(`serve printed no worker command:\n${log}`)
+async function printedWorkerCommand (node: NodeProcess): Promise<{ env: Record<string, string>, args: string[] }> {
+  // serve prints the command after the lines its start waits for: it may reach the pipe a moment later
+  const deadline = Date.now() + 20_000
+  let line: string | undefined
+  while ((line = /^ {2}((?:[A-Z_]+=\S+ )*artdag worker .*)$/m.exec(node.log())?.[1]) == null) {
+    if (Date.now() > deadline) throw new Error(`serve printed no worker command:\n${node.log()}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
   const words = line.split(' ')
   const at = words.indexOf('artdag')
   const env = Object.fromEntries(words.slice(0, at).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]))
@@ -29,23 +29,11 @@ function printedWorkerCommand (log: string): { env: Record<string, string>, args
   return { env, args: words.slice(at + 1) }
 }
 
-/** `artdag worker` as its own process with exactly these arguments, one step at a time */
-function startWorker (args: string[], dataDir: string, printedEnv: Record<string, string>): { child: ChildProcess, log: () => string } {
-  const child = spawn(nodeBin, [cli, ...args], {
-    env: { ...process.env, ...printedEnv, ARTDAG_DATA_DIR: dataDir, ARTDAG_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0', ARTDAG_WORKERS: '1', ARTDAG_SYNC: 'false', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-  return { child, log: () => out }
-}
-
 describe('an artdag worker on its node\'s managed Redis', () => {
   let dir: string
   let node: NodeProcess
   let env: Record<string, string>
-  let worker: ReturnType<typeof startWorker>
+  let worker: CliProcess
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'artdag-fault-remote-worker-'))
@@ -71,19 +59,20 @@ describe('an artdag worker on its node\'s managed Redis', () => {
   it('should keep working across a restart of the node with the command serve printed, and stop within 10 s of SIGTERM once Redis is gone', async () => {
     const passwordFile = join(dir, 'node', 'redis', 'password')
     const password = (await readFile(passwordFile, 'utf8')).trim()
-    const printed = printedWorkerCommand(node.log())
+    const printed = await printedWorkerCommand(node)
     const args = printed.args
     expect(args.join(' ')).toMatch(new RegExp(`^worker --redis redis://127\\.0\\.0\\.1:\\d+ --redis-password-file ${passwordFile} --bootstrap /ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${node.peerId}$`))
     expect(node.log()).not.toContain(password)
 
-    worker = startWorker(args, join(dir, 'worker'), printed.env)
+    // exactly the printed arguments after `worker`, one step at a time
+    worker = startWorker(args.slice(1), join(dir, 'worker'), { ...printed.env, ARTDAG_SYNC: 'false', LOG_LEVEL: 'info' })
     const first = await render('invert')
     expect(first.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
 
     await node.stop('SIGTERM')
     node = await startNodeProcess(join(dir, 'node'), env)
     // the same port and password: the command printed now is the one the worker already runs
-    expect(printedWorkerCommand(node.log())).toEqual(printed)
+    expect(await printedWorkerCommand(node)).toEqual(printed)
     const second = await render('grayscale')
     expect(second.steps.find((s) => s.type === 'EFFECT')!.worker).toContain(`:${worker.child.pid}:`)
     expect(worker.log()).not.toContain(password)
