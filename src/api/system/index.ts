@@ -6,6 +6,7 @@ import { VERSION } from '../../version.js'
 import { flatQuery } from '../context.js'
 import { parseWith } from '../validate.js'
 import { HealthChecks, healthQuery } from './health.js'
+import type { HealthBody, ServerInfoBody } from '../responses.js'
 
 /** GET / (server info), /health (Redis and store, checked at most once a second unless `?deep=1`), /metrics (Prometheus) */
 export function systemRouter (components: ApiComponents, metrics: ApiMetrics, router = new Router()): Router {
@@ -31,7 +32,7 @@ export function systemRouter (components: ApiComponents, metrics: ApiMetrics, ro
       auth: config.authMode,
       counts: { runs: runCount, content: contentPage.total, recipes: recipePage.total },
       docs: '/docs'
-    }
+    } satisfies ServerInfoBody
   })
 
   const health = new HealthChecks({ redis, store })
@@ -40,7 +41,7 @@ export function systemRouter (components: ApiComponents, metrics: ApiMetrics, ro
     const { ok, checkedAt, checks } = deep ? await health.live() : await health.current()
     ctx.status = ok ? 200 : 503
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = { status: ok ? 'ok' : 'unavailable', version: VERSION, peerId: mesh.peerId, checkedAt, checks }
+    ctx.body = { status: ok ? 'ok' : 'unavailable', version: VERSION, peerId: mesh.peerId, checkedAt, checks } satisfies HealthBody
   })
 
   router.get('/metrics', async (ctx) => {
