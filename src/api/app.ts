@@ -14,7 +14,7 @@ import type { Api, ApiInit } from './index.js'
 import { createApiMetrics } from './metrics.js'
 import type { ApiComponents } from './ports.js'
 import { runsRouter } from './runs/index.js'
-import { systemRouter } from './system/index.js'
+import { healthMiddleware, systemRouter } from './system/index.js'
 
 export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
   const log = components.logger.child({ component: 'api' })
@@ -36,6 +36,7 @@ export function buildApi (components: ApiComponents, init: ApiInit = {}): Api {
     }
   })
   app.use(components.auth.middleware())
+  app.use(healthMiddleware(components))
   for (const middleware of init.beforeRoutes ?? []) app.use(middleware)
   const authRouter = components.auth.router()
   // one router for every resource, so a wrong method on any path is a 405 with the right Allow

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa'
 import { describeError } from '../util/index.js'
 import type { Logger } from '../util/index.js'
+import type { ErrorAnswerBody } from './responses.js'
 
 /** True for a client that went away mid-request: nothing to answer, nothing to log as a bug */
 function isClientGone (err: unknown): boolean {
@@ -39,7 +40,7 @@ export function errorMiddleware (logger: Logger): Middleware {
       // keep-alive connection behind its unread bytes: answer, then close the connection
       if (!ctx.req.complete) ctx.set('Connection', 'close')
       ctx.status = described.status
-      ctx.body = described.body
+      ctx.body = described.body satisfies ErrorAnswerBody
     }
   }
 }

@@ -17,6 +17,7 @@ export type { L2Client, L2ClientInit, L2Identity, TokenCheck, CallOptions } from
 export { currentUser } from './types.js'
 export type { AuthMode, AuthState, AuthUser, SessionRecord, TokenStorePort } from './types.js'
 export { hashToken } from './tokens.js'
+export { revokeResultSchema, revokeUserResultSchema, whoAmISchema, type RevokeResult, type RevokeUserResult, type WhoAmI } from './responses.js'
 export { CSRF_FIELD, CSRF_HEADER }
 
 export interface AuthInit {

@@ -11,6 +11,7 @@ import { readCredential } from './middleware.js'
 import { checkTokenFormat, hashToken, isTokenHash, sameHash } from './tokens.js'
 import type { AuthMode, AuthUser, TokenStorePort } from './types.js'
 import { currentUser } from './types.js'
+import type { RevokeResult, RevokeUserResult, WhoAmI } from './responses.js'
 
 export interface RouteDeps {
   mode: AuthMode
@@ -60,7 +61,7 @@ export function authRouter (deps: RouteDeps): Router {
     const target = await revokeTarget(deps, user, await readAuthBody(ctx))
     await revoke(deps, log, target, user.name)
     if (user.via === 'cookie' && user.tokenHash === target.tokenHash) await endSession(deps, ctx, user)
-    ctx.body = { revoked: 1, token_hash: target.tokenHash }
+    ctx.body = { revoked: 1, token_hash: target.tokenHash } satisfies RevokeResult
   })
 
   router.post('/auth/revoke-user', async (ctx) => {
@@ -77,13 +78,13 @@ export function authRouter (deps: RouteDeps): Router {
     if (deps.mode === 'l2') await deps.tokens.revokeToken(hashToken(proof.token), expiresAt)
     deps.authenticator.forgetUser(username)
     log.info({ user: username, count }, 'all tokens of a user revoked')
-    ctx.body = { revoked: count, username }
+    ctx.body = { revoked: count, username } satisfies RevokeUserResult
   })
 
   /** who the caller is, for `artdag login` and scripts: never fails, null when anonymous */
   router.get('/auth/whoami', async (ctx) => {
     const user = currentUser(ctx)
-    ctx.body = { user: user?.name ?? null, via: user?.via ?? null, admin: user?.admin ?? false, mode: deps.mode }
+    ctx.body = { user: user?.name ?? null, via: user?.via ?? null, admin: user?.admin ?? false, mode: deps.mode } satisfies WhoAmI
   })
 
   // a POST only: it is a write, so it passes the CSRF rule like every other

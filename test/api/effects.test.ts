@@ -43,9 +43,11 @@ describe('api /effects', () => {
   })
 
   it('should describe both routes in the OpenAPI document with the catalogue schema', async () => {
-    const doc = (await call<{ paths: Record<string, Json> }>(`${open.url}/openapi.json`)).body
-    const one = doc.paths['/effects/{name}'] as { get: { responses: Record<string, { content?: Record<string, { schema: { properties: Json } }> }> } }
-    expect(Object.keys(one.get.responses['200']?.content?.['application/json']?.schema.properties ?? {}))
+    const doc = (await call<{ paths: Record<string, Json>, components: { schemas: Record<string, { properties: Json }> } }>(`${open.url}/openapi.json`)).body
+    const one = doc.paths['/effects/{name}'] as { get: { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> } }
+    const ref = one.get.responses['200']?.content?.['application/json']?.schema.$ref ?? ''
+    expect(ref).toBe('#/components/schemas/Effect')
+    expect(Object.keys(doc.components.schemas.Effect?.properties ?? {}))
       .toEqual(['name', 'version', 'description', 'group', 'temporal', 'inputs', 'params'])
     expect(doc.paths['/effects']).toBeDefined()
   })

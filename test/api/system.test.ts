@@ -26,6 +26,11 @@ describe('api system routes', () => {
     expect(deep.body).toMatchObject({ status: 'ok', checks: { redis: { ok: true }, store: { ok: true } } })
     expect(Date.parse(String(deep.body.checkedAt))).toBeGreaterThanOrEqual(Date.parse(String(health.body.checkedAt)))
     expectError(await call(`${t.url}/health?deep=maybe`), 400, 'invalid-request')
+    // answered ahead of the routers, yet after auth and with the routers' 405 for other methods
+    expectError(await call(`${t.url}/health`, { headers: { authorization: 'Bearer artdag_wrong-token-000000000000' } }), 401, 'invalid-token')
+    const post = await call(`${t.url}/health`, { method: 'POST', headers: t.authHeaders })
+    expectError(post, 405, 'method-not-allowed')
+    expect(post.headers.get('allow')).toBe('HEAD, GET')
     await call(`${t.url}/runs?limit=5`)
     const metrics = await fetch(`${t.url}/metrics`)
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/)
@@ -34,6 +39,7 @@ describe('api system routes', () => {
     expect(text).toMatch(/artdag_store_bytes \d+/)
     expect(text).toContain('artdag_queue_depth')
     expect(text).toMatch(/artdag_http_request_duration_seconds_count\{method="GET",route="\/runs",status="200"\} 1/)
+    expect(text).toMatch(/artdag_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d/)
   })
 
   it('should serve an OpenAPI 3.1 document covering every route, and Swagger UI from the package', async () => {

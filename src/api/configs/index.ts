@@ -7,6 +7,7 @@ import type { ApiComponents } from '../ports.js'
 import { submitAndAnswer } from '../runs/submit.js'
 import { configRunBody, pageQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
+import type { ConfigBody, ConfigDeletedBody, ConfigPageBody } from '../responses.js'
 import { readConfigYaml, toStoredRecipe } from './upload.js'
 
 /** /configs: recipe YAML uploaded, listed, read, deleted and run */
@@ -24,21 +25,21 @@ export function configsRouter (components: ApiComponents, router = new Router())
     const { created, recipe } = await recipes.put(stored)
     ctx.status = created ? 201 : 200
     ctx.set('Location', `/configs/${recipe.id}`)
-    ctx.body = recipe
+    ctx.body = recipe satisfies ConfigBody
   })
 
   router.get('/configs', auth.requireRead, async (ctx) => {
-    ctx.body = await recipes.list(parseWith(pageQuery, flatQuery(ctx), 'query'))
+    ctx.body = await recipes.list(parseWith(pageQuery, flatQuery(ctx), 'query')) satisfies ConfigPageBody
   })
 
   router.get('/configs/:id', auth.requireRead, async (ctx) => {
-    ctx.body = await resolve(ctx.params.id ?? '')
+    ctx.body = await resolve(ctx.params.id ?? '') satisfies ConfigBody
   })
 
   router.delete('/configs/:id', auth.requireUser, async (ctx) => {
     const recipe = await resolve(ctx.params.id ?? '')
     await recipes.delete(recipe.id)
-    ctx.body = { id: recipe.id, name: recipe.name, deleted: true }
+    ctx.body = { id: recipe.id, name: recipe.name, deleted: true } satisfies ConfigDeletedBody
   })
 
   router.post('/configs/:id/run', auth.requireUser, async (ctx) => {

@@ -9,19 +9,6 @@ const hex = { type: 'string', pattern: '^[0-9a-f]{64}$' }
 const form = (schema: Json): Json => ({ ...json(schema), 'application/x-www-form-urlencoded': { schema } })
 const redirect = (description: string): Json => ({ 302: { description, headers: { Location: { schema: str } } } })
 
-export const AUTH_SCHEMAS: Record<string, unknown> = {
-  RevokeResult: { type: 'object', required: ['revoked', 'token_hash'], properties: { revoked: { type: 'integer' }, token_hash: hex } },
-  RevokeUserResult: { type: 'object', required: ['revoked', 'username'], properties: { revoked: { type: 'integer', description: 'tokens of the user revoked here' }, username: str } },
-  WhoAmI: {
-    type: 'object',
-    required: ['user', 'via', 'admin', 'mode'],
-    properties: {
-      user: { type: ['string', 'null'] }, via: { type: ['string', 'null'], enum: ['bearer', 'cookie', 'none', null] },
-      admin: { type: 'boolean' }, mode: { type: 'string', enum: ['l2', 'local', 'none'] }
-    }
-  }
-}
-
 export const AUTH_PATHS: Record<string, unknown> = {
   '/auth': {
     get: {

@@ -1,71 +1,47 @@
-import { RUN_STATUSES } from '../../state/index.js'
-/** JSON Schemas of the API's responses (OpenAPI 3.1 components), written from src/state/types.ts */
-const str = { type: 'string' }
-const int = { type: 'integer' }
-const time = { type: 'string', format: 'date-time' }
-const cid = { type: 'string', description: 'CIDv1, base32' }
-const hex = { type: 'string', pattern: '^[0-9a-f]{64}$' }
+import { z } from 'zod'
+import { revokeResultSchema, revokeUserResultSchema, whoAmISchema } from '../../auth/index.js'
+import { effectEntrySchema, effectListSchema } from '../effects/schemas.js'
+import {
+  assetListSchema, assetSchema, configDeletedSchema, configPageSchema, configSchema, contentPageSchema, contentSchema,
+  deleteResultSchema, discardResultSchema, errorSchema, healthSchema, runPageSchema, runSchema, serverInfoSchema, stepSchema,
+  storedContentSchema
+} from '../responses.js'
 
-export const SCHEMAS: Record<string, unknown> = {
-  Error: {
-    type: 'object',
-    required: ['error', 'message'],
-    properties: { error: { type: 'string', description: 'stable id, e.g. run-not-found' }, message: str, details: { description: 'e.g. every recipe problem with its path' } }
-  },
-  Step: {
-    type: 'object',
-    required: ['id', 'type', 'cacheId', 'status'],
-    properties: {
-      id: str, type: str, cacheId: hex,
-      status: { type: 'string', enum: ['pending', 'running', 'completed', 'cached', 'failed', 'cancelled'] },
-      cid, source: { type: 'string', enum: ['local', 'peer', 'claim'] },
-      effect: { type: 'object', properties: { name: str, version: str } },
-      queuedAt: { ...time, description: 'when its inputs were ready and its job was queued' },
-      startedAt: { ...time, description: 'when a worker took it up (queue wait = startedAt - queuedAt)' },
-      finishedAt: time, durationMs: { type: 'number', description: 'the worker\'s time on the step, without the queue wait' }, error: str, worker: str
-    }
-  },
-  Run: {
-    type: 'object',
-    required: ['id', 'status', 'recipeName', 'inputs', 'steps', 'createdAt', 'updatedAt'],
-    properties: {
-      id: hex,
-      status: { type: 'string', enum: [...RUN_STATUSES] },
-      recipeId: hex, recipeName: str,
-      inputs: { type: 'array', items: { type: 'object', properties: { name: str, cid } } },
-      outputName: str, outputCid: cid, provenanceCid: cid,
-      steps: { type: 'array', items: { $ref: '#/components/schemas/Step' } },
-      user: str, error: str, createdAt: time, updatedAt: time, finishedAt: time
-    }
-  },
-  Content: {
-    type: 'object',
-    required: ['cid', 'size', 'mediaType', 'addedAt'],
-    properties: { cid, size: int, mediaType: str, name: str, addedAt: time }
-  },
-  StoredContent: { type: 'object', required: ['cid', 'size', 'mediaType'], properties: { cid, size: int, mediaType: str } },
-  DeleteResult: { type: 'object', properties: { cid, cacheEntries: int } },
-  DiscardResult: { type: 'object', properties: { id: hex, unpinned: { type: 'array', items: cid } } },
-  Asset: { type: 'object', required: ['name', 'cid'], properties: { name: str, cid, mediaType: str, size: int, createdAt: time } },
-  Config: {
-    type: 'object',
-    required: ['id', 'name', 'yaml', 'variableInputs', 'createdAt'],
-    properties: {
-      id: hex, name: str, version: str, description: str, yaml: str,
-      variableInputs: { type: 'array', items: { type: 'object', properties: { nodeId: str, name: str, description: str } } },
-      uploadedBy: str, createdAt: time
-    }
-  },
-  ServerInfo: {
-    type: 'object',
-    properties: {
-      name: str, version: str, peerId: str, listen: { type: 'array', items: str }, peers: { type: 'array', items: str },
-      publicUrl: { type: ['string', 'null'] }, auth: { type: 'string', enum: ['l2', 'local', 'none'] },
-      counts: { type: 'object', properties: { runs: int, content: int, recipes: int } }, docs: str
-    }
-  },
-  Health: {
-    type: 'object',
-    properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, version: str, peerId: str, checkedAt: { type: 'string', format: 'date-time' }, checks: { type: 'object' } }
-  }
+/** Every named response schema of the document; a schema used inside another becomes a $ref to its name */
+const COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  Error: errorSchema,
+  Step: stepSchema,
+  Run: runSchema,
+  RunPage: runPageSchema,
+  Content: contentSchema,
+  ContentPage: contentPageSchema,
+  StoredContent: storedContentSchema,
+  DeleteResult: deleteResultSchema,
+  DiscardResult: discardResultSchema,
+  Asset: assetSchema,
+  AssetList: assetListSchema,
+  Config: configSchema,
+  ConfigPage: configPageSchema,
+  ConfigDeleted: configDeletedSchema,
+  Effect: effectEntrySchema,
+  EffectList: effectListSchema,
+  ServerInfo: serverInfoSchema,
+  Health: healthSchema,
+  RevokeResult: revokeResultSchema,
+  RevokeUserResult: revokeUserResultSchema,
+  WhoAmI: whoAmISchema
+}
+
+/** The OpenAPI `components.schemas`, generated from the zod schemas the handlers answer with */
+export function componentSchemas (): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>()
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id })
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', uri: (id) => `#/components/schemas/${id}` })
+  // the document's own dialect and ids apply: each component drops the ones zod writes into it
+  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => {
+    const component: Record<string, unknown> = { ...schema }
+    delete component.$schema
+    delete component.$id
+    return [id, component]
+  }))
 }

@@ -5,6 +5,7 @@ import { flatQuery, requestSignal } from '../context.js'
 import type { ApiComponents } from '../ports.js'
 import { runBody, runIdParam, runListQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
+import type { DiscardResultBody, RunBody, RunPageBody } from '../responses.js'
 import { streamRunEvents } from './events.js'
 import { submitAndAnswer } from './submit.js'
 import { RunNotFoundError } from '../../exec/index.js'
@@ -26,14 +27,14 @@ export function runsRouter (components: ApiComponents, router = new Router()): R
 
   router.get('/runs', auth.requireRead, async (ctx) => {
     const query = parseWith(runListQuery, flatQuery(ctx), 'query')
-    ctx.body = await runs.list(query)
+    ctx.body = await runs.list(query) satisfies RunPageBody
   })
 
   router.get('/runs/:id', auth.requireRead, async (ctx) => {
     const id = asPlanId(parseWith(runIdParam, ctx.params, 'path').id)
     const run = await runs.get(id)
     if (run == null) throw new RunNotFoundError(`run ${id} not found`)
-    ctx.body = run
+    ctx.body = run satisfies RunBody
   })
 
   router.get('/runs/:id/events', auth.requireRead, async (ctx) => {
@@ -43,12 +44,12 @@ export function runsRouter (components: ApiComponents, router = new Router()): R
 
   router.post('/runs/:id/cancel', auth.requireUser, async (ctx) => {
     const id = asPlanId(parseWith(runIdParam, ctx.params, 'path').id)
-    ctx.body = await orchestrator.cancel(id)
+    ctx.body = await orchestrator.cancel(id) satisfies RunBody
   })
 
   router.delete('/runs/:id', auth.requireUser, async (ctx) => {
     const id = asPlanId(parseWith(runIdParam, ctx.params, 'path').id)
-    ctx.body = await library.discardRun(id, { signal: requestSignal(ctx) })
+    ctx.body = await library.discardRun(id, { signal: requestSignal(ctx) }) satisfies DiscardResultBody
   })
 
   return router

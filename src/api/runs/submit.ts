@@ -4,6 +4,7 @@ import type { RunRequest, Submitted } from '../../exec/index.js'
 import type { ApiComponents } from '../ports.js'
 import { waitQuery } from '../schemas.js'
 import { parseWith } from '../validate.js'
+import type { RunBody } from '../responses.js'
 import { FINAL_RUN_STATUSES } from '../../state/index.js'
 
 /**
@@ -20,7 +21,7 @@ export async function submitAndAnswer (ctx: Context, components: Pick<ApiCompone
   if (wait != null && wait > 0 && !FINAL_RUN_STATUSES.has(run.status)) run = await waitForRun(ctx, components, run, wait)
   ctx.status = created ? 201 : 200
   ctx.set('Location', `/runs/${run.id}`)
-  ctx.body = run
+  ctx.body = run satisfies RunBody
 }
 
 async function waitForRun (ctx: Context, components: Pick<ApiComponents, 'orchestrator' | 'runs'>, run: Submitted['run'],

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { asCid } from '../../dag/index.js'
 import type { ApiComponents } from '../ports.js'
+import type { checkSchema } from '../responses.js'
 
 const HEALTH_TIMEOUT_MS = 2_000
 /** how long a readiness answer is reused: probes at any rate cost Redis and the store one check a second */
@@ -17,7 +18,7 @@ export const healthQuery = z.object({
   deep: z.enum(['1', 'true', '0', 'false']).optional().transform((v) => v === '1' || v === 'true')
 })
 
-export interface CheckResult { ok: boolean, ms: number, error?: string }
+export type CheckResult = z.output<typeof checkSchema>
 export interface Readiness {
   ok: boolean
   /** when the checks ran (ISO time) */
