@@ -258,16 +258,21 @@ export class Orchestrator {
 
   private async complete (plan: Plan, outputs: Map<string, Cid>): Promise<void> {
     const { store, contentRefs, runs } = this.components
-    // every step's record is written by now: one read serves the provenance record and the listing
-    const run = await runs.get(plan.id)
     const outputCid = outputs.get(plan.outputStep)
-    if (run == null || outputCid == null) return
-    const [patch] = await Promise.all([
-      prepareCompletion({ store, contentRefs, run: async () => run, software: this.init.software }, plan, outputs),
+    if (outputCid == null) return
+    // every step's record is written by now: one read serves the provenance record and the listing,
+    // and the pins (which need no record) start while it is under way
+    const run = runs.get(plan.id)
+    const [patch, listed] = await Promise.all([
+      prepareCompletion({ store, contentRefs, run: async () => await run, software: this.init.software }, plan, outputs),
       // listed before the run says completed: whoever sees it completed finds its output in GET /cache
-      this.components.outputs.recordOutput({ ...run, outputCid })
+      run.then(async (record) => {
+        if (record == null) return false
+        await this.components.outputs.recordOutput({ ...record, outputCid })
+        return true
+      })
     ])
-    if (patch == null) return
+    if (patch == null || !listed) return
     // output, provenance and the final status land in one write: a reader never sees a half-finished run
     await this.finish(plan.id, 'completed', patch)
   }

@@ -30,8 +30,14 @@ export interface RunServiceComponents {
   mediaTypes?: { mediaTypeOf(cid: Cid): Promise<string | undefined> }
 }
 
+/** parsed stored recipes kept by id (an id is the hash of the recipe it parses to, so an entry never goes stale) */
+const PARSED_RECIPES_KEPT = 256
+
 /** Turns a run request (recipe or effect + inputs) into a plan and submits it */
 export class RunService {
+  /** parsing YAML is the largest CPU cost of a submission; the planner never changes a recipe it is given */
+  private readonly parsed = new Map<StoredRecipe['id'], Recipe>()
+
   constructor (private readonly components: RunServiceComponents) {}
 
   /** the run, and whether this request created it */
@@ -73,9 +79,18 @@ export class RunService {
       throw new UnknownParamError(`params: recipe "${stored.name}" declares no params, so ${params.map((p) => `"${p}"`).join(', ')} cannot be set ` +
         '(known: none; a recipe fixes its effects\' params in its YAML: upload a variant, or run one effect by name with params)')
     }
+    return { recipe: this.parse(stored), recipeId: stored.id, name: stored.name }
+  }
+
+  private parse (stored: StoredRecipe): Recipe {
+    const kept = this.parsed.get(stored.id)
+    if (kept != null) return kept
     const parsed = parseRecipe(stored.yaml)
     if (!parsed.ok) throw new RecipeValidationError(parsed.problems)
-    return { recipe: parsed.recipe, recipeId: stored.id, name: stored.name }
+    // oldest out first (a Map iterates in insertion order)
+    if (this.parsed.size >= PARSED_RECIPES_KEPT) this.parsed.delete(this.parsed.keys().next().value as StoredRecipe['id'])
+    this.parsed.set(stored.id, parsed.recipe)
+    return parsed.recipe
   }
 
   private async resolveInputs (inputs: RunRequest['inputs']): Promise<Cid[] | Record<string, Cid>> {

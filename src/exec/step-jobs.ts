@@ -146,6 +146,8 @@ export class StepJobs {
     signal.throwIfAborted()
     let settle!: { resolve: (r: StepJobResult) => void, reject: (err: unknown) => void }
     const outcome = new Promise<StepJobResult>((resolve, reject) => { settle = { resolve, reject } })
+    // an abort while the add is under way settles it before anything awaits it (or, when the add fails, nothing ever does)
+    outcome.catch(() => {})
     const unlisten = this.components.channel.on(step.cacheId, (event) => {
       if (!('cacheId' in event) || 'runId' in event) return
       const stepEvent = event as StepEvent

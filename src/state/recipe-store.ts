@@ -2,9 +2,21 @@ import type { Redis } from 'ioredis'
 import { isHexId, type RecipeId } from '../dag/index.js'
 import { InvalidRecordError } from './errors.js'
 import type { RedisKeys } from './keys.js'
+import { luaScript } from './lua.js'
 import { pageOfSortedSet, type PageOptions } from './paging.js'
 import type { StateComponents } from './run-store.js'
 import type { Page, StoredRecipe } from './types.js'
+
+/** a recipe's JSON by id (when ARGV[3] says it may be one), else by name (KEYS[1] maps names to ids); ARGV[2] is a recipe key without its id */
+const RESOLVE_RECIPE = luaScript(`
+if ARGV[3] == '1' then
+  local byId = redis.call('GET', ARGV[2] .. ARGV[1])
+  if byId then return byId end
+end
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+return redis.call('GET', ARGV[2] .. id)
+`)
 
 /** Uploaded recipes: by id (content-addressed), and by name (latest upload of that name) */
 export interface RecipeStore {
@@ -56,11 +68,10 @@ class RedisRecipeStore implements RecipeStore {
   }
 
   async resolve (idOrName: string): Promise<StoredRecipe | undefined> {
-    if (isHexId(idOrName)) {
-      const byId = await this.get(idOrName as RecipeId)
-      if (byId != null) return byId
-    }
-    return await this.getByName(idOrName)
+    // one round trip: a run's submission resolves its recipe before anything else can start
+    const text = await RESOLVE_RECIPE.run(this.redis, [this.keys.recipeNames()],
+      [idOrName, this.keys.recipe('' as RecipeId), isHexId(idOrName) ? '1' : '0']) as string | null
+    return text == null ? undefined : JSON.parse(text) as StoredRecipe
   }
 
   async list (options: PageOptions = {}): Promise<Page<StoredRecipe>> {
