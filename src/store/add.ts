@@ -1,9 +1,10 @@
 import { importFile } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
-import { CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from './constants.js'
+import { WriteWindow } from './car/index.js'
+import { ADD_WINDOW_BYTES, ADD_WRITE_CONCURRENCY, CHUNK_SIZE, MAX_CHILDREN_PER_NODE } from './constants.js'
 import { StoreFullError } from './errors.js'
-import { collect } from './verify.js'
+import { collect, mhKey } from './verify.js'
 import type { Holds } from './holds.js'
 import type { AbortOptions } from './types.js'
 import type { Blocks } from '@helia/interface'
@@ -28,6 +29,8 @@ export interface AddContext {
 /**
  * Imports a byte stream as a UnixFS file with the IPIP-499 `unixfs-v1-2025` profile, every option spelled
  * out so a change of library defaults cannot change our CIDs. Streams: at most a few chunks are in memory.
+ * Block writes run in the background within a bounded window, so reading and hashing the next chunks
+ * overlap the file writes; the root is handed out only after every write has landed.
  * On any failure (quota, abort, source error) the blocks this add wrote are deleted again, unless another
  * add in flight uses them, so nothing half-written stays behind.
  */
@@ -35,13 +38,18 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
   options.signal?.throwIfAborted()
   const written: Array<{ cid: CID, size: number }> = []
   const touched: CID[] = []
-  /** every block write this add started: the importer writes several at once, and one may fail while others run */
-  const writes: Array<Promise<unknown>> = []
+  /** the block writes this add started: the importer goes on while they run, and one may fail while others run */
+  const writes = new WriteWindow(async (cid, bytes) => await ctx.blocks.put(cid, bytes, options), { concurrency: ADD_WRITE_CONCURRENCY, maxBytes: ADD_WINDOW_BYTES })
+  /** blocks this add writes already (a file repeating a chunk gives the same CID again) */
+  const started = new Set<string>()
   let base: number | undefined
   let size = 0
   const tracking = {
     has: async (cid: CID, o?: AbortOptions) => await ctx.blocks.has(cid, o),
     put: async (cid: CID, block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, o?: AbortOptions): Promise<CID> => {
+      const key = mhKey(cid)
+      if (started.has(key)) return cid
+      started.add(key)
       ctx.holds.blocks.hold(cid)
       touched.push(cid)
       // a collection is deleting this very block: the write must land after that delete, not before it
@@ -56,9 +64,7 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
       }
       ctx.pending.bytes += bytes.byteLength
       written.push({ cid, size: bytes.byteLength })
-      const write = Promise.resolve(ctx.blocks.put(cid, bytes, o))
-      writes.push(write)
-      await write
+      await writes.add(cid, bytes)
       return cid
     }
   }
@@ -78,11 +84,13 @@ export async function addContent (source: AsyncIterable<Uint8Array>, ctx: AddCon
       chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
       layout: balanced({ maxChildrenPerNode: MAX_CHILDREN_PER_NODE })
     })
+    // every block on disk before anyone hears of the root
+    await writes.drain()
     ctx.keep?.(entry.cid)
     return { cid: entry.cid, size }
   } catch (err) {
     // a write still running would land after its delete and leave its block behind
-    await Promise.allSettled(writes)
+    await writes.settle()
     await rollback(written, touched, ctx)
     throw err
   } finally {

@@ -15,6 +15,12 @@ export const RAW_CODE = 0x55
 export const DAG_PB_CODE = 0x70
 export const SHA2_256_CODE = 0x12
 export const IDENTITY_CODE = 0x00
+/**
+ * Block writes an add keeps in flight while it reads and hashes on (the thread pool overlaps the file
+ * writes with the hashing), and the most block bytes they hold
+ */
+export const ADD_WRITE_CONCURRENCY = 8
+export const ADD_WINDOW_BYTES = 32 * 1024 * 1024
 /** Sibling blocks read ahead of the consumer by a get (bounds memory: ~READ_AHEAD_BLOCKS MiB per read) */
 export const READ_AHEAD_BLOCKS = 4
 /** Files whose size and completeness a store remembers (a few dozen bytes each) */

@@ -15,6 +15,7 @@ export { fetchCarHttp, carUrl, type FetchCarHttpOptions } from './http-client.js
 export { CAR_PROTOCOL, CAR_CONTENT_TYPE, RAW_BLOCK_CONTENT_TYPE, DEFAULT_CAR_TIMEOUT_MS, MAX_BLOCK_BYTES, POOL_BUFFER_BYTES, DEFAULT_EXPORT_READ_AHEAD } from './constants.js'
 export { checkSupported } from './codecs.js'
 export { BufferPool } from './buffer-pool.js'
+export { WriteWindow } from './write-window.js'
 export { fsBlockstoreOf } from './fs-blockstore.js'
 export {
   CarBlockMismatchError, CarUnsupportedCidError, CarHeaderError, CarUnexpectedBlockError, CarTruncatedError,
