@@ -33,7 +33,8 @@ const BENCHES: Record<string, string> = {
   'catch-up': 'runCatchUpBench',
   'mesh-scale': 'runMeshScaleBench',
   load: 'runLoadBench',
-  reads: 'runReadsBench'
+  reads: 'runReadsBench',
+  'car-http': 'runCarHttpBench'
 }
 
 async function load (name: string): Promise<Bench> {

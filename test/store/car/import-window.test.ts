@@ -121,7 +121,7 @@ describe('importCar over a filesystem blockstore (concurrent writes)', () => {
   })
 
   it('should store every block with exactly its own bytes of any size', async () => {
-    // 20 blocks > the pool's free list: buffers come back and are taken again for blocks of other sizes
+    // 20 blocks of four sizes, more than the write window holds at once
     const sizes = Array.from({ length: 20 }, (_, i) => [1024 * KiB, 300 * KiB, 1000 * KiB + 7, 90 * KiB][i % 4] as number)
     const { root, leaves, chunks } = await carOf(sizes)
     const result = await importCar({ blockstore: store as unknown as CarBlockSink['blockstore'] }, replay(chunks), root)
