@@ -33,8 +33,7 @@ const BENCHES: Record<string, string> = {
   'catch-up': 'runCatchUpBench',
   'mesh-scale': 'runMeshScaleBench',
   load: 'runLoadBench',
-  reads: 'runReadsBench',
-  'car-http': 'runCarHttpBench'
+  reads: 'runReadsBench'
 }
 
 async function load (name: string): Promise<Bench> {
