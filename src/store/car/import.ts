@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
-import { CarReader } from './car-reader.js'
+import { carBlocks } from './car-blocks.js'
 import { checkSupported, linksOf } from './codecs.js'
-import { BufferPool } from './buffer-pool.js'
-import { POOL_BUFFER_BYTES, IMPORT_WINDOW_BYTES, IMPORT_WRITE_CONCURRENCY, MAX_BLOCK_BYTES } from './constants.js'
+import { IMPORT_WINDOW_BYTES, IMPORT_WRITE_CONCURRENCY, MAX_BLOCK_BYTES } from './constants.js'
 import { CarBlockMismatchError, CarHeaderError, CarTruncatedError, CarUnexpectedBlockError } from './errors.js'
-import { fsBlockstoreOf } from './fs-blockstore.js'
 import { WriteWindow } from './write-window.js'
 import type { Helia } from '@helia/interface'
 import type { InflightBlocks } from '../holds.js'
@@ -44,9 +42,6 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   const root = typeof expectedRoot === 'string' ? CID.parse(expectedRoot) : expectedRoot
   checkSupported(root)
   const iterator = source[Symbol.asyncIterator]()
-  // Section buffers are reused once their block is written, but only over a filesystem blockstore: it
-  // has copied the bytes into a file when put resolves, where a memory store would keep the very buffer.
-  const pool = fsBlockstoreOf(helia.blockstore) != null ? new BufferPool(POOL_BUFFER_BYTES, IMPORT_WRITE_CONCURRENCY + 2) : undefined
   // Verified blocks are written concurrently (bounded) while the next ones arrive from the network.
   // Measured (256 MiB, 2 shared cores): the writes still cost B about a third of its CPU, mostly the
   // kernel copying into the page cache; Helia's put (has + mkdir + temp file + rename) is kept for its
@@ -59,12 +54,10 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
   const writes = new WriteWindow(async (cid, bytes) => {
     await helia.blockstore.put(cid, bytes, { signal: options.signal })
     options.onWritten?.(cid)
-    // only after a write that finished: a failed or aborted one may not be done with the bytes
-    pool?.give(bytes)
   }, { concurrency: IMPORT_WRITE_CONCURRENCY, maxBytes: IMPORT_WINDOW_BYTES })
   try {
-    const reader = new CarReader(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES, pool)
-    const { roots } = await reader.readHeader()
+    const car = carBlocks(iterator, options.maxBlockBytes ?? MAX_BLOCK_BYTES)
+    const roots = await car.roots()
     if (roots.length !== 1 || !(roots[0] as CID).equals(root)) {
       throw new CarHeaderError(`CAR roots are [${roots.map(String).join(', ')}], expected exactly [${root.toString()}]`)
     }
@@ -73,16 +66,10 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
     let rootBytes: Uint8Array | undefined
     let blocks = 0
     let bytes = 0
-    for (;;) {
+    for await (const { cid, bytes: block } of car.blocks()) {
       options.signal?.throwIfAborted()
-      const section = await reader.readSection()
-      if (section == null) break
-      const { cid, bytes: block } = section
       const key = cid.toString()
-      if (received.has(key)) {
-        pool?.give(block)
-        continue
-      }
+      if (received.has(key)) continue
       if (!expected.has(key)) {
         throw new CarUnexpectedBlockError(`CAR block ${key} is not linked from any block received before it (root ${root.toString()})`)
       }
@@ -94,9 +81,8 @@ export async function importCar (helia: CarBlockSink, source: AsyncIterable<Uint
       for (const link of linksOf(cid, block)) expected.add(link.toString())
       options.onVerified?.(cid, block)
       if (cid.equals(root)) {
-        // a copy (the section's buffer is reused); written last, after every other block
-        rootBytes = new Uint8Array(block)
-        pool?.give(block)
+        // written last, after every other block
+        rootBytes = block
         continue
       }
       hold(cid)

@@ -94,7 +94,7 @@ describe('car', () => {
       const c = target.nodes[0] as MeshNode
       const bytes = join(car)
       const cut = bytes.subarray(0, bytes.byteLength - 10)
-      await expect(importCar(c.helia, replay([cut]), root)).rejects.toThrow(/^CAR stream ended inside a section: \d+ of \d+ bytes arrived$/)
+      await expect(importCar(c.helia, replay([cut]), root)).rejects.toThrow(/^CAR stream ended inside a section after \d+ bytes: /)
       // a clean cut between sections: the DAG is incomplete
       const lastLeafStart = bytes.byteLength - (car.at(-1) as Uint8Array).byteLength - (car.at(-2) as Uint8Array).byteLength
       await expect(importCar(c.helia, replay([bytes.subarray(0, lastLeafStart)]), root)).rejects
