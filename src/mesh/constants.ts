@@ -2,13 +2,10 @@
 export const DEFAULT_MESH_LISTEN = ['/ip4/127.0.0.1/tcp/4100']
 /** The LAN DHT protocol: never the public Amino DHT */
 export const LAN_DHT_PROTOCOL = '/ipfs/lan/kad/1.0.0'
-/** First wait before re-dialling a bootstrap peer that dropped; doubles up to the max */
-export const DEFAULT_REDIAL_MIN_MS = 500
-export const DEFAULT_REDIAL_MAX_MS = 30_000
+/** How long to wait before dialling again a bootstrap peer that is not connected */
+export const DEFAULT_REDIAL_INTERVAL_MS = 1_000
 /** How long one dial may take */
 export const DEFAULT_DIAL_TIMEOUT_MS = 10_000
-/** How often the redial loop looks at its bootstrap peers */
-export const REDIAL_TICK_MS = 250
 /** Sub-folder of the data dir that holds the Helia stores */
 export const HELIA_DIR = 'helia'
 /** Blockstore/datastore implementation: fs (one file per block) or level (LevelDB) */

@@ -23,14 +23,12 @@ export interface MeshNodeInit {
   swarmKey?: SwarmKey
   /** @default ['/ip4/127.0.0.1/tcp/4100'] (tests pass '/ip4/127.0.0.1/tcp/0') */
   listen?: string[]
-  /** multiaddrs of peers dialled on start and re-dialled with backoff when they drop @default [] */
+  /** multiaddrs (with /p2p/<id>) of peers dialled on start, until reached, and again whenever they drop @default [] */
   bootstrap?: string[]
   /** @default 'fs' */
   storeBackend?: StoreBackend
-  /** @default 500 */
-  redialMinMs?: number
-  /** @default 30_000 */
-  redialMaxMs?: number
+  /** wait between dials of a bootstrap peer that is not connected @default 1_000 */
+  redialIntervalMs?: number
   /** @default 10_000 */
   dialTimeoutMs?: number
 }

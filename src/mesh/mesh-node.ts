@@ -11,11 +11,11 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createHeliaLight } from 'helia'
 import { openStores, type OpenedStores } from './backends.js'
 import {
-  DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MESH_LISTEN, DEFAULT_REDIAL_MAX_MS, DEFAULT_REDIAL_MIN_MS,
-  DEFAULT_STORE_BACKEND, HELIA_DIR, PNET_HANDSHAKE_TIMEOUT_MS, REDIAL_TICK_MS
+  DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MESH_LISTEN, DEFAULT_REDIAL_INTERVAL_MS,
+  DEFAULT_STORE_BACKEND, HELIA_DIR, PNET_HANDSHAKE_TIMEOUT_MS
 } from './constants.js'
 import { DialFailedError, InvalidMultiaddrError, MeshNotStartedError } from './errors.js'
-import { BootstrapRedialer } from './redial.js'
+import { bootstrapPeerId, keepBootstrapPeers, reconnectSettings } from './bootstrap.js'
 import { meshServices, type MeshServices } from './services.js'
 import { SwarmKey } from './swarm-key.js'
 import type { MeshHelia, MeshNode, MeshNodeInit } from './index.js'
@@ -30,8 +30,17 @@ function parseAddr (addr: string, what: string): Multiaddr {
   }
 }
 
+/** libp2p keeps a peer by its PeerId: a bootstrap address must name it */
+function checkBootstrapPeer (addr: Multiaddr): void {
+  try {
+    bootstrapPeerId(addr)
+  } catch (err) {
+    throw new InvalidMultiaddrError(`bootstrap address "${addr.toString()}" needs a valid /p2p/<peer id>: ${(err as Error).message}`)
+  }
+}
+
 export class MeshNodeImpl implements MeshNode {
-  private redialer?: BootstrapRedialer
+  private bootstrapping?: AbortController
   private state: 'stopped' | 'started' = 'stopped'
   private stores?: OpenedStores
   private readonly log: Logger
@@ -50,7 +59,12 @@ export class MeshNodeImpl implements MeshNode {
     const listen = init.listen ?? DEFAULT_MESH_LISTEN
     listen.forEach((a) => parseAddr(a, 'listen address'))
     const bootstrap = (init.bootstrap ?? []).map((a) => parseAddr(a, 'bootstrap address'))
+    bootstrap.forEach(checkBootstrapPeer)
     return new MeshNodeImpl(init, undefined, listen, bootstrap)
+  }
+
+  private get redialIntervalMs (): number {
+    return this.init.redialIntervalMs ?? DEFAULT_REDIAL_INTERVAL_MS
   }
 
   get helia (): MeshHelia {
@@ -115,6 +129,8 @@ export class MeshNodeImpl implements MeshNode {
       // a saturated connection (a long bulk or bitswap transfer) answers pings late; libp2p's monitor
       // would then abort the whole connection mid-transfer. Keep measuring, never abort for that.
       connectionMonitor: { abortConnectionOnPingFailure: false },
+      // bootstrap peers are tagged KEEP_ALIVE (bootstrap.ts): redial them while they are away
+      connectionManager: reconnectSettings(this.redialIntervalMs),
       services: meshServices()
     })) as MeshHelia
     try {
@@ -126,14 +142,11 @@ export class MeshNodeImpl implements MeshNode {
     this.heliaNode = helia
     this.key = key
     this.state = 'started'
-    this.redialer = new BootstrapRedialer(helia.libp2p, this.bootstrap, {
-      minMs: this.init.redialMinMs ?? DEFAULT_REDIAL_MIN_MS,
-      maxMs: this.init.redialMaxMs ?? DEFAULT_REDIAL_MAX_MS,
-      dialTimeoutMs: this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
-      tickMs: REDIAL_TICK_MS
-    }, this.log)
-    await this.redialer.dialAllOnce()
-    this.redialer.start()
+    this.bootstrapping = new AbortController()
+    await keepBootstrapPeers(helia.libp2p, this.bootstrap, {
+      intervalMs: this.redialIntervalMs,
+      dialTimeoutMs: this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    }, this.bootstrapping.signal, this.log)
     this.log.info({ peerId: this.peerId, addrs: this.multiaddrs() }, 'mesh node started')
   }
 
@@ -148,8 +161,8 @@ export class MeshNodeImpl implements MeshNode {
   async stop (): Promise<void> {
     if (this.state === 'stopped') return
     this.state = 'stopped'
-    this.redialer?.stop()
-    this.redialer = undefined
+    this.bootstrapping?.abort()
+    this.bootstrapping = undefined
     await this.heliaNode?.stop()
     this.heliaNode = undefined
     await this.stores?.close()

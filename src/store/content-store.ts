@@ -71,7 +71,7 @@ export class HeliaContentStore implements ContentStore {
   /** the blockstore below Helia's wrappers: local reads only, deletes without Helia's lock */
   private readonly local: ReturnType<typeof localBlockstore>
   /** content from peers */
-  private readonly remote?: Pick<RemoteFetcher, 'open' | 'running'>
+  private readonly remote?: Pick<RemoteFetcher, 'open' | 'running' | 'provide'>
   /** links of DAG blocks the collector walked: the next pass walks pinned DAGs without reading them */
   private readonly links = new LinkMemo()
   private readonly pending = { bytes: 0 }
@@ -354,6 +354,8 @@ export class HeliaContentStore implements ContentStore {
       complete = await whole()
     }
     await this.pins.pin(parsed, reasons, complete, options)
+    // a file kept whole here is announced on the LAN DHT, so members not connected to this node find it
+    if (complete && (parsed.code === RAW_CODE || parsed.code === DAG_PB_CODE)) this.remote?.provide(parsed.toString())
   }
 
   async unpin (cid: Cid, reason: PinReason, options: AbortOptions = {}): Promise<void> {

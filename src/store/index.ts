@@ -30,8 +30,8 @@ export interface ContentStoreInit {
   onCorrupt?: (event: CorruptContentEvent) => Promise<void> | void
   /** bytes of small, verified, whole local files kept in memory for fast reads (0: none) @default 64 MiB */
   hotFilesBytes?: number
-  /** content from peers (src/store/remote): a file whose root is not local is read from its shared pull as the blocks arrive @default bitswap only */
-  remote?: Pick<RemoteFetcher, 'open' | 'running'>
+  /** content from peers (src/store/remote): a file whose root is not local is read from its shared pull as the blocks arrive, a file pinned whole is provided on the DHT @default bitswap only */
+  remote?: Pick<RemoteFetcher, 'open' | 'running' | 'provide'>
 }
 
 export interface CorruptContentEvent {

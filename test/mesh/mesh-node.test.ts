@@ -89,6 +89,8 @@ describe('mesh node', () => {
       .rejects.toThrow('listen address "not-an-addr" is not a valid multiaddr')
     await expect(createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: ['/nope/1'] }))
       .rejects.toThrow('bootstrap address "/nope/1" is not a valid multiaddr')
+    await expect(createMeshNode({ dataDir, logger: silentLogger(), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: ['/ip4/127.0.0.1/tcp/4100'] }))
+      .rejects.toThrow('bootstrap address "/ip4/127.0.0.1/tcp/4100" needs a valid /p2p/<peer id>')
     const n = await node()
     await expect(n.dial('garbage')).rejects.toThrow('peer address "garbage" is not a valid multiaddr')
     await expect(n.dial('/ip4/127.0.0.1/tcp/1')).rejects.toMatchObject({ name: 'DialFailedError' })

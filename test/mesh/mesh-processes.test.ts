@@ -86,8 +86,18 @@ describe('mesh node across processes', () => {
     expect(await c.store.pinReasons(second.cid)).toEqual(['run-input'])
   })
 
+  it('should connect to a bootstrap peer that starts after this node', async () => {
+    const peerId = a.peerId
+    await a.stop()
+    const b = await startTestNode({ mesh: { bootstrap: a.multiaddrs, redialIntervalMs: 100 } })
+    nodes.push(b)
+    expect(b.node.peers()).not.toContain(peerId)
+    a = await startA()
+    await expect.poll(() => b.node.peers(), { timeout: 30_000, interval: 100 }).toContain(peerId)
+  })
+
   it('should re-dial a bootstrap peer that went away and came back', async () => {
-    const b = await startTestNode({ mesh: { bootstrap: a.multiaddrs, redialMinMs: 100, redialMaxMs: 400 } })
+    const b = await startTestNode({ mesh: { bootstrap: a.multiaddrs, redialIntervalMs: 100 } })
     nodes.push(b)
     expect(b.node.peers()).toContain(a.peerId)
     const peerId = a.peerId

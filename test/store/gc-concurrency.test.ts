@@ -187,6 +187,7 @@ describe('the collector with work in flight', () => {
         store: {
           remote: {
             running: () => undefined,
+            provide: () => {},
             open: (root, options) => {
               const blocks = new PullBlocks(CID.parse(root))
               const done = importCar({ blockstore: pulling.helia().blockstore }, (async function * () {

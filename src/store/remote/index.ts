@@ -11,7 +11,9 @@ import type { CID } from 'multiformats/cid'
  * it, while readers stream its blocks as they arrive. Peers are asked one after the other, those known
  * to hold it first, each by what it is: a node with an HTTP URL by HTTP CAR
  * (`GET {peer}/ipfs/{cid}?format=car`, then libp2p if its HTTP server does not deliver), a peer without
- * one (a worker) by the libp2p CAR protocol. When every peer said no (or there is none to ask) the
+ * one (a worker) by the libp2p CAR protocol. When every peer known here said no, the LAN DHT names
+ * holders not met yet (each node writes a provider record for what it keeps), asked the same way,
+ * within a short bound. When all of them said no (or there is none to ask) the
  * lookup ends at once with ContentNotFoundError; a peer that broke off mid-transfer is PeerBrokeOffError,
  * one that went silent FetchTimeoutError.
  */
@@ -26,7 +28,7 @@ export interface PeerHints {
 }
 
 export interface RemoteFetcherComponents {
-  helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol' | 'getPeers'> }
+  helia: CarBlockSink & { libp2p: Pick<Libp2p, 'dialProtocol' | 'getPeers' | 'peerId' | 'contentRouting'> }
   peers: PeerHints
   logger: Logger
   /** proof of membership sent with HTTP CAR requests (`x-artdag-cluster-token`), for peers whose reads are private */
@@ -79,6 +81,8 @@ export interface RemoteFetcher {
   /** `open(cid).done`, given up (not stopped) when `signal` aborts */
   fetch(cid: string, options?: { signal?: AbortSignal, peers?: string[], inflight?: InflightBlocks }): Promise<BulkFetchResult>
   readonly stats: BulkFetchStats
+  /** writes a provider record on the LAN DHT for a DAG this node keeps whole (queued, never waited for) */
+  provide(cid: string): void
 }
 
 export function createRemoteFetcher (components: RemoteFetcherComponents, init: RemoteFetcherInit = {}): RemoteFetcher {

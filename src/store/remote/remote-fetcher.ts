@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import { pullCar, pullCarHttp, type ImportCarResult, type PullOptions } from '../car/index.js'
 import { DEFAULT_BULK_TIMEOUT_MS, DEFAULT_MAX_CANDIDATES } from './constants.js'
 import { failureOf, kindOf, nobodyToAsk, type AttemptFailure } from './outcome.js'
+import { ContentProviders } from './providers.js'
 import { PullBlocks } from './pull-blocks.js'
 import type { BulkFetchResult, BulkFetchStats, RemoteFetcher, RemoteFetcherComponents, RemoteFetcherInit, RemotePull } from './index.js'
 import type { Logger } from '../../util/index.js'
@@ -13,11 +14,17 @@ export class RemoteFetcherImpl implements RemoteFetcher {
   private readonly timeoutMs: number
   private readonly maxCandidates: number
   private readonly inflight = new Map<string, RemotePull>()
+  private readonly providers: ContentProviders
 
   constructor (private readonly c: RemoteFetcherComponents, init: RemoteFetcherInit) {
     this.log = c.logger.child({ component: 'store:remote' })
     this.timeoutMs = init.timeoutMs ?? DEFAULT_BULK_TIMEOUT_MS
     this.maxCandidates = init.maxCandidates ?? DEFAULT_MAX_CANDIDATES
+    this.providers = new ContentProviders(c.helia.libp2p.contentRouting, this.log)
+  }
+
+  provide (cid: string): void {
+    this.providers.provide(CID.parse(cid))
   }
 
   open (cid: string, options: { peers?: string[], inflight?: InflightBlocks } = {}): RemotePull {
@@ -60,9 +67,7 @@ export class RemoteFetcherImpl implements RemoteFetcher {
    */
   private async candidates (root: CID, hinted: string[]): Promise<Array<{ peer: string, url?: string }>> {
     const known = new Set([...hinted, ...this.c.peers.providersOf(root.toString())])
-    const all = [...new Set([...known, ...this.c.helia.libp2p.getPeers().map(String)])]
-    const urls = await Promise.all(all.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
-    const found = all.map((peer, i) => ({ peer, ...(urls[i] != null ? { url: urls[i] } : {}) }))
+    const found = await this.withUrls([...new Set([...known, ...this.c.helia.libp2p.getPeers().map(String)])])
     const rank = (c: { peer: string, url?: string }): number => known.has(c.peer) ? 0 : c.url == null ? 1 : 2
     return found.sort((x, y) => rank(x) - rank(y)).slice(0, this.maxCandidates)
   }
@@ -103,18 +108,34 @@ export class RemoteFetcherImpl implements RemoteFetcher {
       return result
     }
     // one pass in candidate order, each peer by its own path: a peer that says "not here" is not asked again
-    for (const { peer, url } of peers) {
-      if (url != null) {
-        const outcome = await this.viaHttp(root, peer, url, pullOptions, attempt)
-        if (outcome === 'absent') continue
-        if (outcome != null) return done('http', peer, outcome.result, outcome.url)
+    const tryEach = async (list: Array<{ peer: string, url?: string }>): Promise<BulkFetchResult | undefined> => {
+      for (const { peer, url } of list) {
+        if (url != null) {
+          const outcome = await this.viaHttp(root, peer, url, pullOptions, attempt)
+          if (outcome === 'absent') continue
+          if (outcome != null) return done('http', peer, outcome.result, outcome.url)
+        }
+        // a worker (no URL), or a node whose HTTP server did not deliver: the libp2p connection (dialled if need be)
+        const result = await attempt(`libp2p ${peer}`, async () => await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...pullOptions }))
+        if (!isFailure(result)) return done('libp2p', peer, result)
       }
-      // a worker (no URL), or a node whose HTTP server did not deliver: the libp2p connection
-      const result = await attempt(`libp2p ${peer}`, async () => await pullCar(this.c.helia, peer, root, { timeoutMs: this.timeoutMs, ...pullOptions }))
-      if (!isFailure(result)) return done('libp2p', peer, result)
+      return undefined
     }
+    const fromKnown = await tryEach(peers)
+    if (fromKnown != null) return fromKnown
+    // none of the peers known here has it: a holder this node has not met yet may have said so on the DHT
+    const asked = new Set([...peers.map((p) => p.peer), this.c.helia.libp2p.peerId.toString()])
+    const more = await this.withUrls(await this.providers.find(root, asked))
+    if (more.length > 0) this.log.info({ cid, providers: more.length }, 'holders found on the DHT')
+    const fromDht = await tryEach(more)
+    if (fromDht != null) return fromDht
     this.stats.failed++
-    throw failureOf(cid, peers.length, failures)
+    throw failureOf(cid, peers.length + more.length, failures)
+  }
+
+  private async withUrls (peers: string[]): Promise<Array<{ peer: string, url?: string }>> {
+    const urls = await Promise.all(peers.map(async (peer) => await this.c.peers.peerUrl(peer).catch(() => undefined)))
+    return peers.map((peer, i) => ({ peer, ...(urls[i] != null ? { url: urls[i] } : {}) }))
   }
 
   /** HTTP CAR from a peer's URL (once more at a fresh URL when the one known did not answer); 'absent' when the peer answered it lacks the DAG */
