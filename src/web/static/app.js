@@ -38,6 +38,56 @@
     if (text) text.textContent = done + '/' + rows.length + ' steps'
   }
 
+  // the same geometry as the server's thumbnails in src/web/dag/svg.ts
+  var SVG_NS = 'http://www.w3.org/2000/svg'
+  var NODE = { w: 200, h: 58, thumbW: 60, thumbH: 44 }
+
+  function clipText (el, max) {
+    if (el && el.textContent.length > max) el.textContent = el.textContent.slice(0, max - 1) + '…'
+  }
+
+  // a completed step's result becomes a thumbnail in its DAG box, as the server draws it on a reload;
+  // the media type comes from the cache's Content-Type
+  function addThumbnail (node, cid) {
+    if (node.getAttribute('data-thumb') || node.querySelector('a')) return
+    node.setAttribute('data-thumb', 'pending')
+    fetch('/cache/' + encodeURIComponent(cid), { method: 'HEAD', credentials: 'same-origin' }).then(function (res) {
+      var type = (res.ok && res.headers.get('content-type')) || ''
+      var kind = /^image\//.test(type) ? 'image' : /^video\//.test(type) ? 'video' : ''
+      if (!kind) return
+      var x = NODE.w - NODE.thumbW - 7
+      var y = (NODE.h - NODE.thumbH) / 2
+      var thumb
+      if (kind === 'image') {
+        thumb = document.createElementNS(SVG_NS, 'image')
+        thumb.setAttribute('href', '/cache/' + cid)
+        thumb.setAttribute('preserveAspectRatio', 'xMidYMid meet')
+      } else {
+        thumb = document.createElementNS(SVG_NS, 'foreignObject')
+        var video = document.createElement('video')
+        video.className = 'thumb'
+        video.muted = true
+        video.setAttribute('playsinline', '')
+        video.preload = 'metadata'
+        video.src = '/cache/' + cid + '#t=0.1'
+        thumb.appendChild(video)
+      }
+      thumb.setAttribute('class', 'thumb')
+      thumb.setAttribute('x', x)
+      thumb.setAttribute('y', y)
+      thumb.setAttribute('width', NODE.thumbW)
+      thumb.setAttribute('height', NODE.thumbH)
+      clipText(node.querySelector('.node-id'), 16)
+      clipText(node.querySelector('.node-detail'), 18)
+      var link = document.createElementNS(SVG_NS, 'a')
+      link.setAttribute('href', '/cache/' + cid)
+      while (node.firstChild) link.appendChild(node.firstChild)
+      link.appendChild(thumb)
+      node.appendChild(link)
+      node.setAttribute('data-thumb', kind)
+    }, function () { node.removeAttribute('data-thumb') })
+  }
+
   function onStep (root, e) {
     stepElements(e.stepId).forEach(function (el) {
       if (el.tagName.toLowerCase() === 'tr') {
@@ -63,6 +113,7 @@
         }
       } else {
         setNodeStatus(el, e.status)
+        if (e.cid && (e.status === 'completed' || e.status === 'cached') && window.fetch) addThumbnail(el, e.cid)
       }
     })
     updateOverall(root)
