@@ -16,6 +16,7 @@ import { paramControls } from '../params/controls.js'
 import { paramsFromForm } from '../params/read.js'
 import { csrfField, formatBytes, shortId, when } from '../views.js'
 import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { PREVIEW_INPUTS } from './effects.js'
 
 interface Resolved {
   recipe: Recipe
@@ -134,8 +135,24 @@ ${entry != null ? paramControls(entry, earlier?.params) : html``}
 <button type="submit">Start run</button>
 </fieldset>
 </form>
-</section>`
+</section>
+${entry != null && me.canWrite ? livePreview(entry.name) : html``}`
   sendPage(ctx, status, { title: recipe.name, section: 'recipes', viewer: me, body, ...(notice != null ? { notice } : {}) })
+}
+
+/**
+ * The preview of an effect page: app.js runs the effect with the form's parameters on a small sample
+ * (one of the /effects page's proxies) a moment after a parameter changes, and shows the result here.
+ * Only for visitors who may start runs.
+ */
+function livePreview (effect: string): SafeHtml {
+  return html`<section class="card" id="live-preview" data-effect="${effect}">
+<h2>Preview</h2>
+<p class="muted small">The effect with the parameters above, on a small copy of the sample cat, rendered again a moment after a parameter changes.</p>
+<label>On <select data-live-input>${PREVIEW_INPUTS.map((input) => html`<option value="${input.asset}">the ${input.label} (${input.asset})</option>`)}</select></label>
+<div class="live-result"><div class="placeholder"><span>renders when the page is ready…</span></div></div>
+<p class="live-status muted small" role="status"></p>
+</section>`
 }
 
 /** The CID chosen for each variable input: an uploaded file, else a pasted CID, else the picked item */
