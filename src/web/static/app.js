@@ -280,7 +280,9 @@
     wanted.forEach(function (box) { seen.observe(box) })
   }
 
-  // The form's parameters as the API takes them: numbers as numbers, checkboxes as booleans
+  // The form's parameters as the API takes them (numbers as numbers, checkboxes as booleans), leaving out
+  // those at their default: a run that names a default is another run than one that leaves it out, and the
+  // preview of the defaults is the one the /effects page shows
   function formParams (form) {
     var params = {}
     var blocks = form.querySelectorAll('.param[data-param]')
@@ -289,9 +291,12 @@
       var type = blocks[i].getAttribute('data-type')
       var field = blocks[i].querySelector('[name="param.' + name + '"]')
       if (!field) continue
-      if (type === 'boolean') params[name] = field.checked
-      else if (type === 'number' || type === 'integer') params[name] = field.value === '' ? field.value : Number(field.value)
-      else params[name] = field.value
+      var fallback = blocks[i].getAttribute('data-default')
+      var value
+      if (type === 'boolean') value = field.checked
+      else if (type === 'number' || type === 'integer') value = field.value === '' ? field.value : Number(field.value)
+      else value = field.value
+      if (String(value) !== fallback) params[name] = value
     }
     return params
   }
