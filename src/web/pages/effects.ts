@@ -17,13 +17,13 @@ export const PREVIEW_INPUTS: ReadonlyArray<{ asset: string, label: string }> = [
 ]
 
 /** What the page knows of one preview run as it draws the page */
-type PreviewState =
+export type PreviewState =
   | { kind: 'done', runId: string, cid: string, mediaType: string | undefined }
   | { kind: 'pending', runId: string }
   | { kind: 'missing' }
   | { kind: 'refused', message: string }
 
-async function previewState (deps: WebDeps, effect: string, asset: string): Promise<PreviewState> {
+export async function previewState (deps: WebDeps, effect: string, asset: string): Promise<PreviewState> {
   let runId
   try {
     runId = (await deps.components.runService.plan({ recipe: effect, inputs: [asset] })).id

@@ -322,8 +322,8 @@
     status.textContent = message
   }
 
-  // The live preview of an effect page: 400 ms after the last change of a parameter (or of the sample) the
-  // effect runs with the form's parameters; a preview that a newer one supersedes is no longer followed
+  // The live preview of an effect page: opening the page renders nothing; 400 ms after the last change of a
+  // parameter (or of the sample) the effect runs with the form's parameters; a preview that a newer one supersedes is no longer followed
   // (its run finishes and stays cached: going back to those values shows it at once)
   var LIVE_DELAY_MS = 400
   function livePreview (box, form) {
@@ -372,7 +372,6 @@
     form.addEventListener('input', function (ev) { if (ev.target.closest('.params')) later() })
     form.addEventListener('change', function (ev) { if (ev.target.closest('.params')) later() })
     choice.addEventListener('change', later)
-    render()
   }
 
   // every write with the session cookie carries the session's CSRF token (the page has it in a meta tag)
