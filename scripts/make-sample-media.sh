@@ -3,6 +3,8 @@
 #   cat.png  320x240 RGB, a cartoon cat face
 #   dog.png  160x160 RGBA, a cartoon dog head on a transparent background (used by the `dog` effect)
 #   cat.mp4  2 s, 320x240, 25 fps, H.264 yuv420p + AAC 440 Hz tone, a slow pan over the cat
+#   cat-small.png, cat-small.mp4  the same at 160x120 (the clip: its first second, 12 fps, no sound): the
+#            small proxies the /effects page renders its previews from, so a preview costs little
 # No downloads: the SVGs are rasterised by ffmpeg's librsvg decoder. Every output is written with
 # bitexact flags and no metadata, so the same ffmpeg build regenerates the same bytes.
 set -euo pipefail
@@ -18,4 +20,8 @@ BITEXACT=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata 
   -map '[v]' -map '[a]' -t 2 \
   -c:v libx264 -preset fast -crf 23 -g 50 -threads 1 -pix_fmt yuv420p -c:a aac -b:a 96k \
   -movflags +faststart "${BITEXACT[@]}" "$ASSETS/cat.mp4"
-ls -l "$ASSETS"/cat.png "$ASSETS"/dog.png "$ASSETS"/cat.mp4
+"${FF[@]}" -i "$ASSETS/cat.png" -vf scale=160:120:flags=lanczos,format=rgb24 -frames:v 1 "${BITEXACT[@]}" "$ASSETS/cat-small.png"
+"${FF[@]}" -i "$ASSETS/cat.mp4" -t 1 -an -vf fps=12,scale=160:120:flags=lanczos,format=yuv420p \
+  -c:v libx264 -preset fast -crf 26 -g 12 -threads 1 -pix_fmt yuv420p \
+  -movflags +faststart "${BITEXACT[@]}" "$ASSETS/cat-small.mp4"
+ls -l "$ASSETS"/cat-small.png "$ASSETS"/cat-small.mp4 "$ASSETS"/cat.png "$ASSETS"/dog.png "$ASSETS"/cat.mp4

@@ -9,7 +9,10 @@ import { configPath } from './util/index.js'
 export const SAMPLE_ASSETS: ReadonlyArray<{ name: string, file: string, mediaType: string }> = [
   { name: 'cat', file: 'cat.png', mediaType: 'image/png' },
   { name: 'dog', file: 'dog.png', mediaType: 'image/png' },
-  { name: 'cat-clip', file: 'cat.mp4', mediaType: 'video/mp4' }
+  { name: 'cat-clip', file: 'cat.mp4', mediaType: 'video/mp4' },
+  // small proxies of the cat and its clip: the effect previews of the /effects page are runs on these
+  { name: 'cat-small', file: 'cat-small.png', mediaType: 'image/png' },
+  { name: 'cat-clip-small', file: 'cat-small.mp4', mediaType: 'video/mp4' }
 ]
 
 export interface SampleAssetComponents {

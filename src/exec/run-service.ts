@@ -1,6 +1,6 @@
 import { asCid, isCid, type Cid } from '../dag/index.js'
 import { effectRecipe, mediaKindOf, nameProblem, parseRecipe, planRun, RecipeValidationError, type MediaKind } from '../dag/index.js'
-import type { Recipe } from '../dag/index.js'
+import type { Plan, Recipe } from '../dag/index.js'
 import type { EffectCatalog } from '../effects/index.js'
 import type { AssetRecord, StoredRecipe } from '../state/index.js'
 import { InvalidNameError, OutputNameConflictError, UnknownParamError, RecipeNotFoundError, UnknownInputError } from './errors.js'
@@ -44,10 +44,7 @@ export class RunService {
   async submit (request: RunRequest): Promise<Submitted> {
     const nameIssue = request.outputName === undefined ? undefined : nameProblem(request.outputName)
     if (nameIssue !== undefined) throw new InvalidNameError(`output_name ${nameIssue}`)
-    const { recipe, recipeId, name } = await this.resolveRecipe(request)
-    const inputs = await this.resolveInputs(request.inputs)
-    const kinds = await this.kindsOf(Array.isArray(inputs) ? inputs : Object.values(inputs))
-    const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine, output: request.output, kindOf: (cid) => kinds.get(cid) })
+    const { plan, recipeId, name } = await this.planned(request)
     const submitted = await this.components.orchestrator.submit(plan, {
       recipeName: name,
       recipeId,
@@ -64,11 +61,27 @@ export class RunService {
   }
 
   /**
+   * The plan a request would submit, without submitting it: its id is the run's id, so a page can tell
+   * whether that run exists already (the refusals are the ones submit would give)
+   */
+  async plan (request: Pick<RunRequest, 'recipe' | 'inputs' | 'params' | 'output'>): Promise<Plan> {
+    return (await this.planned(request)).plan
+  }
+
+  private async planned (request: Pick<RunRequest, 'recipe' | 'inputs' | 'params' | 'output'>): Promise<{ plan: Plan, recipeId?: StoredRecipe['id'], name: string }> {
+    const { recipe, recipeId, name } = await this.resolveRecipe(request)
+    const inputs = await this.resolveInputs(request.inputs)
+    const kinds = await this.kindsOf(Array.isArray(inputs) ? inputs : Object.values(inputs))
+    const plan = planRun({ recipe, inputs, effects: this.components.effects, engine: this.components.engine, output: request.output, kindOf: (cid) => kinds.get(cid) })
+    return { plan, ...(recipeId !== undefined ? { recipeId } : {}), name }
+  }
+
+  /**
    * A built-in effect's name always means the effect (a recipe cannot be uploaded under one), anything
    * else is a stored recipe's id or name. Params belong to effects: a stored recipe fixes its effects'
    * params in its YAML and declares none for a run to set.
    */
-  private async resolveRecipe (request: RunRequest): Promise<{ recipe: Recipe, recipeId?: StoredRecipe['id'], name: string }> {
+  private async resolveRecipe (request: Pick<RunRequest, 'recipe' | 'params'>): Promise<{ recipe: Recipe, recipeId?: StoredRecipe['id'], name: string }> {
     if (this.components.effects.get(request.recipe) != null) {
       return { recipe: effectRecipe(request.recipe, request.params ?? {}), name: request.recipe }
     }

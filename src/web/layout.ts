@@ -2,7 +2,7 @@ import { VERSION } from '../version.js'
 import { html, type SafeHtml } from './html.js'
 import { csrfField } from './views.js'
 
-export type Section = 'home' | 'runs' | 'recipes' | 'media' | 'none'
+export type Section = 'home' | 'runs' | 'recipes' | 'effects' | 'media' | 'none'
 
 export interface Viewer {
   /** the logged-in user's name; undefined when anonymous */
@@ -29,7 +29,7 @@ export interface PageInit {
 }
 
 const NAV: Array<[Section, string, string]> = [
-  ['home', '/', 'Home'], ['runs', '/runs', 'Runs'], ['recipes', '/recipes', 'Recipes'], ['media', '/media', 'Media']
+  ['home', '/', 'Home'], ['runs', '/runs', 'Runs'], ['recipes', '/recipes', 'Recipes'], ['effects', '/effects', 'Effects'], ['media', '/media', 'Media']
 ]
 
 function account (viewer: Viewer): SafeHtml {

@@ -44,6 +44,8 @@ export interface WebUiComponents {
   }
   runService: {
     submit(request: { recipe: string, inputs: string[] | Record<string, string>, params?: Record<string, unknown>, outputName?: string, user?: string }): Promise<{ run: RunRecord }>
+    /** the plan (so the run id) a request would submit, without submitting it */
+    plan(request: { recipe: string, inputs: string[] | Record<string, string>, params?: Record<string, unknown> }): Promise<{ id: PlanId }>
   }
   orchestrator: { cancel(id: PlanId): Promise<RunRecord> }
   library: {

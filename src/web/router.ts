@@ -4,6 +4,7 @@ import { CLIENT_FILE_NAME } from './constants.js'
 import type { ClientBundle } from './client-bundle.js'
 import { PageNotFoundError } from './errors.js'
 import { sendError, type WebDeps } from './pages/context.js'
+import { effectsPage } from './pages/effects.js'
 import { homePage, loginPage } from './pages/home.js'
 import { deleteMedia, mediaPage, uploadMedia } from './pages/media.js'
 import { recipePage, startRun } from './pages/recipe.js'
@@ -67,6 +68,22 @@ export function webRouter (deps: WebDeps, statics: StaticFiles, bundle: (server:
   router.get('/run/:id', page(deps, async (ctx) => { await runPage(deps, ctx, param(ctx, 'id')) }))
   router.post('/run/:id/delete', page(deps, async (ctx) => { await runAction(deps, ctx, param(ctx, 'id'), 'delete') }))
   router.post('/run/:id/cancel', page(deps, async (ctx) => { await runAction(deps, ctx, param(ctx, 'id'), 'cancel') }))
+  // GET /effects and /effects/{name} are the API's catalogue too: JSON clients go on to it
+  router.get('/effects', async (ctx: Context, next: Next) => {
+    if (!wantsHtml(ctx)) {
+      await next()
+      return
+    }
+    await page(deps, async (c) => { await effectsPage(deps, c) })(ctx)
+  })
+  router.get('/effects/:name', async (ctx: Context, next: Next) => {
+    if (!wantsHtml(ctx)) {
+      await next()
+      return
+    }
+    // one effect's page is its run form, where its parameters are changed
+    ctx.redirect(`/recipe/${encodeURIComponent(param(ctx, 'name'))}`)
+  })
   router.get('/recipes', page(deps, async (ctx) => { await recipesPage(deps, ctx) }))
   router.post('/recipes', page(deps, async (ctx) => { await uploadRecipe(deps, ctx) }))
   router.get('/recipe/:id', page(deps, async (ctx) => { await recipePage(deps, ctx, param(ctx, 'id')) }))

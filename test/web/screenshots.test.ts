@@ -29,12 +29,19 @@ describe('every page at 1280 and 390 px', () => {
       (await n.node.runService.submit({ recipe: dog, inputs: ['cat'] })).run,
       (await n.node.runService.submit({ recipe: 'rotate', inputs: ['dog'], params: { angle: 15, fill: '#3355aa' } })).run
     ]
-    for (const run of runs) await n.node.orchestrator.waitFor(run.id as PlanId, { signal: AbortSignal.timeout(180_000) })
+    // every preview of /effects, as a first visit renders them (an effect refused on a still has none there)
+    for (const effect of n.node.effects.list()) {
+      for (const input of ['cat-small', 'cat-clip-small']) {
+        const submitted = await n.node.runService.submit({ recipe: effect.name, inputs: [input] }).catch(() => undefined)
+        if (submitted != null) runs.push(submitted.run)
+      }
+    }
+    for (const run of runs) await n.node.orchestrator.waitFor(run.id as PlanId, { signal: AbortSignal.timeout(400_000) })
     pages.push(['home', '/'], ['runs', '/runs'], ['run-montage', `/run/${runs[0]?.id ?? ''}`], ['run-rotate', `/run/${runs[2]?.id ?? ''}`],
-      ['recipes', '/recipes'], ['recipe-montage', `/recipe/${montage}`], ['effect-rotate', '/recipe/rotate'],
+      ['recipes', '/recipes'], ['recipe-montage', `/recipe/${montage}`], ['effects', '/effects'], ['effect-rotate', '/recipe/rotate'],
       ['edit-again', `/recipe/rotate?from=${runs[2]?.id ?? ''}`], ['media', '/media'], ['login', '/login'], ['not-found', '/run/nope'], ['docs', '/docs'])
     browser = await launchChromium()
-  }, 300_000)
+  }, 600_000)
   afterAll(async () => {
     await browser?.close()
     await n?.stop()

@@ -14,8 +14,9 @@ import { html, type SafeHtml } from '../html.js'
 import type { Notice } from '../layout.js'
 import { paramControls } from '../params/controls.js'
 import { paramsFromForm } from '../params/read.js'
-import { csrfField, formatBytes, shortId, when } from '../views.js'
+import { csrfField, formatBytes, preview, shortId, when } from '../views.js'
 import { loginFirst, requireRead, requireWriter, sendPage, viewer, type WebDeps } from './context.js'
+import { PREVIEW_INPUTS, previewState, type PreviewState } from './effects.js'
 
 interface Resolved {
   recipe: Recipe
@@ -134,8 +135,28 @@ ${entry != null ? paramControls(entry, earlier?.params) : html``}
 <button type="submit">Start run</button>
 </fieldset>
 </form>
-</section>`
+</section>
+${entry != null && me.canWrite ? livePreview(entry.name, await previewState(deps, entry.name, PREVIEW_INPUTS[0]?.asset ?? '')) : html``}`
   sendPage(ctx, status, { title: recipe.name, section: 'recipes', viewer: me, body, ...(notice != null ? { notice } : {}) })
+}
+
+/**
+ * The preview of an effect page: app.js runs the effect with the form's parameters on a small sample
+ * (one of the /effects page's proxies) a moment after a parameter changes, and shows the result here.
+ * Opening the page renders nothing: it shows the defaults' preview when that exists. Only for visitors
+ * who may start runs.
+ */
+function livePreview (effect: string, defaults: PreviewState): SafeHtml {
+  const shown = defaults.kind === 'done'
+    ? html`<a href="/run/${defaults.runId}">${preview(defaults.cid, defaults.mediaType)}</a>`
+    : html`<div class="placeholder"><span>change a parameter to see it here</span></div>`
+  return html`<section class="card" id="live-preview" data-effect="${effect}"${defaults.kind === 'done' ? html` data-state="done" data-run-id="${defaults.runId}"` : html``}>
+<h2>Preview</h2>
+<p class="muted small">The effect with the parameters above, on a small copy of the sample cat, rendered again a moment after a parameter changes.</p>
+<label>On <select data-live-input>${PREVIEW_INPUTS.map((input) => html`<option value="${input.asset}">the ${input.label} (${input.asset})</option>`)}</select></label>
+<div class="live-result">${shown}</div>
+<p class="live-status muted small" role="status"></p>
+</section>`
 }
 
 /** The CID chosen for each variable input: an uploaded file, else a pasted CID, else the picked item */

@@ -64,7 +64,7 @@ export function paramControls (effect: EffectEntry, values: Record<string, unkno
 ${effect.params.map((spec) => {
     const name = spec.name
     const value = Object.hasOwn(values, name) ? values[name] : spec.default
-    return html`<div class="param" data-param="${name}" data-type="${spec.type}">
+    return html`<div class="param" data-param="${name}" data-type="${spec.type}" data-default="${String(spec.default)}">
 <label for="param-${name}">${name}</label>
 ${control(name, spec, value)}
 <p class="small muted">${spec.description} · ${range(spec)} · default ${String(spec.default)}${spec.unit != null && spec.type !== 'number' && spec.type !== 'integer' ? ` ${spec.unit}` : ''}</p>
