@@ -28,8 +28,15 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
     clearInterval(heartbeat)
     stream.end()
   }
+  // events heard while the current record is read wait behind it: a client's first frame is always `run`,
+  // and applying the waiting events in order after it ends at the latest state
+  let waiting: ChannelEvent[] | undefined = []
   const listener = (event: ChannelEvent): void => {
     if (!('runId' in event) || event.runId !== id || closed) return
+    if (waiting !== undefined) {
+      waiting.push(event)
+      return
+    }
     stream.write(frame(event.type, event))
     if (event.type === 'render:run:status' && FINAL_RUN_STATUSES.has(event.status)) {
       // send the final record too, so a client needs nothing else
@@ -60,5 +67,11 @@ export async function streamRunEvents (ctx: Context, components: Pick<ApiCompone
   ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
   ctx.body = stream
   stream.write(frame('run', run))
-  if (FINAL_RUN_STATUSES.has(run.status)) close()
+  if (FINAL_RUN_STATUSES.has(run.status)) {
+    close()
+    return
+  }
+  const heard = waiting
+  waiting = undefined
+  for (const event of heard) listener(event)
 }
