@@ -1,4 +1,4 @@
-/** Defaults of the HTTP API (STYLE rule 3) */
+/** Defaults of the HTTP API */
 
 /** largest JSON / YAML request body */
 export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024

@@ -27,7 +27,7 @@ export interface ListenOptions {
   host?: string
 }
 
-/** The HTTP API of a node (DESIGN section 8): a Koa app plus its server's lifecycle */
+/** The HTTP API of a node: a Koa app plus its server's lifecycle */
 export interface Api {
   readonly app: Koa
   readonly metrics: ApiMetrics

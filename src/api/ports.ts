@@ -11,7 +11,7 @@ import type { Logger } from '../util/index.js'
 import type { SwarmKey } from '../mesh/index.js'
 
 /**
- * Exactly what the HTTP API needs from the rest of the node (STYLE rule 2). `src/node.ts` passes the
+ * Exactly what the HTTP API needs from the rest of the node. `src/node.ts` passes the
  * real parts; every entry is a narrow structural view of them.
  */
 export interface ApiComponents {

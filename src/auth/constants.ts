@@ -1,4 +1,4 @@
-/** Defaults of the auth area (STYLE rule 3) */
+/** Defaults of the auth area */
 
 /** timeout of every call to L2 */
 export const DEFAULT_L2_TIMEOUT_MS = 5_000

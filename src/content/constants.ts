@@ -1,4 +1,4 @@
-/** Defaults of the content library (STYLE rule 3) */
+/** Defaults of the content library */
 
 /** largest upload when none is configured (config.maxUploadBytes normally sets it) */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3

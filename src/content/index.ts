@@ -49,7 +49,7 @@ export interface DiscardResult {
 }
 
 /**
- * Content as users see it: uploads, imports, run outputs, and the deletion rules (DESIGN section 6):
+ * Content as users see it: uploads, imports, run outputs, and the deletion rules:
  * published content is never deleted; inputs and outputs of runs are not deleted while runs use them;
  * intermediates and orphans can be; a failed run can always be discarded, a completed one only when none
  * of its items is published, a running one must be cancelled first.

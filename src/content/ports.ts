@@ -4,7 +4,7 @@ import type { AddResult, ContentStore, StoreHold } from '../store/index.js'
 import type { Logger } from '../util/index.js'
 
 /**
- * The narrow views of other concepts the content library uses (STYLE rule 2); the real ones are
+ * The narrow views of other concepts the content library uses; the real ones are
  * src/store's ContentStore, src/state's ContentIndex / RunStore / CacheIndex and src/auth's L2 client.
  */
 export interface ContentMetaRecord {

@@ -1,5 +1,5 @@
 /**
- * Recipes: parsing, validation, identifiers and planning (DESIGN sections 2-4). Pure: no I/O.
+ * Recipes: parsing, validation, identifiers and planning. Pure: no I/O.
  */
 export { parseRecipe, validateRecipe, effectRecipe, recipeId, variableInputs } from './recipe.js'
 export type { ParseResult, ParseRecipeInit } from './recipe.js'

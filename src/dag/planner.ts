@@ -162,7 +162,7 @@ export function sourceCacheId (cid: Cid): CacheId {
   return asCacheId(hashCanonical({ type: 'SOURCE', cid }))
 }
 
-/** Cache id of a computing step (DESIGN section 2); `inputs` hold upstream cache ids, or CIDs for sources */
+/** Cache id of a computing step; `inputs` hold upstream cache ids, or CIDs for sources */
 export function stepCacheId (parts: {
   type: string
   config: Record<string, unknown>

@@ -1,6 +1,6 @@
 import type { CacheId, Cid, PlanId, RecipeId } from './ids.js'
 
-/** Node types of a recipe DAG (DESIGN section 4) */
+/** Node types of a recipe DAG */
 export const NODE_TYPES = [
   'SOURCE', 'SEGMENT', 'RESIZE', 'TRANSFORM', 'SEQUENCE', 'LAYER', 'MUX', 'BLEND', 'AUDIO_MIX', 'EFFECT'
 ] as const

@@ -1,4 +1,4 @@
-/** Defaults of the effects area (STYLE rule 3) */
+/** Defaults of the effects area */
 export const DEFAULT_FFMPEG_PATH = 'ffmpeg'
 export const DEFAULT_FFPROBE_PATH = 'ffprobe'
 /** where the bundled assets live, relative to the package root (found by walking up from this file) */

@@ -2,7 +2,7 @@ import { DomainError, InternalError } from '../util/index.js'
 
 /**
  * Errors of the effects area. `deterministic = true` marks failures that would fail the same way
- * on retry (bad media, bad params): the worker does not retry them (STYLE rule 11).
+ * on retry (bad media, bad params): the worker does not retry them.
  */
 
 /** Thrown when ffmpeg exits with an error; carries the exit code and the last lines of its stderr */

@@ -1,4 +1,4 @@
-/** Defaults of the mesh node (STYLE rule 3) */
+/** Defaults of the mesh node */
 export const DEFAULT_MESH_LISTEN = ['/ip4/127.0.0.1/tcp/4100']
 /** The LAN DHT protocol: never the public Amino DHT */
 export const LAN_DHT_PROTOCOL = '/ipfs/lan/kad/1.0.0'

@@ -1,5 +1,5 @@
 /**
- * Redis state of the node (DESIGN section 6): runs, cache index, claims, recipes, assets, content
+ * Redis state of the node: runs, cache index, recipes, assets, content
  * listing, analysis cache, tokens, plus the connection helper and the managed redis-server.
  * Every factory takes `{ redis, keys, logger? }`; every key name comes from `createRedisKeys(prefix)`.
  */

@@ -1,7 +1,7 @@
 import type { Cid, PlanId, RecipeId } from '../dag/index.js'
 
 /**
- * Every Redis key name of the node, in one place (DESIGN section 6). All keys live under one
+ * Every Redis key name of the node, in one place. All keys live under one
  * prefix (default `artdag:`), so several nodes or tests can share a Redis without colliding.
  */
 export interface RedisKeys {

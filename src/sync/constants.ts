@@ -1,4 +1,4 @@
-/** Defaults of state sync (DESIGN section 7, STYLE rule 3) */
+/** Defaults of state sync */
 
 /** how often the manifest is (re)published and peers are resolved */
 export const DEFAULT_SYNC_INTERVAL_MS = 30_000

@@ -1,4 +1,4 @@
-/** Defaults of the web UI (STYLE rule 3) */
+/** Defaults of the web UI */
 export const DEFAULT_PAGE_SIZE = 24
 export const MAX_PAGE_SIZE = 100
 /** runs shown on the home page */

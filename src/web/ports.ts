@@ -15,7 +15,7 @@ export interface WebContentEntry {
 }
 
 /**
- * Exactly what the web UI needs from the node (STYLE rule 2): narrow structural views of the run
+ * Exactly what the web UI needs from the node: narrow structural views of the run
  * store, recipe store, asset store, content index, run service, orchestrator, content library,
  * effect registry, auth and mesh. `src/node.ts` passes the real parts.
  */

@@ -5,7 +5,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
 /**
- * The bulk path (DESIGN section 7): a whole DAG as one CARv1 stream (IPIP-402 trustless gateway
+ * The bulk path: a whole DAG as one CARv1 stream (IPIP-402 trustless gateway
  * format), served over `/artdag/car/1.0.0` or HTTP, imported with every block checked against its CID.
  */
 export { exportCar, type ExportCarOptions, type CarBlockSource } from './export.js'
